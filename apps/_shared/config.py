@@ -1,0 +1,64 @@
+"""Settings from the environment: each adapter owns a frozen msgspec Struct and an env prefix.
+
+``load_settings(DatabaseSettings, "BHIV_DATABASE_")`` reads ``BHIV_DATABASE_URL`` for the
+field ``url``. Values are converted in lax mode (``"8"`` becomes ``8``, ``"true"`` becomes
+``True``). A missing or malformed value raises ``ConfigError`` with one line naming the
+variable; values of secret fields never appear in that line.
+"""
+
+import os
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import msgspec
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+_SECRET_MARKERS = ("password", "secret", "token", "key", "dsn", "url")
+
+
+class ConfigError(ValueError):
+    """Configuration that cannot start the service; the message names the variable."""
+
+
+def is_secret(field_name: str) -> bool:
+    """URLs and DSNs count as secret: they often carry a password."""
+    return any(marker in field_name.lower() for marker in _SECRET_MARKERS)
+
+
+def load_settings(cls: type[S], prefix: str, environ: Mapping[str, str] | None = None) -> S:
+    env = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    for field in msgspec.structs.fields(cls):
+        variable = prefix + field.encode_name.upper()
+        if variable in env:
+            raw[field.encode_name] = env[variable]
+        elif field.required:
+            raise ConfigError(f"{variable} is required but not set")
+    try:
+        return msgspec.convert(raw, cls, strict=False)
+    except msgspec.ValidationError as error:
+        raise ConfigError(_describe(error, cls, prefix, raw)) from None
+
+
+def _describe(error: msgspec.ValidationError, cls: type, prefix: str, raw: dict[str, Any]) -> str:
+    message = str(error)
+    # msgspec says "... - at `$.pool_size`"; name the variable instead of the JSON path.
+    head, _, path = message.partition(" - at `$.")
+    field = path.rstrip("`").split(".")[0].split("[")[0]
+    if not field:
+        return f"invalid {cls.__name__}: {message}"
+    variable = prefix + field.upper()
+    if is_secret(field):
+        return f"{variable} is invalid: {head}"
+    return f"{variable}={raw.get(field)!r} is invalid: {head}"
+
+
+def redact_url(url: str) -> str:
+    """``scheme://user:secret@host/db`` -> ``scheme://user:***@host/db`` for logs and output."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, location = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{location}" if ":" in credentials else url

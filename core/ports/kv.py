@@ -1,0 +1,21 @@
+from typing import Protocol
+
+
+class KeyValueStore(Protocol):
+    """Bytes by key with optional expiry; shared by every process that uses the same backend."""
+
+    async def get(self, key: str) -> bytes | None: ...
+
+    async def set(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None: ...
+
+    async def add(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> bool:
+        """Set only if the key is absent; True when this call stored the value."""
+        ...
+
+    async def delete(self, key: str) -> bool:
+        """True when a key was removed."""
+        ...
+
+    async def ttl(self, key: str) -> float | None:
+        """Seconds left before the key expires; None for a missing key or one without expiry."""
+        ...
