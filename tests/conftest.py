@@ -8,8 +8,11 @@ skipped or absent variant fails the whole run.
 
 import os
 from collections import Counter
+from collections.abc import AsyncIterator
 
 import pytest
+
+from tests.support.postgres import fresh_database
 
 SERVER_VARIANTS = {"postgres": "BHIV_TEST_POSTGRES_DSN", "redis": "BHIV_TEST_REDIS_URL"}
 _outcomes: Counter[tuple[str, str]] = Counter()
@@ -30,6 +33,13 @@ def redis_url() -> str:
     if not url:
         pytest.skip("BHIV_TEST_REDIS_URL is not set")
     return url
+
+
+@pytest.fixture
+async def fresh_postgres_url(postgres_dsn: str) -> AsyncIterator[str]:
+    """An empty database of its own on the test server, dropped after the test."""
+    async with fresh_database(postgres_dsn) as url:
+        yield url
 
 
 def _variants(item: pytest.Item) -> list[str]:

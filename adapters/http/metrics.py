@@ -1,0 +1,59 @@
+"""Prometheus metrics of one service, in a registry of its own.
+
+A registry per app (not the process-wide default) because ``bhiv up`` runs six services in
+one process and each must report only its own traffic.
+"""
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.process_collector import ProcessCollector
+
+UNMATCHED_ROUTE = "<unmatched>"
+# The *_created series double every metric for no use to our dashboards.
+disable_created_metrics()
+
+
+class HttpMetrics:
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self, service: str) -> None:
+        self.registry = CollectorRegistry()
+        ProcessCollector(registry=self.registry)
+        self.requests = Counter(
+            "bhiv_http_requests",
+            "HTTP requests answered, by route template and status.",
+            ["service", "method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "bhiv_http_request_duration_seconds",
+            "Time from request start to the end of the response body.",
+            ["service", "method", "route"],
+            registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )
+        self.in_flight = Gauge(
+            "bhiv_http_requests_in_flight",
+            "HTTP requests received and not yet answered.",
+            ["service"],
+            registry=self.registry,
+        )
+        self._service = service
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.in_flight.labels(self._service).dec()
+        self.requests.labels(self._service, method, route, str(status)).inc()
+        self.latency.labels(self._service, method, route).observe(seconds)
+
+    def started(self) -> None:
+        self.in_flight.labels(self._service).inc()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

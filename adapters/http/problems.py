@@ -1,0 +1,135 @@
+"""RFC 9457 problem details for every error of every service, from one table.
+
+The domain raises meaning (``NotFound``, ``RuleViolated``); this module alone decides the
+status code. 5xx are logged once with the traceback; 4xx at INFO; no stack trace ever
+reaches a response body.
+"""
+
+import logging
+import re
+from http import HTTPStatus
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from adapters.http.context import correlation_id
+from core.domain.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolated, Unauthenticated
+from core.ports.errors import Unavailable, UpstreamTimeout
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("bhiv.http")
+
+# Most specific class first: the first match wins.
+STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
+    (NotFound, 404),
+    (Conflict, 409),
+    (Forbidden, 403),
+    (Unauthenticated, 401),
+    (RuleViolated, 422),
+    (UpstreamTimeout, 504),
+    (Unavailable, 503),
+)
+
+_MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+
+
+def problem_response(
+    status: int,
+    *,
+    code: str,
+    detail: str,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": f"urn:bhiv:problem:{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "correlation_id": correlation_id.get(),
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(extensions)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def status_for(error: Exception) -> int | None:
+    for error_class, status in STATUS_BY_ERROR:
+        if isinstance(error, error_class):
+            return status
+    return None
+
+
+def handle_exception(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    path = request.scope.get("path")
+    if isinstance(error, ValidationException):
+        return _validation_problem(error, path)
+    if isinstance(error, HTTPException):
+        return _http_problem(error, path)
+    status = status_for(error)
+    if status is None:
+        log.error("unhandled error on %s %s", request.method, path, exc_info=error)
+        return problem_response(
+            500, code="internal_error", detail="An unexpected error occurred.", instance=path
+        )
+    code = error.code if isinstance(error, DomainError) else _code_of(error)
+    detail = error.detail if isinstance(error, DomainError) else str(error) or HTTPStatus(status).phrase
+    _log_client_or_server(status, code, error)
+    return problem_response(status, code=code, detail=detail, instance=path)
+
+
+def _validation_problem(error: ValidationException, path: str | None) -> Response[dict[str, Any]]:
+    issues = error.extra if isinstance(error.extra, list) else []
+    if not issues:  # Litestar raises ValidationException for malformed bodies too
+        return problem_response(400, code="malformed_request", detail=error.detail, instance=path)
+    errors = [_field_error(issue) for issue in issues if isinstance(issue, dict)]
+    log.info("validation failed: %s", errors)
+    first = errors[0] if errors else {"field": None, "message": error.detail}
+    return problem_response(
+        422,
+        code="validation_failed",
+        detail=f"{first['field']}: {first['message']}" if first["field"] else str(first["message"]),
+        instance=path,
+        errors=errors,
+    )
+
+
+def _field_error(issue: dict[str, Any]) -> dict[str, Any]:
+    message = str(issue.get("message", ""))
+    field = issue.get("key")
+    missing = _MISSING_FIELD.search(message)
+    if missing:  # Litestar names the whole body ("data"); name the missing field instead
+        field = missing.group(1)
+    return {"field": field, "message": message, "source": issue.get("source")}
+
+
+def _http_problem(error: HTTPException, path: str | None) -> Response[dict[str, Any]]:
+    status = error.status_code
+    code = _code_of(error) if status != 400 else "malformed_request"
+    _log_client_or_server(status, code, error)
+    headers = dict(error.headers or {})
+    if status == 405 and hasattr(error, "extra") and isinstance(error.extra, dict):
+        headers.update({k: str(v) for k, v in error.extra.items() if k.lower() == "allow"})
+    detail = error.detail or HTTPStatus(status).phrase
+    return problem_response(status, code=code, detail=detail, instance=path, headers=headers or None)
+
+
+def _code_of(error: Exception) -> str:
+    status = getattr(error, "status_code", None)
+    if isinstance(status, int):
+        return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
+
+
+def _log_client_or_server(status: int, code: str, error: Exception) -> None:
+    if status >= 500:
+        log.error("%s (%s)", code, status, exc_info=error)
+    else:
+        log.info("%s (%s): %s", code, status, error)
+
+
+EXCEPTION_HANDLERS = {Exception: handle_exception}

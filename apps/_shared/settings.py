@@ -1,0 +1,69 @@
+"""The whole configuration of a service process, gathered from each adapter's own settings."""
+
+from collections.abc import Mapping
+
+import msgspec
+
+from adapters.db.settings import ENV_PREFIX as DATABASE_PREFIX
+from adapters.db.settings import DatabaseSettings
+from adapters.redis.settings import ENV_PREFIX as REDIS_PREFIX
+from adapters.redis.settings import RedisSettings
+from apps._shared.config import load_settings
+
+SERVICE_PORTS = {
+    "gateway": 8000,
+    "logistics": 8001,
+    "crm": 8002,
+    "orchestration": 8003,
+    "llm": 8004,
+    "integrations": 8005,
+}
+
+
+class HttpSettings(msgspec.Struct, frozen=True):
+    """``BHIV_HTTP_*``: how a service listens and what it accepts."""
+
+    host: str = "127.0.0.1"
+    port: int | None = None
+    """None: the service's own port from SERVICE_PORTS."""
+    max_body_bytes: int = 1_048_576
+    access_log: bool = True
+    graceful_timeout_seconds: float = 10.0
+
+
+class ObservabilitySettings(msgspec.Struct, frozen=True):
+    """``BHIV_*``: logs and traces."""
+
+    log_level: str = "INFO"
+    otlp_endpoint: str | None = None
+    """OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces; unset: no export."""
+    environment: str = "development"
+
+
+class OutboxSettings(msgspec.Struct, frozen=True):
+    """``BHIV_OUTBOX_*``: the relay that moves committed outbox rows to the event bus."""
+
+    relay_enabled: bool = True
+    poll_interval_seconds: float = 0.5
+    batch_size: int = 100
+    lease_seconds: float = 30.0
+    retention_hours: float = 24.0
+
+
+class PlatformSettings(msgspec.Struct, frozen=True):
+    database: DatabaseSettings = msgspec.field(default_factory=DatabaseSettings)
+    redis: RedisSettings = msgspec.field(default_factory=RedisSettings)
+    http: HttpSettings = msgspec.field(default_factory=HttpSettings)
+    observability: ObservabilitySettings = msgspec.field(default_factory=ObservabilitySettings)
+    outbox: OutboxSettings = msgspec.field(default_factory=OutboxSettings)
+
+
+def load_platform_settings(environ: Mapping[str, str] | None = None) -> PlatformSettings:
+    """Raises ``ConfigError`` naming the first missing or malformed variable."""
+    return PlatformSettings(
+        database=load_settings(DatabaseSettings, DATABASE_PREFIX, environ),
+        redis=load_settings(RedisSettings, REDIS_PREFIX, environ),
+        http=load_settings(HttpSettings, "BHIV_HTTP_", environ),
+        observability=load_settings(ObservabilitySettings, "BHIV_", environ),
+        outbox=load_settings(OutboxSettings, "BHIV_OUTBOX_", environ),
+    )

@@ -1,0 +1,5 @@
+"""ASGI entry point for external servers: ``hypercorn apps.gateway.asgi:app``."""
+
+from apps.gateway.main import create_app
+
+app = create_app()

@@ -1,0 +1,5 @@
+"""ASGI entry point for external servers: ``hypercorn apps.integrations.asgi:app``."""
+
+from apps.integrations.main import create_app
+
+app = create_app()

@@ -1,0 +1,5 @@
+"""ASGI entry point for external servers: ``hypercorn apps.logistics.asgi:app``."""
+
+from apps.logistics.main import create_app
+
+app = create_app()

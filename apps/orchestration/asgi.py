@@ -1,0 +1,5 @@
+"""ASGI entry point for external servers: ``hypercorn apps.orchestration.asgi:app``."""
+
+from apps.orchestration.main import create_app
+
+app = create_app()

@@ -1,0 +1,95 @@
+"""Every service answers liveness, readiness (with the state of each dependency) and metrics."""
+
+from urllib.parse import urlsplit, urlunsplit
+
+import msgspec
+import pytest
+from litestar.testing import AsyncTestClient
+
+from adapters.db.migrate import upgrade
+from adapters.db.settings import DatabaseSettings
+from adapters.redis.settings import RedisSettings
+from apps._shared.settings import PlatformSettings
+from apps.services import SERVICES, create_service_app
+from tests.support.tcp_proxy import TcpProxy
+
+UNREACHABLE_POSTGRES = "postgresql+asyncpg://bhiv:hunter2@127.0.0.1:1/bhiv"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_every_service_is_live_ready_and_measured(settings: PlatformSettings, service: str) -> None:
+    async with AsyncTestClient(create_service_app(service, settings)) as client:
+        assert (await client.get("/health/live")).json() == {"status": "ok"}
+        ready = await client.get("/health/ready")
+        assert ready.status_code == 200
+        assert ready.json()["checks"] == {"database": "ok"}
+        metrics = await client.get("/metrics")
+        assert f'service="{service}"' in metrics.text
+        assert (await client.get("/openapi/openapi.json")).json()["info"]["title"].startswith("BHIV")
+
+
+async def test_readiness_is_503_naming_the_database_when_it_is_unreachable(
+    settings: PlatformSettings,
+) -> None:
+    broken = msgspec.structs.replace(
+        settings, database=DatabaseSettings(url=UNREACHABLE_POSTGRES, connect_timeout_seconds=0.5)
+    )
+    async with AsyncTestClient(create_service_app("logistics", broken)) as client:
+        response = await client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["checks"]["database"] != "ok"
+    assert "database" in body["detail"]
+    assert "hunter2" not in response.text
+
+
+def _through(proxy: TcpProxy, url: str) -> str:
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)
+    credentials = f"{netloc[0]}@" if len(netloc) == 2 else ""
+    return urlunsplit(parts._replace(netloc=f"{credentials}127.0.0.1:{proxy.port}"))
+
+
+@pytest.mark.postgres
+async def test_readiness_follows_postgresql_going_away_and_coming_back(
+    settings: PlatformSettings, postgres_dsn: str
+) -> None:
+    target = urlsplit(postgres_dsn)
+    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
+    proxy.start()
+    database = DatabaseSettings(url=_through(proxy, postgres_dsn), connect_timeout_seconds=1.0)
+    await upgrade(database)
+    async with AsyncTestClient(
+        create_service_app("logistics", msgspec.structs.replace(settings, database=database))
+    ) as client:
+        up = await client.get("/health/ready")
+        assert up.status_code == 200, up.text
+        proxy.stop()
+        down = await client.get("/health/ready")
+        assert down.status_code == 503
+        assert down.json()["checks"]["database"] != "ok"
+        proxy.start()
+        assert (await client.get("/health/ready")).status_code == 200
+    proxy.close()
+
+
+@pytest.mark.redis
+async def test_readiness_checks_redis_when_the_service_uses_it(
+    settings: PlatformSettings, redis_url: str
+) -> None:
+    target = urlsplit(redis_url)
+    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 6379)
+    proxy.start()
+    with_redis = msgspec.structs.replace(
+        settings, redis=RedisSettings(url=_through(proxy, redis_url), socket_timeout_seconds=0.5)
+    )
+    async with AsyncTestClient(create_service_app("gateway", with_redis)) as client:
+        assert (await client.get("/health/ready")).json()["checks"] == {"database": "ok", "redis": "ok"}
+        proxy.stop()
+        down = await client.get("/health/ready")
+        assert down.status_code == 503
+        assert down.json()["checks"]["redis"] != "ok"
+        proxy.start()
+        assert (await client.get("/health/ready")).status_code == 200
+    proxy.close()
