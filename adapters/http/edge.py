@@ -8,7 +8,8 @@ import logging
 import time
 from typing import Any
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
@@ -36,9 +37,12 @@ class EdgeMiddleware:
         self.access_log_enabled = access_log_enabled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
+        await self._handle_http(scope, receive, send)
+
+    async def _handle_http(self, scope: HTTPScope, receive: Receive, send: Send) -> None:
         headers = _decode_headers(scope)
         request_id = accept_or_new_correlation_id(headers.get("x-request-id"))
         id_token = correlation_id.set(request_id)

@@ -17,7 +17,7 @@ from prometheus_client.process_collector import ProcessCollector
 
 UNMATCHED_ROUTE = "<unmatched>"
 # The *_created series double every metric for no use to our dashboards.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 
 class HttpMetrics:

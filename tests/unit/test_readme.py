@@ -1,0 +1,42 @@
+"""The README's configuration table lists exactly the variables the code reads."""
+
+import re
+from pathlib import Path
+
+import msgspec
+
+from adapters.db.settings import ENV_PREFIX as DATABASE_PREFIX
+from adapters.db.settings import DatabaseSettings
+from adapters.redis.settings import ENV_PREFIX as REDIS_PREFIX
+from adapters.redis.settings import RedisSettings
+from apps._shared.settings import HttpSettings, ObservabilitySettings, OutboxSettings
+
+README = Path(__file__).parents[2] / "README.md"
+SETTINGS = [
+    (DatabaseSettings, DATABASE_PREFIX),
+    (RedisSettings, REDIS_PREFIX),
+    (HttpSettings, "BHIV_HTTP_"),
+    (ObservabilitySettings, "BHIV_"),
+    (OutboxSettings, "BHIV_OUTBOX_"),
+]
+
+
+def variables_read_by_the_code() -> set[str]:
+    return {
+        prefix + field.encode_name.upper()
+        for cls, prefix in SETTINGS
+        for field in msgspec.structs.fields(cls)
+    }
+
+
+def test_every_setting_is_documented_and_every_documented_setting_exists() -> None:
+    documented = set(re.findall(r"^\| `(BHIV_[A-Z0-9_]+)` \|", README.read_text(), re.MULTILINE))
+    assert documented == variables_read_by_the_code()
+
+
+def test_the_quickstart_is_two_commands_one_starting_the_platform() -> None:
+    quickstart = README.read_text().split("## Quickstart", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line for line in quickstart.strip().splitlines() if line.strip()]
+    assert len(commands) == 2
+    assert "bhiv up" in commands[0]
+    assert "pytest" in commands[1]
