@@ -8,8 +8,7 @@ SPEC = ServiceSpec(
     name="integrations",
     title="BHIV Integrations",
     description=(
-        "Webhook subscriptions and deliveries, notifiers (Slack, email, webhook) and event "
-        "consumers."
+        "Webhook subscriptions and deliveries, notifiers (Slack, email, webhook) and event consumers."
     ),
 )
 

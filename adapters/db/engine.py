@@ -1,0 +1,90 @@
+import ssl
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from adapters.db.settings import DatabaseSettings
+
+READ_ONLY = "bhiv_read_only"
+"""Execution option: ``await conn.execution_options(**{READ_ONLY: True})`` for transactions that
+never write, so that on SQLite they do not wait for (or hold) the write lock."""
+
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def create_engine(settings: DatabaseSettings) -> AsyncEngine:
+    url = make_url(settings.url)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, settings)
+    return create_async_engine(
+        url,
+        echo=settings.echo,
+        pool_size=settings.pool_size,
+        max_overflow=settings.max_overflow,
+        pool_timeout=settings.pool_timeout_seconds,
+        pool_pre_ping=True,
+        connect_args={"timeout": settings.connect_timeout_seconds, "ssl": postgres_ssl(settings)},
+    )
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def postgres_ssl(settings: DatabaseSettings) -> ssl.SSLContext | str | bool:
+    """asyncpg's ``ssl=`` argument for a libpq ``sslmode``."""
+    mode = settings.sslmode
+    if mode is None or mode in ("allow", "prefer"):
+        # asyncpg understands these two itself: try TLS, fall back to plain text.
+        return mode or "prefer"
+    if mode == "disable":
+        return False
+    context = ssl.create_default_context(cafile=settings.ssl_root_cert)
+    # libpq's "require" checks the CA only when a root certificate was given.
+    verify = mode != "require" or settings.ssl_root_cert is not None
+    context.check_hostname = mode == "verify-full"
+    context.verify_mode = ssl.CERT_REQUIRED if verify else ssl.CERT_NONE
+    if settings.ssl_cert:
+        context.load_cert_chain(settings.ssl_cert, settings.ssl_key)
+    return context
+
+
+def _sqlite_engine(url: URL, settings: DatabaseSettings) -> AsyncEngine:
+    options: dict[str, Any] = {"echo": settings.echo}
+    if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        options |= {
+            "pool_size": settings.pool_size,
+            "max_overflow": settings.max_overflow,
+            "pool_timeout": settings.pool_timeout_seconds,
+        }
+    engine = create_async_engine(url, **options)
+    event.listen(engine.sync_engine, "connect", _prepare_sqlite_connection)
+    event.listen(engine.sync_engine, "begin", _begin_immediate)
+    return engine
+
+
+def _prepare_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control away from the driver so that _begin_immediate decides how
+    # a transaction starts (and so that DDL in migrations is transactional).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in _SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
+    # another writer got in between; IMMEDIATE takes the write lock up front, so busy_timeout
+    # makes concurrent writers (relays, requests) wait their turn instead.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

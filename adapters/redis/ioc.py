@@ -1,0 +1,64 @@
+"""dishka provider of the Redis adapters and the Redis health probe.
+
+``RedisProvider(settings)`` gives one APP-scoped client (closed when the container closes) and
+the ports built on it. It also provides a ``HealthProbe``; an app gathers the probes of all its
+providers by declaring ``probes = collect(HealthProbe, scope=Scope.APP)`` in one of its own
+providers and asking for ``list[HealthProbe]`` (checked with dishka 1.10). Once ``collect`` is
+declared, a bare ``HealthProbe`` can no longer be resolved, only the list.
+"""
+
+from collections.abc import AsyncIterator
+
+from dishka import Provider, Scope, provide
+
+from adapters.redis.blocklist import RedisBlocklist
+from adapters.redis.client import RedisClient, create_redis_client
+from adapters.redis.events import RedisEventBus
+from adapters.redis.health import RedisHealthProbe
+from adapters.redis.kv import RedisKeyValueStore
+from adapters.redis.rate_limit import RedisRateLimiter
+from adapters.redis.settings import RedisSettings
+from core.ports.blocklist import Blocklist
+from core.ports.events import EventBus
+from core.ports.health import HealthProbe
+from core.ports.kv import KeyValueStore
+from core.ports.rate_limit import RateLimiter
+
+
+class RedisProvider(Provider):
+    scope = Scope.APP
+
+    def __init__(self, settings: RedisSettings) -> None:
+        super().__init__()
+        self._settings = settings
+
+    @provide
+    async def client(self) -> AsyncIterator[RedisClient]:
+        client = create_redis_client(self._settings)
+        yield client
+        await client.aclose()
+
+    @provide
+    def key_value_store(self, client: RedisClient) -> KeyValueStore:
+        return RedisKeyValueStore(client, key_prefix=self._settings.key_prefix)
+
+    @provide
+    def rate_limiter(self, client: RedisClient) -> RateLimiter:
+        return RedisRateLimiter(client, key_prefix=self._settings.key_prefix)
+
+    @provide
+    def blocklist(self, client: RedisClient) -> Blocklist:
+        return RedisBlocklist(client, key_prefix=self._settings.key_prefix)
+
+    @provide
+    def event_bus(self, client: RedisClient) -> EventBus:
+        return RedisEventBus(
+            client,
+            key_prefix=self._settings.key_prefix,
+            max_length=self._settings.stream_max_length,
+            block_slice_seconds=self._settings.socket_timeout_seconds / 2,
+        )
+
+    @provide
+    def health_probe(self, client: RedisClient) -> HealthProbe:
+        return RedisHealthProbe(client, timeout_seconds=self._settings.socket_timeout_seconds)

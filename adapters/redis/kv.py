@@ -1,0 +1,45 @@
+"""Key-value store on plain Redis strings (``SET ... PX``, ``SET ... NX``, ``PTTL``).
+
+Redis Cluster: every call touches a single key (``<prefix>kv:<key>``), so keys spread over all
+slots; a caller who needs keys together in one slot can put a ``{hash tag}`` in its key.
+"""
+
+import math
+
+from adapters.redis.client import RedisClient, as_bytes, redis_errors
+from core.ports.kv import KeyValueStore
+
+
+class RedisKeyValueStore(KeyValueStore):
+    def __init__(self, client: RedisClient, *, key_prefix: str = "bhiv:") -> None:
+        self._client = client
+        self._prefix = f"{key_prefix}kv:"
+
+    async def get(self, key: str) -> bytes | None:
+        with redis_errors("kv get"):
+            value = await self._client.get(self._prefix + key)
+        return None if value is None else as_bytes(value)
+
+    async def set(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
+        with redis_errors("kv set"):
+            await self._client.set(self._prefix + key, value, px=_millis(ttl_seconds))
+
+    async def add(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> bool:
+        with redis_errors("kv add"):
+            stored = await self._client.set(self._prefix + key, value, px=_millis(ttl_seconds), nx=True)
+        return bool(stored)
+
+    async def delete(self, key: str) -> bool:
+        with redis_errors("kv delete"):
+            removed: int = await self._client.delete(self._prefix + key)
+        return removed > 0
+
+    async def ttl(self, key: str) -> float | None:
+        with redis_errors("kv ttl"):
+            millis: int = await self._client.pttl(self._prefix + key)
+        # PTTL answers -2 for a missing key and -1 for a key without expiry.
+        return millis / 1000 if millis >= 0 else None
+
+
+def _millis(ttl_seconds: float | None) -> int | None:
+    return None if ttl_seconds is None else max(1, math.ceil(ttl_seconds * 1000))
