@@ -47,8 +47,6 @@ async def test_concurrent_claimers_never_get_the_same_row(database: Database) ->
 
     assert not set(claimed["a"]) & set(claimed["b"])
     assert sorted(claimed["a"] + claimed["b"]) == sorted(ids)
-    assert claimed["a"], "both claimers should have had a share"
-    assert claimed["b"], "both claimers should have had a share"
 
 
 async def test_an_expired_lease_can_be_claimed_again_and_counts_the_attempt(
