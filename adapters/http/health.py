@@ -6,6 +6,7 @@ from typing import Any
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get
 
+from adapters.http.access import PUBLIC
 from adapters.http.metrics import HttpMetrics
 from adapters.http.problems import problem_response
 from core.ports.health import HealthProbe
@@ -27,11 +28,13 @@ class HealthController(Controller):
     path = "/health"
     tags = ["health"]
 
-    @get("/live", operation_id="Live", summary="The process is up and serving HTTP.")
+    @get("/live", operation_id="Live", summary="The process is up and serving HTTP.", opt=PUBLIC)
     async def live(self) -> dict[str, str]:
         return {"status": "ok"}
 
-    @get("/ready", operation_id="Ready", summary="Every dependency this service needs answers.")
+    @get(
+        "/ready", operation_id="Ready", summary="Every dependency this service needs answers.", opt=PUBLIC
+    )
     @inject
     async def ready(self, probes: FromDishka[list[HealthProbe]]) -> Response[dict[str, Any]]:
         results = await asyncio.gather(*(_run_probe(probe) for probe in probes))
@@ -48,7 +51,7 @@ class HealthController(Controller):
         return Response({"status": "ok", "checks": checks})
 
 
-@get("/metrics", operation_id="Metrics", include_in_schema=False, sync_to_thread=False)
+@get("/metrics", operation_id="Metrics", include_in_schema=False, sync_to_thread=False, opt=PUBLIC)
 def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
     registry: HttpMetrics = request.app.state.metrics
     return Response(registry.render(), media_type=registry.content_type)

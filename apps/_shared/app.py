@@ -40,7 +40,7 @@ def build_service_app(
 ) -> Litestar:
     """Overrides come last, so a test's provider replaces whatever it provides."""
     container = make_async_container(
-        *infrastructure_providers(settings),
+        *infrastructure_providers(settings, spec.name),
         *spec.providers,
         *overrides,
         context={PlatformSettings: settings},

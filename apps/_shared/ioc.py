@@ -1,8 +1,10 @@
 """Providers every service shares: settings, clock, ids, and the infrastructure adapters."""
 
 from dishka import Provider, Scope, collect, from_context, provide
+from dishka.integrations.litestar import LitestarProvider
 
 from adapters.db.ioc import DatabaseProvider
+from adapters.http.request_context import RequestContextProvider
 from adapters.memory.ioc import MemoryProvider
 from adapters.redis.ioc import RedisProvider
 from adapters.system.clock import SystemClock, Uuid7IdGenerator
@@ -20,10 +22,16 @@ class PlatformProvider(Provider):
     health_probes = collect(HealthProbe)
 
 
-def infrastructure_providers(settings: PlatformSettings) -> list[Provider]:
+def infrastructure_providers(settings: PlatformSettings, service: str) -> list[Provider]:
     """The database always; Redis when ``BHIV_REDIS_URL`` is set, else the in-process twins.
 
     ``bhiv up`` overrides the memory provider with one whose state all six services share.
     """
     shared_state: Provider = RedisProvider(settings.redis) if settings.redis.url else MemoryProvider()
-    return [PlatformProvider(), DatabaseProvider(settings.database), shared_state]
+    return [
+        PlatformProvider(),
+        LitestarProvider(),
+        RequestContextProvider(),
+        DatabaseProvider(settings.database),
+        shared_state,
+    ]

@@ -1,6 +1,7 @@
 from types import TracebackType
 from typing import Protocol, Self
 
+from core.ports.audit import AuditTrail
 from core.ports.events import Event
 
 
@@ -19,6 +20,7 @@ class UnitOfWork(Protocol):
     """
 
     outbox: Outbox
+    audit: AuditTrail
 
     async def __aenter__(self) -> Self: ...
 

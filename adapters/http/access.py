@@ -1,0 +1,27 @@
+"""What each route declares about who may call it. Deny by default: a route that declares
+nothing is refused to everyone (and a test fails on it).
+
+    @get("/v1/products", opt=requires(Permission.LOGISTICS_READ))
+    @post("/auth/token", opt=PUBLIC)
+    @get("/v1/whoami", opt=AUTHENTICATED)
+"""
+
+from typing import Any
+
+from core.domain.identity.model import Permission
+
+PERMISSION_KEY = "permission"
+PUBLIC: dict[str, Any] = {"access": "public"}
+"""No credentials needed (health, metrics, token endpoint, JWKS)."""
+AUTHENTICATED: dict[str, Any] = {"access": "authenticated"}
+"""Any valid token, whatever its permissions."""
+
+
+def requires(permission: Permission) -> dict[str, Any]:
+    return {"access": "permission", PERMISSION_KEY: permission}
+
+
+def declared_access(opt: dict[str, Any]) -> str | None:
+    """``public``, ``authenticated``, ``permission`` or None when the route declared nothing."""
+    access = opt.get("access")
+    return access if isinstance(access, str) else None

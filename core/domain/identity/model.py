@@ -1,0 +1,104 @@
+"""Roles, permissions and the one matrix that says which role may do what."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+import msgspec
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OPS = "ops"
+    SALES = "sales"
+    CUSTOMER = "customer"
+    SUPPORT = "support"
+
+
+class Permission(StrEnum):
+    LOGISTICS_READ = "logistics:read"
+    LOGISTICS_WRITE = "logistics:write"
+    ORDERS_OWN = "orders:own"
+    """Read and place one's own orders (customers; object-level rule in policy.py)."""
+    CRM_READ = "crm:read"
+    CRM_WRITE = "crm:write"
+    TICKETS_WRITE = "tickets:write"
+    TICKETS_OWN = "tickets:own"
+    """Open and read one's own support tickets (customers)."""
+    AGENTS_USE = "agents:use"
+    AGENTS_ADMIN = "agents:admin"
+    LLM_USE = "llm:use"
+    INTEGRATIONS_MANAGE = "integrations:manage"
+    AUDIT_READ = "audit:read"
+    THREATS_MANAGE = "threats:manage"
+    USERS_MANAGE = "users:manage"
+
+
+P = Permission
+ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.OPS: frozenset(
+        {P.LOGISTICS_READ, P.LOGISTICS_WRITE, P.CRM_READ, P.AGENTS_USE, P.LLM_USE, P.INTEGRATIONS_MANAGE}
+    ),
+    Role.SALES: frozenset({P.CRM_READ, P.CRM_WRITE, P.LOGISTICS_READ, P.AGENTS_USE, P.LLM_USE}),
+    Role.SUPPORT: frozenset({P.CRM_READ, P.TICKETS_WRITE, P.LOGISTICS_READ, P.AGENTS_USE, P.LLM_USE}),
+    Role.CUSTOMER: frozenset({P.ORDERS_OWN, P.TICKETS_OWN, P.AGENTS_USE}),
+}
+"""The single source of truth; docs/security.md shows it and a test keeps the two equal."""
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+class User(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    email: str
+    """Normalised: trimmed and lower-cased; unique."""
+    display_name: str
+    role: Role
+    status: UserStatus
+    password_hash: str
+    customer_id: str | None = None
+    """The CRM customer a ``customer`` user acts for; None for every other role."""
+    created_at: datetime
+    updated_at: datetime
+
+
+class ServiceClient(msgspec.Struct, frozen=True, kw_only=True):
+    """A machine client using the client_credentials grant."""
+
+    id: str
+    client_id: str
+    name: str
+    secret_hash: str
+    role: Role
+    scopes: frozenset[Permission]
+    """What its tokens may do: never more than its role allows."""
+    status: UserStatus
+    created_at: datetime
+
+
+PrincipalKind = Literal["user", "client"]
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    """Who is calling, as verified from a token."""
+
+    subject: str
+    kind: PrincipalKind
+    role: Role
+    permissions: frozenset[Permission]
+    customer_id: str | None = None
+    token_id: str | None = None
+
+    def has(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+
+def permissions_for(role: Role, scope: frozenset[Permission] | None = None) -> frozenset[Permission]:
+    """A token's permissions: its role's, narrowed to the requested scope when there is one."""
+    allowed = ROLE_PERMISSIONS[role]
+    return allowed if scope is None else allowed & scope
