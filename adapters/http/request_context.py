@@ -29,14 +29,14 @@ class RequestContextProvider(Provider):
     scope = Scope.REQUEST
 
     @provide
-    def principal(self, request: Request[Any, Any, Any]) -> Principal:
+    def principal(self, request: Request) -> Principal:  # type: ignore[type-arg]
         principal = principal_of(request)
         if principal is None:
             raise Unauthenticated("authentication required")
         return principal
 
     @provide
-    def invocation(self, request: Request[Any, Any, Any]) -> Invocation:
+    def invocation(self, request: Request) -> Invocation:  # type: ignore[type-arg]
         principal = principal_of(request)
         actor = (
             Actor(id=principal.subject, kind=principal.kind, role=principal.role)
