@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import getpass
 import os
 import sys
 from collections.abc import Sequence
@@ -12,6 +13,8 @@ import msgspec
 
 from apps._shared.config import ConfigError, redact_url
 from apps._shared.settings import SERVICE_PORTS, PlatformSettings, load_platform_settings
+from core.domain.identity.model import Role
+from core.domain.identity.use_cases import NewUser
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,6 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.add_argument("--revision", default="head")
+
+    users = commands.add_parser("users", help="manage users")
+    users_commands = users.add_subparsers(dest="users_command", required=True, parser_class=_Parser)
+    create = users_commands.add_parser(
+        "create", help="create a user; the password comes from BHIV_NEW_USER_PASSWORD or a prompt"
+    )
+    create.add_argument("--email", required=True)
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--display-name", default=None, help="default: the email's local part")
+    create.add_argument("--customer-id", default=None, help="the CRM customer (customer role only)")
+
+    audit = commands.add_parser("audit", help="the tamper-evident audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
+    verify = audit_commands.add_parser("verify", help="check the hash chains; one JSON line per chain")
+    verify.add_argument("--chain", default=None, help="only this chain (a service name)")
     return parser
 
 
@@ -55,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(commands.serve(settings, args.service, args.host, args.port, args.migrate))
         if args.command == "migrate":
             return asyncio.run(commands.migrate(settings, args.revision))
+        if args.command == "users":
+            return asyncio.run(commands.create_user(settings, _new_user(args)))
+        if args.command == "audit":
+            return asyncio.run(commands.audit_verify(settings, args.chain))
     except KeyboardInterrupt:
         return 130
     except commands.StartupError as error:
@@ -71,7 +93,33 @@ def _embedded(settings: PlatformSettings, args: argparse.Namespace) -> PlatformS
             database, url=f"sqlite+aiosqlite:///{(args.data_dir / 'bhiv.db').resolve()}"
         )
     http = settings.http if args.host is None else msgspec.structs.replace(settings.http, host=args.host)
-    return msgspec.structs.replace(settings, database=database, http=http)
+    auth = settings.auth
+    if not auth.master_key and not auth.master_key_file:
+        # Embedded only: production passes the master key in the environment, never a file we make.
+        auth = msgspec.structs.replace(auth, master_key_file=str((args.data_dir / "master.key").resolve()))
+    return msgspec.structs.replace(settings, database=database, http=http, auth=auth)
+
+
+ROLES = tuple(role.value for role in Role)
+
+
+def _new_user(args: argparse.Namespace) -> NewUser:
+    return NewUser(
+        email=args.email,
+        password=_read_password(),
+        role=Role(args.role),
+        display_name=args.display_name or args.email.split("@", 1)[0],
+        customer_id=args.customer_id,
+    )
+
+
+def _read_password() -> str:
+    """Never a flag: flags end up in shell history and in every user's ``ps``."""
+    if "BHIV_NEW_USER_PASSWORD" in os.environ:
+        return os.environ["BHIV_NEW_USER_PASSWORD"]
+    if sys.stdin.isatty():
+        return getpass.getpass("Password for the new user: ")
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def describe(settings: PlatformSettings) -> str:

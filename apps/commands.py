@@ -1,18 +1,27 @@
 """What the ``bhiv`` subcommands do, once their arguments are parsed."""
 
 import logging
+import os
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 import msgspec
 
+from adapters.db.audit_reader import SqlAuditReader
+from adapters.db.engine import create_engine
 from adapters.db.migrate import upgrade
+from adapters.jose.sealing import new_master_key
 from adapters.memory.ioc import MemoryProvider
 from adapters.memory.state import MemoryState
 from apps._shared.observability import configure_logging, tracer_provider
 from apps._shared.server import hypercorn_config, serve_apps
 from apps._shared.settings import SERVICE_PORTS, PlatformSettings
+from apps.gateway import identity_cli
 from apps.services import SERVICES, create_service_app
+from core.domain.audit.use_cases import VerifyAudit
+from core.domain.errors import DomainError, NotFound
+from core.domain.identity.use_cases import NewUser
 from core.ports.errors import Unavailable
 
 log = logging.getLogger("bhiv.cli")
@@ -34,6 +43,10 @@ async def serve(
 ) -> int:
     configure_logging(settings.observability)
     tracer_provider(settings.observability, f"bhiv-{service}")
+    if service == "gateway" and not (settings.auth.master_key or settings.auth.master_key_file):
+        raise StartupError(
+            "the gateway signs tokens: set BHIV_AUTH_MASTER_KEY (base64url of 32 random bytes)"
+        )
     if migrate_first:
         await _migrate(settings)
     app = create_service_app(service, settings)
@@ -48,7 +61,10 @@ async def up(settings: PlatformSettings, base_port: int) -> int:
     """All six services in one process sharing one in-process cache and bus (unless Redis is set)."""
     configure_logging(settings.observability)
     tracer_provider(settings.observability, "bhiv")
+    if settings.auth.master_key_file:
+        ensure_master_key_file(Path(settings.auth.master_key_file))
     await _migrate(settings)
+    await _ensure_first_admin(settings)
     overrides = [] if settings.redis.url else [MemoryProvider(MemoryState())]
     apps = {}
     for offset, name in enumerate(SERVICES):
@@ -64,6 +80,25 @@ async def up(settings: PlatformSettings, base_port: int) -> int:
     return 0
 
 
+async def audit_verify(settings: PlatformSettings, chain: str | None = None) -> int:
+    """One JSON line per chain; 0 when every chain holds, 1 when one is broken, 2 when unchecked."""
+    configure_logging(settings.observability)
+    engine = create_engine(settings.database)
+    try:
+        result = await VerifyAudit(SqlAuditReader(engine)).execute(chain)
+    except (NotFound, Unavailable) as error:
+        print(f"bhiv: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    for verification in result.chains:
+        line = msgspec.structs.asdict(verification)
+        if verification.broken is None:
+            del line["broken"]
+        print(msgspec.json.encode(line).decode(), flush=True)
+    return 0 if result.ok else 1
+
+
 def _print_ready(urls: Mapping[str, str], seconds: float) -> None:
     lines = [f"BHIV Core is up in {seconds:.2f}s:"]
     lines += [f"  {name:<14} {url}  (docs: {url}/openapi/swagger)" for name, url in urls.items()]
@@ -76,3 +111,40 @@ async def _migrate(settings: PlatformSettings, revision: str = "head") -> None:
         await upgrade(settings.database, revision)
     except Unavailable as error:
         raise StartupError(f"database unavailable: {error}") from None
+
+
+async def _ensure_first_admin(settings: PlatformSettings) -> None:
+    try:
+        first = await identity_cli.ensure_first_admin(settings, os.environ)
+    except DomainError as error:
+        raise StartupError(f"cannot create the first admin: {error.detail}") from None
+    if first is not None and first.generated_password is not None:
+        # Shown once: the password is stored nowhere but as its hash.
+        print(
+            f"Created the first admin {first.user.email} with the generated password:\n"
+            f"  {first.generated_password}\nStore it now; it will not be shown again.",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+async def create_user(settings: PlatformSettings, command: NewUser) -> int:
+    configure_logging(settings.observability)
+    await _migrate(settings)
+    try:
+        user = await identity_cli.create_user(settings, command)
+    except DomainError as error:
+        print(f"bhiv: {error.code}: {error.detail}", file=sys.stderr)
+        return 1
+    print(msgspec.json.encode({"id": user.id, "email": user.email, "role": user.role}).decode())
+    return 0
+
+
+def ensure_master_key_file(path: Path) -> None:
+    """The embedded default's master key: made once, readable by its owner only."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(new_master_key())

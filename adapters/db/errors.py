@@ -12,6 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 from sqlalchemy import exc
 
 from core.domain.errors import Conflict
+from core.ports.audit import AppendOnlyViolation
 from core.ports.errors import Unavailable, UpstreamTimeout
 
 P = ParamSpec("P")
@@ -19,6 +20,7 @@ T = TypeVar("T")
 
 _UNIQUE_VIOLATIONS = {"23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
 _FOREIGN_KEY_VIOLATIONS = {"23503", "SQLITE_CONSTRAINT_FOREIGNKEY"}
+_TRIGGER_REFUSALS = {"23001", "SQLITE_CONSTRAINT_TRIGGER"}  # see migrations 0002
 _QUERY_CANCELED = "57014"  # PostgreSQL: statement_timeout or lock_timeout hit
 
 
@@ -44,6 +46,10 @@ def translate_errors() -> Iterator[None]:
             raise Conflict("a record with the same key already exists") from error
         if code in _FOREIGN_KEY_VIOLATIONS:
             raise Conflict("a referenced record does not exist or is still referenced") from error
+        if code in _TRIGGER_REFUSALS and "append-only" in str(error.orig):
+            raise AppendOnlyViolation(
+                "the audit log is append-only: the database refused the change"
+            ) from error
         raise
     except exc.TimeoutError as error:
         raise UpstreamTimeout("no database connection free in time (pool exhausted)") from error

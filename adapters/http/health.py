@@ -32,9 +32,7 @@ class HealthController(Controller):
     async def live(self) -> dict[str, str]:
         return {"status": "ok"}
 
-    @get(
-        "/ready", operation_id="Ready", summary="Every dependency this service needs answers.", opt=PUBLIC
-    )
+    @get("/ready", operation_id="Ready", summary="Every dependency this service needs answers.", opt=PUBLIC)
     @inject
     async def ready(self, probes: FromDishka[list[HealthProbe]]) -> Response[dict[str, Any]]:
         results = await asyncio.gather(*(_run_probe(probe) for probe in probes))

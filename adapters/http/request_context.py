@@ -39,8 +39,6 @@ class RequestContextProvider(Provider):
     def invocation(self, request: Request) -> Invocation:  # type: ignore[type-arg]
         principal = principal_of(request)
         actor = (
-            Actor(id=principal.subject, kind=principal.kind, role=principal.role)
-            if principal
-            else ANONYMOUS
+            Actor(id=principal.subject, kind=principal.kind, role=principal.role) if principal else ANONYMOUS
         )
         return Invocation(actor=actor, correlation_id=correlation_id.get(), client_ip=client_ip_of(request))

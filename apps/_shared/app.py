@@ -2,10 +2,10 @@
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from dishka import Provider, make_async_container
+from dishka import AsyncContainer, Provider, make_async_container
 from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar
 from litestar.datastructures import State
@@ -13,16 +13,21 @@ from litestar.openapi import OpenAPIConfig
 from litestar.types import ControllerRouterHandler
 from opentelemetry import trace
 
+from adapters.http.access import PUBLIC, declared_access
+from adapters.http.auth import AuthenticationMiddleware
 from adapters.http.edge import EdgeMiddleware
 from adapters.http.health import HealthController, metrics
 from adapters.http.metrics import HttpMetrics
 from adapters.http.problems import EXCEPTION_HANDLERS
+from adapters.http.whoami import whoami
 from apps._shared.ioc import infrastructure_providers
 from apps._shared.relay import run_outbox_relay
 from apps._shared.settings import PlatformSettings
 from core.ports.health import HealthProbe
 
 VERSION = "0.1.0"
+OPENAPI_PATH = "/openapi"
+StartupHook = Callable[[AsyncContainer], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,8 @@ class ServiceSpec:
     route_handlers: Sequence[ControllerRouterHandler] = ()
     providers: Sequence[Provider] = field(default_factory=tuple)
     """The service's own providers, added after the infrastructure ones."""
+    on_startup: Sequence[StartupHook] = ()
+    """Run once the container is built, before the first request (e.g. ensure a signing key)."""
 
 
 def build_service_app(
@@ -50,6 +57,8 @@ def build_service_app(
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         # Resolve the app-scoped graph now: a bad DSN fails at start, not on the first request.
         await container.get(list[HealthProbe])
+        for hook in spec.on_startup:
+            await hook(container)
         relay = None
         if settings.outbox.relay_enabled:
             relay = asyncio.create_task(run_outbox_relay(container, settings.outbox, spec.name))
@@ -64,16 +73,18 @@ def build_service_app(
 
     http_metrics = HttpMetrics(spec.name)
     app = Litestar(
-        route_handlers=[HealthController, metrics, *spec.route_handlers],
+        route_handlers=[HealthController, metrics, whoami, *spec.route_handlers],
+        middleware=[AuthenticationMiddleware],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         request_max_body_size=settings.http.max_body_bytes,
         openapi_config=OpenAPIConfig(
-            title=spec.title, version=VERSION, description=spec.description, path="/openapi"
+            title=spec.title, version=VERSION, description=spec.description, path=OPENAPI_PATH
         ),
         logging_config=None,
         lifespan=[lifespan],
         state=State({"metrics": http_metrics, "service": spec.name}),
     )
+    _open_framework_routes(app)
     setup_dishka(container, app)
     tracer = trace.get_tracer(f"bhiv.{spec.name}")
     app.asgi_handler = EdgeMiddleware(
@@ -84,3 +95,14 @@ def build_service_app(
         access_log_enabled=settings.http.access_log,
     )
     return app
+
+
+def _open_framework_routes(app: Litestar) -> None:
+    """Litestar's own routes cannot declare access: its OpenAPI document and the automatic
+    OPTIONS answers (CORS preflights carry no credentials) are public; nothing else is."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            if declared_access(handler.opt) is not None:
+                continue
+            if route.path.startswith(OPENAPI_PATH) or handler.http_methods == {"OPTIONS"}:
+                handler.opt.update(PUBLIC)

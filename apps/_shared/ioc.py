@@ -5,6 +5,7 @@ from dishka.integrations.litestar import LitestarProvider
 
 from adapters.db.ioc import DatabaseProvider
 from adapters.http.request_context import RequestContextProvider
+from adapters.jose.ioc import AuthProvider
 from adapters.memory.ioc import MemoryProvider
 from adapters.redis.ioc import RedisProvider
 from adapters.system.clock import SystemClock, Uuid7IdGenerator
@@ -32,6 +33,7 @@ def infrastructure_providers(settings: PlatformSettings, service: str) -> list[P
         PlatformProvider(),
         LitestarProvider(),
         RequestContextProvider(),
-        DatabaseProvider(settings.database),
+        DatabaseProvider(settings.database, audit_chain=service),
         shared_state,
+        AuthProvider(settings.auth),
     ]

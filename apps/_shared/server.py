@@ -42,11 +42,15 @@ async def serve_apps(
         asyncio.create_task(serve(app, config, shutdown_trigger=stop.wait))  # type: ignore[arg-type]
         for app, config in apps.values()
     ]
+    watcher = None
     if on_ready is not None:
         urls = {name: f"http://{config.bind[0]}" for name, (_, config) in apps.items()}
         watcher = asyncio.create_task(_announce_when_live(urls, started, on_ready))
-        servers.append(watcher)
-    done, _ = await asyncio.wait(servers, return_when=asyncio.FIRST_EXCEPTION)
+    try:
+        done, _ = await asyncio.wait(servers, return_when=asyncio.FIRST_EXCEPTION)
+    finally:
+        if watcher is not None:  # a stop before every service was live must not wait for them
+            watcher.cancel()
     failures = [task.exception() for task in done if task.exception() is not None]
     if failures:
         stop.set()

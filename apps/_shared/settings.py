@@ -6,6 +6,8 @@ import msgspec
 
 from adapters.db.settings import ENV_PREFIX as DATABASE_PREFIX
 from adapters.db.settings import DatabaseSettings
+from adapters.jose.settings import ENV_PREFIX as AUTH_PREFIX
+from adapters.jose.settings import AuthSettings
 from adapters.redis.settings import ENV_PREFIX as REDIS_PREFIX
 from adapters.redis.settings import RedisSettings
 from apps._shared.config import load_settings
@@ -56,6 +58,7 @@ class PlatformSettings(msgspec.Struct, frozen=True):
     http: HttpSettings = msgspec.field(default_factory=HttpSettings)
     observability: ObservabilitySettings = msgspec.field(default_factory=ObservabilitySettings)
     outbox: OutboxSettings = msgspec.field(default_factory=OutboxSettings)
+    auth: AuthSettings = msgspec.field(default_factory=AuthSettings)
 
 
 def load_platform_settings(environ: Mapping[str, str] | None = None) -> PlatformSettings:
@@ -66,4 +69,5 @@ def load_platform_settings(environ: Mapping[str, str] | None = None) -> Platform
         http=load_settings(HttpSettings, "BHIV_HTTP_", environ),
         observability=load_settings(ObservabilitySettings, "BHIV_", environ),
         outbox=load_settings(OutboxSettings, "BHIV_OUTBOX_", environ),
+        auth=load_settings(AuthSettings, AUTH_PREFIX, environ),
     )

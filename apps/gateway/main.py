@@ -1,8 +1,21 @@
-from dishka import Provider
+from dishka import AsyncContainer, Provider
 from litestar import Litestar
 
+from adapters.http.audit import AuditController
+from adapters.http.identity.admin_clients import AdminClientsController
+from adapters.http.identity.admin_users import AdminUsersController
+from adapters.http.oauth import OAuthController
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
+from apps.gateway.identity_ioc import IdentityProvider
+from apps.gateway.ioc import GatewayProvider
+from core.ports.tokens import SigningKeys
+
+
+async def ensure_signing_key(container: AsyncContainer) -> None:
+    """The gateway signs tokens: it needs a current key (and the master key to seal it)."""
+    await (await container.get(SigningKeys)).ensure_current()
+
 
 SPEC = ServiceSpec(
     name="gateway",
@@ -11,6 +24,9 @@ SPEC = ServiceSpec(
         "The only door for REST clients: identity (OAuth2 tokens, JWKS), admin APIs, routing to the"
         " services, rate limits and threat inspection."
     ),
+    route_handlers=[OAuthController, AdminUsersController, AdminClientsController, AuditController],
+    providers=[IdentityProvider(), GatewayProvider()],
+    on_startup=[ensure_signing_key],
 )
 
 

@@ -3,7 +3,19 @@ from typing import Protocol
 
 import msgspec
 
+from core.domain.audit.chain import BrokenLink, ChainVerification
 from core.domain.audit.model import AuditEntry, AuditRecord
+from core.ports.errors import PortError
+
+__all__ = [
+    "AppendOnlyViolation",
+    "AuditFilter",
+    "AuditPage",
+    "AuditReader",
+    "AuditTrail",
+    "BrokenLink",
+    "ChainVerification",
+]
 
 
 class AuditTrail(Protocol):
@@ -15,6 +27,10 @@ class AuditTrail(Protocol):
         ...
 
 
+class AppendOnlyViolation(PortError):
+    """The store refused to change or remove an audit record (no code path should ever try)."""
+
+
 class AuditFilter(msgspec.Struct, frozen=True, kw_only=True):
     chain: str | None = None
     actor_id: str | None = None
@@ -22,7 +38,9 @@ class AuditFilter(msgspec.Struct, frozen=True, kw_only=True):
     resource_id: str | None = None
     action: str | None = None
     since: datetime | None = None
+    """Inclusive."""
     until: datetime | None = None
+    """Exclusive."""
 
 
 class AuditPage(msgspec.Struct, frozen=True, kw_only=True):
@@ -31,20 +49,17 @@ class AuditPage(msgspec.Struct, frozen=True, kw_only=True):
     """Pass back as ``after`` for the next page; None on the last page."""
 
 
-class BrokenLink(msgspec.Struct, frozen=True, kw_only=True):
-    chain: str
-    seq: int
-    record_id: str | None
-    reason: str
-
-
 class AuditReader(Protocol):
     async def search(self, query: AuditFilter, *, after: str | None, limit: int) -> AuditPage:
-        """Newest first."""
+        """Newest first (time of the change, then id). An ``after`` this reader did not issue
+        raises ``RuleViolated``."""
         ...
 
-    async def chains(self) -> list[str]: ...
+    async def chains(self) -> list[str]:
+        """Every chain that has a head or a record, sorted."""
+        ...
 
-    async def first_broken_link(self, chain: str) -> BrokenLink | None:
-        """Walks ``chain`` from its first record; None when every hash and link holds."""
+    async def verify_chain(self, chain: str) -> ChainVerification:
+        """Walks ``chain`` from seq 1 in one consistent snapshot, streaming in batches, and
+        compares its end with the stored head; stops at the first broken link."""
         ...

@@ -18,7 +18,7 @@ from adapters.db.engine import create_engine, session_factory
 from adapters.db.migrate import upgrade
 from adapters.db.outbox import SqlOutboxStore
 from adapters.db.settings import DatabaseSettings
-from adapters.db.tables import outbox
+from adapters.db.tables import audit_chain_heads, audit_log, outbox
 from adapters.db.uow import SqlUnitOfWork
 from adapters.system.clock import SystemClock, Uuid7IdGenerator
 from core.ports.events import Event
@@ -32,8 +32,8 @@ class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
 
-    def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, SystemClock())
+    def unit_of_work(self, audit_chain: str = "default") -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions, SystemClock(), audit_chain=audit_chain)
 
     def outbox_store(self, engine: AsyncEngine | None = None) -> SqlOutboxStore:
         return SqlOutboxStore(engine or self.engine, SystemClock())
@@ -80,6 +80,12 @@ async def database(database_settings: DatabaseSettings) -> AsyncIterator[Databas
     engine = create_engine(database_settings)
     async with engine.begin() as connection:
         await connection.execute(delete(outbox))
+        if not database_settings.is_sqlite:
+            # The append-only triggers refuse this to the application; a superuser may switch
+            # them off for one transaction (tests run as one).
+            await connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            await connection.execute(delete(audit_log))
+            await connection.execute(delete(audit_chain_heads))
     try:
         yield Database(database_settings, engine, session_factory(engine))
     finally:

@@ -8,6 +8,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from adapters.db.migrate import upgrade
 from adapters.db.settings import DatabaseSettings
+from adapters.jose.sealing import new_master_key
+from adapters.jose.settings import AuthSettings
 from apps._shared.settings import HttpSettings, OutboxSettings, PlatformSettings
 
 _exporter = InMemorySpanExporter()
@@ -31,4 +33,5 @@ async def settings(tmp_path: Path) -> PlatformSettings:
         database=database,
         http=HttpSettings(max_body_bytes=1024, access_log=False),
         outbox=OutboxSettings(relay_enabled=False),
+        auth=AuthSettings(master_key=new_master_key()),
     )

@@ -8,6 +8,7 @@ from litestar import get, post
 from litestar.params import FromPath, JSONBody
 from litestar.testing import AsyncTestClient
 
+from adapters.http.access import PUBLIC
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings
 from core.domain.errors import Conflict, NotFound, RuleViolated
@@ -19,12 +20,12 @@ class Parcel(msgspec.Struct):
     quantity: int
 
 
-@post("/v1/parcels", sync_to_thread=False)
+@post("/v1/parcels", sync_to_thread=False, opt=PUBLIC)
 def accept_parcel(data: JSONBody[Parcel]) -> dict[str, int]:
     return {"quantity": data.quantity}
 
 
-@get("/v1/parcels/{parcel_id:str}", sync_to_thread=False)
+@get("/v1/parcels/{parcel_id:str}", sync_to_thread=False, opt=PUBLIC)
 def find_parcel(parcel_id: FromPath[str]) -> None:
     errors = {
         "missing": NotFound(f"parcel {parcel_id} does not exist"),
@@ -35,7 +36,7 @@ def find_parcel(parcel_id: FromPath[str]) -> None:
     raise errors.get(parcel_id, RuntimeError("secret internal detail"))
 
 
-@get("/v1/slow")
+@get("/v1/slow", opt=PUBLIC)
 async def slow() -> dict[str, str]:
     await asyncio.sleep(0.05)
     return {"status": "done"}

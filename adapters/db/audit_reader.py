@@ -1,0 +1,139 @@
+"""Searching and verifying the audit log, outside any unit of work (it only reads)."""
+
+import base64
+import binascii
+from datetime import datetime
+
+import msgspec
+from sqlalchemy import ColumnElement, and_, or_, select, union
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.db.audit import from_row
+from adapters.db.engine import READ_ONLY
+from adapters.db.errors import translated
+from adapters.db.tables import audit_chain_heads, audit_log
+from core.domain.audit.chain import ChainHead, ChainVerification, ChainVerifier
+from core.domain.errors import RuleViolated
+from core.ports.audit import AuditFilter, AuditPage, AuditReader
+
+MAX_PAGE_SIZE = 200
+VERIFY_BATCH = 1000
+
+_Cursor = tuple[datetime, str]
+
+
+class SqlAuditReader(AuditReader):
+    def __init__(self, engine: AsyncEngine, *, batch_size: int = VERIFY_BATCH) -> None:
+        self._engine = engine
+        self._batch_size = batch_size
+
+    @translated
+    async def search(self, query: AuditFilter, *, after: str | None, limit: int) -> AuditPage:
+        limit = max(1, min(limit, MAX_PAGE_SIZE))
+        conditions = _conditions(query)
+        if after is not None:
+            moment, record_id = _decode_cursor(after)
+            column = audit_log.c.occurred_at
+            conditions.append(or_(column < moment, and_(column == moment, audit_log.c.id < record_id)))
+        statement = (
+            select(audit_log)
+            .where(*conditions)
+            .order_by(audit_log.c.occurred_at.desc(), audit_log.c.id.desc())
+            .limit(limit + 1)
+        )
+        async with self._engine.connect() as connection:
+            await connection.execution_options(**{READ_ONLY: True})
+            rows = (await connection.execute(statement)).all()
+        records = [from_row(row) for row in rows[:limit]]
+        more = len(rows) > limit
+        last = records[-1] if more else None
+        return AuditPage(
+            records=records, next_cursor=_encode_cursor(last.entry.occurred_at, last.id) if last else None
+        )
+
+    @translated
+    async def chains(self) -> list[str]:
+        names = union(select(audit_chain_heads.c.chain), select(audit_log.c.chain))
+        async with self._engine.connect() as connection:
+            await connection.execution_options(**{READ_ONLY: True})
+            return sorted((await connection.execute(names)).scalars())
+
+    @translated
+    async def verify_chain(self, chain: str) -> ChainVerification:
+        verifier = ChainVerifier(chain)
+        async with self._engine.connect() as connection:
+            await _snapshot(connection)
+            head_row = (
+                await connection.execute(
+                    select(audit_chain_heads.c.seq, audit_chain_heads.c.hash).where(
+                        audit_chain_heads.c.chain == chain
+                    )
+                )
+            ).first()
+            after = 0
+            while True:
+                rows = (
+                    await connection.execute(
+                        select(audit_log)
+                        .where(audit_log.c.chain == chain, audit_log.c.seq > after)
+                        .order_by(audit_log.c.seq)
+                        .limit(self._batch_size)
+                    )
+                ).all()
+                for row in rows:
+                    try:
+                        record = from_row(row)
+                    except msgspec.DecodeError:
+                        return verifier.result(verifier.unreadable(row.seq, row.id))
+                    broken = verifier.check(record)
+                    if broken is not None:
+                        return verifier.result(broken)
+                if len(rows) < self._batch_size:
+                    break
+                after = rows[-1].seq
+        head = ChainHead(seq=head_row.seq, hash=head_row.hash) if head_row else None
+        return verifier.result(verifier.finish(head))
+
+
+async def _snapshot(connection: AsyncConnection) -> None:
+    """One consistent view for the whole walk: the head read first and every batch after it.
+
+    SQLite keeps one snapshot per read transaction anyway (WAL); PostgreSQL needs REPEATABLE READ.
+    """
+    if connection.dialect.name == "postgresql":
+        await connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    else:
+        await connection.execution_options(**{READ_ONLY: True})
+
+
+def _conditions(query: AuditFilter) -> list[ColumnElement[bool]]:
+    c = audit_log.c
+    equal = {
+        c.chain: query.chain,
+        c.actor_id: query.actor_id,
+        c.resource_type: query.resource_type,
+        c.resource_id: query.resource_id,
+        c.action: query.action,
+    }
+    conditions: list[ColumnElement[bool]] = [column == value for column, value in equal.items() if value]
+    if query.since is not None:
+        conditions.append(c.occurred_at >= query.since)
+    if query.until is not None:
+        conditions.append(c.occurred_at < query.until)
+    return conditions
+
+
+def _encode_cursor(moment: datetime, record_id: str) -> str:
+    raw = msgspec.json.encode((moment, record_id))
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> _Cursor:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        moment, record_id = msgspec.json.decode(raw, type=_Cursor)
+    except (binascii.Error, ValueError, msgspec.DecodeError):
+        raise RuleViolated("after is not a cursor this API returned") from None
+    if moment.utcoffset() is None:
+        raise RuleViolated("after is not a cursor this API returned")
+    return moment, record_id

@@ -1,0 +1,154 @@
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Row, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.errors import translated
+from adapters.db.identity.tables import service_clients, users
+from core.domain.errors import NotFound
+from core.domain.identity.model import Permission, Role, ServiceClient, User, UserStatus
+from core.ports.identity import ServiceClientRepository, UserFilter, UserPage, UserRepository
+
+
+class SqlUserRepository(UserRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @translated
+    async def get(self, user_id: str) -> User | None:
+        row = (await self._session.execute(select(users).where(users.c.id == user_id))).first()
+        return None if row is None else _user(row)
+
+    @translated
+    async def get_by_email(self, email: str) -> User | None:
+        statement = select(users).where(func.lower(users.c.email) == email.strip().lower())
+        row = (await self._session.execute(statement)).first()
+        return None if row is None else _user(row)
+
+    @translated
+    async def add(self, user: User) -> None:
+        await self._session.execute(insert(users).values(**_user_values(user)))
+
+    @translated
+    async def update(self, user: User) -> None:
+        values = _user_values(user)
+        del values["id"], values["created_at"]
+        statement = update(users).where(users.c.id == user.id).values(**values)
+        if await self._changed(statement) == 0:
+            raise NotFound("user not found")
+
+    @translated
+    async def list(self, query: UserFilter, *, after: str | None, limit: int) -> UserPage:
+        statement = select(users).order_by(users.c.id).limit(limit + 1)
+        if query.role is not None:
+            statement = statement.where(users.c.role == query.role.value)
+        if query.status is not None:
+            statement = statement.where(users.c.status == query.status.value)
+        if after is not None:
+            statement = statement.where(users.c.id > after)
+        found = [_user(row) for row in (await self._session.execute(statement)).all()]
+        page = found[:limit]
+        return UserPage(users=page, next_cursor=page[-1].id if len(found) > limit else None)
+
+    async def _changed(self, statement: Any) -> int:
+        return cast(CursorResult[Any], await self._session.execute(statement)).rowcount
+
+    @translated
+    async def count_admins(self) -> int:
+        statement = (
+            select(func.count())
+            .select_from(users)
+            .where(users.c.role == Role.ADMIN.value, users.c.status == UserStatus.ACTIVE.value)
+        )
+        return int((await self._session.execute(statement)).scalar_one())
+
+
+class SqlServiceClientRepository(ServiceClientRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @translated
+    async def get(self, client_pk: str) -> ServiceClient | None:
+        statement = select(service_clients).where(service_clients.c.id == client_pk)
+        row = (await self._session.execute(statement)).first()
+        return None if row is None else _client(row)
+
+    @translated
+    async def get_by_client_id(self, client_id: str) -> ServiceClient | None:
+        statement = select(service_clients).where(service_clients.c.client_id == client_id)
+        row = (await self._session.execute(statement)).first()
+        return None if row is None else _client(row)
+
+    @translated
+    async def add(self, client: ServiceClient) -> None:
+        await self._session.execute(insert(service_clients).values(**_client_values(client)))
+
+    @translated
+    async def update(self, client: ServiceClient) -> None:
+        values = _client_values(client)
+        del values["id"], values["created_at"]
+        statement = update(service_clients).where(service_clients.c.id == client.id).values(**values)
+        result = cast(CursorResult[Any], await self._session.execute(statement))
+        if result.rowcount == 0:
+            raise NotFound("service client not found")
+
+    @translated
+    async def list(self, *, after: str | None, limit: int) -> list[ServiceClient]:
+        statement = select(service_clients).order_by(service_clients.c.id).limit(limit)
+        if after is not None:
+            statement = statement.where(service_clients.c.id > after)
+        return [_client(row) for row in (await self._session.execute(statement)).all()]
+
+
+def _user_values(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "display_name": user.display_name,
+        "role": user.role.value,
+        "status": user.status.value,
+        "password_hash": user.password_hash,
+        "customer_id": user.customer_id,
+        "created_at": user.created_at,
+        "updated_at": user.updated_at,
+    }
+
+
+def _user(row: Row[Any]) -> User:
+    return User(
+        id=row.id,
+        email=row.email,
+        display_name=row.display_name,
+        role=Role(row.role),
+        status=UserStatus(row.status),
+        password_hash=row.password_hash,
+        customer_id=row.customer_id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _client_values(client: ServiceClient) -> dict[str, Any]:
+    return {
+        "id": client.id,
+        "client_id": client.client_id,
+        "name": client.name,
+        "secret_hash": client.secret_hash,
+        "role": client.role.value,
+        "scopes": " ".join(sorted(client.scopes)),
+        "status": client.status.value,
+        "created_at": client.created_at,
+    }
+
+
+def _client(row: Row[Any]) -> ServiceClient:
+    return ServiceClient(
+        id=row.id,
+        client_id=row.client_id,
+        name=row.name,
+        secret_hash=row.secret_hash,
+        role=Role(row.role),
+        scopes=frozenset(Permission(name) for name in row.scopes.split()),
+        status=UserStatus(row.status),
+        created_at=row.created_at,
+    )

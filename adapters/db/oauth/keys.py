@@ -1,0 +1,49 @@
+from collections.abc import Sequence
+from datetime import datetime
+
+import msgspec
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.db.errors import translate_errors
+from adapters.db.oauth.tables import signing_keys
+
+
+class SigningKeyRecord(msgspec.Struct, frozen=True, kw_only=True):
+    kid: str
+    algorithm: str
+    public_jwk: str
+    sealed_private_key: bytes
+    created_at: datetime
+    retire_after: datetime | None = None
+
+
+class SqlSigningKeyRecords:
+    """Signing keys at rest. Each method is its own short transaction."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def live(self, now: datetime) -> Sequence[SigningKeyRecord]:
+        """Keys whose tokens may still be valid, newest first; the first unretired one signs."""
+        query = (
+            select(signing_keys)
+            .where((signing_keys.c.retire_after.is_(None)) | (signing_keys.c.retire_after > now))
+            .order_by(signing_keys.c.created_at.desc(), signing_keys.c.kid.desc())
+        )
+        with translate_errors():
+            async with self._engine.connect() as connection:
+                rows = (await connection.execute(query)).mappings().all()
+        return [SigningKeyRecord(**row) for row in rows]
+
+    async def add_current(self, record: SigningKeyRecord, *, retire_others_after: datetime) -> None:
+        """Insert ``record`` and schedule every other unretired key's retirement, atomically."""
+        retire = (
+            update(signing_keys)
+            .where(signing_keys.c.retire_after.is_(None))
+            .values(retire_after=retire_others_after)
+        )
+        with translate_errors():
+            async with self._engine.begin() as connection:
+                await connection.execute(retire)
+                await connection.execute(signing_keys.insert().values(**msgspec.structs.asdict(record)))

@@ -1,0 +1,62 @@
+"""Authentication and route permissions, the same in every service (defence in depth).
+
+A Litestar route middleware: it runs after routing, so it knows the route's declared access
+(adapters/http/access.py). Deny by default: a route that declares nothing is refused.
+"""
+
+from typing import Any
+
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from adapters.http.access import PERMISSION_KEY, declared_access
+from core.domain.errors import Forbidden, Unauthenticated
+from core.domain.identity.model import Permission
+from core.domain.identity.tokens import InvalidToken
+from core.ports.tokens import AccessTokenVerifier
+
+
+def bearer_token(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise InvalidToken("the Authorization header is not a Bearer token")
+            return token.strip()
+    return None
+
+
+class AuthenticationMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._verifier: AccessTokenVerifier | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        opt: dict[str, Any] = scope["route_handler"].opt
+        access = declared_access(opt)
+        if access == "public":
+            await self.app(scope, receive, send)
+            return
+        if access is None:
+            raise Forbidden("this route declares no access rule, so nobody may call it")
+        token = bearer_token(scope)
+        if token is None:
+            raise Unauthenticated("a Bearer access token is required")
+        claims = await (await self._verifier_of(scope)).verify(token)
+        principal = claims.principal()
+        if access == "permission":
+            permission = Permission(opt[PERMISSION_KEY])
+            if not principal.has(permission):
+                raise Forbidden(f"this action needs the {permission} permission")
+        scope["user"] = principal
+        scope["auth"] = claims
+        await self.app(scope, receive, send)
+
+    async def _verifier_of(self, scope: Scope) -> AccessTokenVerifier:
+        if self._verifier is None:
+            container = scope["app"].state.dishka_container
+            self._verifier = await container.get(AccessTokenVerifier)
+        return self._verifier

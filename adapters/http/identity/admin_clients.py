@@ -1,0 +1,97 @@
+"""``/api/admin/clients``: service clients for the client_credentials grant (admins only)."""
+
+from datetime import datetime
+from inspect import getdoc
+from typing import Annotated
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from adapters.http.access import requires
+from adapters.http.identity.guards import declared_permission_guard
+from core.domain.audit.model import Invocation
+from core.domain.identity.model import Permission, Role, ServiceClient, UserStatus
+from core.domain.identity.use_cases import (
+    CreateServiceClient,
+    DisableServiceClient,
+    ListServiceClients,
+    NewServiceClient,
+)
+
+ADMIN = requires(Permission.USERS_MANAGE)
+
+
+class ClientIn(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    role: Role
+    scopes: list[Permission] | None = None
+
+
+class ClientOut(msgspec.Struct, frozen=True, kw_only=True):
+    """A service client as admins see it: never its secret's hash."""
+
+    id: str
+    client_id: str
+    name: str
+    role: Role
+    scopes: list[Permission]
+    status: UserStatus
+    created_at: datetime
+
+    @classmethod
+    def of(cls, client: ServiceClient) -> "ClientOut":
+        return cls(
+            id=client.id,
+            client_id=client.client_id,
+            name=client.name,
+            role=client.role,
+            scopes=sorted(client.scopes),
+            status=client.status,
+            created_at=client.created_at,
+        )
+
+
+class IssuedClientOut(msgspec.Struct, frozen=True, kw_only=True):
+    client: ClientOut
+    client_secret: str
+    """Shown this once; it cannot be read again."""
+
+
+class AdminClientsController(Controller):
+    path = "/api/admin/clients"
+    tags = ["admin: service clients"]
+    guards = [declared_permission_guard]
+
+    @post("/", operation_id="CreateServiceClient", description=getdoc(CreateServiceClient), opt=ADMIN)
+    @inject
+    async def create(
+        self, data: JSONBody[ClientIn], use_case: FromDishka[CreateServiceClient], by: FromDishka[Invocation]
+    ) -> IssuedClientOut:
+        scopes = None if data.scopes is None else frozenset(data.scopes)
+        issued = await use_case.execute(NewServiceClient(name=data.name, role=data.role, scopes=scopes), by)
+        return IssuedClientOut(client=ClientOut.of(issued.client), client_secret=issued.secret)
+
+    @get("/", operation_id="ListServiceClients", description=getdoc(ListServiceClients), opt=ADMIN)
+    @inject
+    async def list_clients(
+        self,
+        use_case: FromDishka[ListServiceClients],
+        after: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> list[ClientOut]:
+        return [ClientOut.of(client) for client in await use_case.execute(after=after, limit=limit)]
+
+    @post(
+        "/{client_pk:str}/disable",
+        operation_id="DisableServiceClient",
+        description=getdoc(DisableServiceClient),
+        opt=ADMIN,
+        status_code=200,
+    )
+    @inject
+    async def disable(
+        self, client_pk: FromPath[str], use_case: FromDishka[DisableServiceClient], by: FromDishka[Invocation]
+    ) -> ClientOut:
+        return ClientOut.of(await use_case.execute(client_pk, by))

@@ -1,0 +1,201 @@
+"""The gateway's OAuth 2.0 authorization server endpoints."""
+
+from inspect import getdoc
+from typing import Annotated, Any
+
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from adapters.http.access import AUTHENTICATED, PUBLIC
+from adapters.http.oauth_forms import (
+    NO_STORE,
+    TokenActionForm,
+    TokenForm,
+    client_credentials,
+    oauth_error,
+    read_form,
+)
+from core.domain.audit.model import Invocation
+from core.domain.identity.errors import InvalidClient, InvalidCredentials
+from core.domain.identity.model import Permission, Principal
+from core.domain.identity.oauth import OAuthError, TokenResponse
+from core.domain.identity.tokens import TokenPolicy
+from core.domain.identity.use_cases.clients import AuthenticateClient
+from core.domain.identity.use_cases.grants import ClientCredentialsGrant, PasswordGrant, RefreshGrant
+from core.domain.identity.use_cases.token_lifecycle import IntrospectToken, RevokeToken
+from core.domain.identity.use_cases.users import GetUser
+from core.ports.tokens import SigningKeys
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+GRANT_TYPES = ("password", "client_credentials", "refresh_token")
+
+
+class OAuthController(Controller):
+    tags = ["oauth"]
+
+    @post(
+        "/auth/token",
+        operation_id="IssueToken",
+        opt=PUBLIC,
+        status_code=200,
+        description=getdoc(PasswordGrant),
+    )
+    @inject
+    async def token(
+        self,
+        request: Request[Any, Any, Any],
+        data: Form,
+        invocation: FromDishka[Invocation],
+        password: FromDishka[PasswordGrant],
+        client_credentials_grant: FromDishka[ClientCredentialsGrant],
+        refresh: FromDishka[RefreshGrant],
+        authenticate: FromDishka[AuthenticateClient],
+    ) -> Response[Any]:
+        try:
+            form: TokenForm = read_form(TokenForm, data)
+            client = client_credentials(request, form.client_id, form.client_secret)
+            if client is not None and form.grant_type != "client_credentials":
+                # A confidential client proves itself before it may ask for a user's tokens.
+                await authenticate.execute(*client)
+            issued = await self._grant(form, client, invocation, password, client_credentials_grant, refresh)
+        except InvalidCredentials as error:
+            return oauth_error(OAuthError("invalid_grant", error.detail), retry_after=error.retry_after)
+        except InvalidClient as error:
+            return oauth_error(OAuthError("invalid_client", error.detail))
+        except OAuthError as error:
+            return oauth_error(error)
+        return Response(issued, headers=NO_STORE)
+
+    @staticmethod
+    async def _grant(
+        form: TokenForm,
+        client: tuple[str, str] | None,
+        by: Invocation,
+        password: PasswordGrant,
+        client_credentials_grant: ClientCredentialsGrant,
+        refresh: RefreshGrant,
+    ) -> TokenResponse:
+        if form.grant_type not in GRANT_TYPES:
+            raise OAuthError("unsupported_grant_type", f"supported: {', '.join(GRANT_TYPES)}")
+        client_id = client[0] if client else None
+        if form.grant_type == "client_credentials":
+            if client is None:
+                raise OAuthError("invalid_client", "client authentication is required")
+            return await client_credentials_grant.execute(*client, scope=form.scope)
+        if form.grant_type == "password":
+            if form.username is None or form.password is None:
+                raise OAuthError("invalid_request", "username and password are required")
+            return await password.execute(
+                form.username, form.password, scope=form.scope, client_id=client_id, by=by
+            )
+        if form.refresh_token is None:
+            raise OAuthError("invalid_request", "refresh_token is required")
+        return await refresh.execute(form.refresh_token, client_id=client_id, scope=form.scope, by=by)
+
+    @post(
+        "/auth/revoke",
+        operation_id="RevokeToken",
+        opt=PUBLIC,
+        status_code=200,
+        description=getdoc(RevokeToken),
+    )
+    @inject
+    async def revoke(
+        self,
+        request: Request[Any, Any, Any],
+        data: Form,
+        invocation: FromDishka[Invocation],
+        revoke: FromDishka[RevokeToken],
+        authenticate: FromDishka[AuthenticateClient],
+    ) -> Response[Any]:
+        try:
+            form: TokenActionForm = read_form(TokenActionForm, data)
+            client = client_credentials(request, form.client_id, form.client_secret)
+            if client is not None:
+                await authenticate.execute(*client)
+        except InvalidClient as error:
+            return oauth_error(OAuthError("invalid_client", error.detail))
+        except OAuthError as error:
+            return oauth_error(error)
+        await revoke.execute(form.token, client_id=client[0] if client else None, by=invocation)
+        return Response(b"", headers=NO_STORE)
+
+    @post(
+        "/auth/introspect",
+        operation_id="IntrospectToken",
+        opt=PUBLIC,
+        status_code=200,
+        description=getdoc(IntrospectToken),
+    )
+    @inject
+    async def introspect(
+        self,
+        request: Request[Any, Any, Any],
+        data: Form,
+        introspect: FromDishka[IntrospectToken],
+        authenticate: FromDishka[AuthenticateClient],
+    ) -> Response[Any]:
+        try:
+            form: TokenActionForm = read_form(TokenActionForm, data)
+            client = client_credentials(request, form.client_id, form.client_secret)
+            if client is None:
+                raise OAuthError("invalid_client", "introspection needs client authentication")
+            await authenticate.execute(*client)
+        except InvalidClient as error:
+            return oauth_error(OAuthError("invalid_client", error.detail))
+        except OAuthError as error:
+            return oauth_error(error)
+        return Response(await introspect.execute(form.token), headers=NO_STORE)
+
+    @get("/auth/me", operation_id="Me", opt=AUTHENTICATED, summary="The signed-in user or client.")
+    @inject
+    async def me(self, principal: FromDishka[Principal], users: FromDishka[GetUser]) -> dict[str, Any]:
+        identity: dict[str, Any] = {
+            "subject": principal.subject,
+            "kind": principal.kind,
+            "role": principal.role,
+            "permissions": sorted(principal.permissions),
+        }
+        if principal.kind == "user":
+            user = await users.execute(principal.subject)
+            identity |= {
+                "email": user.email,
+                "display_name": user.display_name,
+                "status": user.status,
+                "customer_id": user.customer_id,
+            }
+        return identity
+
+    @get("/.well-known/jwks.json", operation_id="Jwks", opt=PUBLIC, summary="Public keys of access tokens.")
+    @inject
+    async def jwks(self, keys: FromDishka[SigningKeys]) -> Response[dict[str, Any]]:
+        return Response(await keys.public_jwks(), headers={"Cache-Control": "public, max-age=60"})
+
+    @get(
+        "/.well-known/oauth-authorization-server",
+        operation_id="AuthorizationServerMetadata",
+        opt=PUBLIC,
+        summary="RFC 8414 metadata.",
+    )
+    @inject
+    async def metadata(self, policy: FromDishka[TokenPolicy]) -> dict[str, Any]:
+        issuer = policy.issuer.rstrip("/")
+        return {
+            "issuer": issuer,
+            "token_endpoint": f"{issuer}/auth/token",
+            "jwks_uri": f"{issuer}/.well-known/jwks.json",
+            "revocation_endpoint": f"{issuer}/auth/revoke",
+            "introspection_endpoint": f"{issuer}/auth/introspect",
+            "grant_types_supported": list(GRANT_TYPES),
+            "response_types_supported": [],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            "revocation_endpoint_auth_methods_supported": [
+                "client_secret_basic",
+                "client_secret_post",
+                "none",
+            ],
+            "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "scopes_supported": sorted(Permission),
+        }

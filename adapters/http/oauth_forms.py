@@ -1,0 +1,75 @@
+"""Reading OAuth 2.0 requests: form fields and client authentication (RFC 6749 §2.3.1)."""
+
+import base64
+import binascii
+from typing import Any
+from urllib.parse import unquote_plus
+
+import msgspec
+from litestar import Request, Response
+
+from core.domain.identity.oauth import OAuthError
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+class TokenForm(msgspec.Struct, frozen=True, kw_only=True):
+    grant_type: str
+    username: str | None = None
+    password: str | None = None
+    scope: str | None = None
+    refresh_token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+
+
+class TokenActionForm(msgspec.Struct, frozen=True, kw_only=True):
+    """The body of /auth/revoke and /auth/introspect."""
+
+    token: str
+    token_type_hint: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+
+
+def read_form(cls: type[Any], data: dict[str, Any]) -> Any:
+    fields = {key: value for key, value in data.items() if isinstance(value, str) and value != ""}
+    try:
+        return msgspec.convert(fields, cls)
+    except msgspec.ValidationError as error:
+        raise OAuthError("invalid_request", str(error)) from None
+
+
+def client_credentials(
+    request: Request[Any, Any, Any], client_id: str | None, client_secret: str | None
+) -> tuple[str, str] | None:
+    """The client's id and secret from HTTP Basic or the form (never both), or None."""
+    header = request.headers.get("authorization")
+    if header and header.lower().startswith("basic "):
+        if client_secret is not None:
+            raise OAuthError("invalid_request", "use one client authentication method, not two")
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            raise OAuthError("invalid_client", "malformed Basic credentials") from None
+        name, sep, secret = decoded.partition(":")
+        if not sep:
+            raise OAuthError("invalid_client", "malformed Basic credentials")
+        return unquote_plus(name), unquote_plus(secret)
+    if client_id is not None and client_secret is not None:
+        return client_id, client_secret
+    return None
+
+
+def oauth_error(error: OAuthError, *, retry_after: float | None = None) -> Response[dict[str, str]]:
+    """RFC 6749 §5.2: 400 with ``error``, 401 and a Basic challenge for ``invalid_client``."""
+    headers = dict(NO_STORE)
+    status = 400
+    if error.code == "invalid_client":
+        status = 401
+        headers["WWW-Authenticate"] = 'Basic realm="bhiv"'
+    if retry_after is not None:
+        headers["Retry-After"] = str(max(1, round(retry_after)))
+    return Response(
+        {"error": error.code, "error_description": error.detail}, status_code=status, headers=headers
+    )

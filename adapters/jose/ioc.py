@@ -1,0 +1,110 @@
+"""Token signing and verification for every service.
+
+Services verify with public keys from the gateway's JWKS (``BHIV_AUTH_JWKS_URL``) or, when
+unset, straight from the database they share with it (the embedded default). Only a process
+with the master key can sign.
+"""
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+from dishka import Provider, Scope, provide
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.db.oauth.keys import SqlSigningKeyRecords
+from adapters.jose.keys import JoseSigningKeys
+from adapters.jose.public_keys import CachedPublicKeys, http_jwks_fetcher
+from adapters.jose.sealing import KeySealer, decode_master_key
+from adapters.jose.settings import AuthSettings
+from adapters.jose.signer import JoseAccessTokenSigner
+from adapters.jose.verifier import JoseAccessTokenVerifier
+from core.domain.identity.denylist import TokenDenylist
+from core.domain.identity.oauth import TokenIssuer
+from core.domain.identity.revocation import KvSubjectRevocations
+from core.domain.identity.tokens import TokenPolicy
+from core.ports.clock import Clock, IdGenerator
+from core.ports.kv import KeyValueStore
+from core.ports.revocation import SubjectRevocations
+from core.ports.tokens import AccessTokenSigner, AccessTokenVerifier, SigningKeys
+
+
+def master_key_of(settings: AuthSettings) -> bytes | None:
+    if settings.master_key:
+        return decode_master_key(settings.master_key)
+    if settings.master_key_file:
+        return decode_master_key(Path(settings.master_key_file).read_text())
+    return None
+
+
+class AuthProvider(Provider):
+    scope = Scope.APP
+
+    def __init__(self, settings: AuthSettings) -> None:
+        super().__init__()
+        self._settings = settings
+
+    @provide
+    def policy(self) -> TokenPolicy:
+        return TokenPolicy(
+            issuer=self._settings.issuer,
+            audience=self._settings.audience,
+            access_ttl=timedelta(seconds=self._settings.access_token_ttl_seconds),
+            refresh_ttl=timedelta(seconds=self._settings.refresh_token_ttl_seconds),
+            leeway=timedelta(seconds=self._settings.leeway_seconds),
+        )
+
+    @provide
+    def denylist(self, kv: KeyValueStore, clock: Clock) -> TokenDenylist:
+        return TokenDenylist(kv, clock, leeway_seconds=self._settings.leeway_seconds)
+
+    @provide
+    def subject_revocations(self, kv: KeyValueStore, clock: Clock) -> KvSubjectRevocations:
+        lifetime = self._settings.access_token_ttl_seconds + self._settings.leeway_seconds
+        return KvSubjectRevocations(kv, clock, ttl_seconds=lifetime + 60)
+
+    @provide
+    def revocations_port(self, revocations: KvSubjectRevocations) -> SubjectRevocations:
+        return revocations
+
+    @provide
+    def signing_keys(self, engine: AsyncEngine, clock: Clock, policy: TokenPolicy) -> JoseSigningKeys:
+        master_key = master_key_of(self._settings)
+        sealer = KeySealer(master_key) if master_key else None
+        return JoseSigningKeys(SqlSigningKeyRecords(engine), sealer, clock, policy)
+
+    @provide
+    def signing_keys_port(self, keys: JoseSigningKeys) -> SigningKeys:
+        return keys
+
+    @provide
+    async def public_keys(self, keys: JoseSigningKeys) -> AsyncIterator[CachedPublicKeys]:
+        max_age = self._settings.jwks_refresh_seconds
+        if not self._settings.jwks_url:
+            yield CachedPublicKeys(keys.public_jwks, max_age_seconds=max_age)
+            return
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            fetch = http_jwks_fetcher(self._settings.jwks_url, client)
+            yield CachedPublicKeys(fetch, max_age_seconds=max_age)
+
+    @provide
+    def verifier(
+        self,
+        keys: CachedPublicKeys,
+        policy: TokenPolicy,
+        denylist: TokenDenylist,
+        subjects: KvSubjectRevocations,
+        clock: Clock,
+    ) -> AccessTokenVerifier:
+        return JoseAccessTokenVerifier(keys, policy, denylist, subjects, clock)
+
+    @provide
+    def signer(self, keys: JoseSigningKeys) -> AccessTokenSigner:
+        return JoseAccessTokenSigner(keys)
+
+    @provide
+    def issuer(
+        self, signer: AccessTokenSigner, clock: Clock, ids: IdGenerator, policy: TokenPolicy
+    ) -> TokenIssuer:
+        return TokenIssuer(signer, clock, ids, policy)

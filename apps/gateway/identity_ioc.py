@@ -1,0 +1,103 @@
+"""The gateway's identity wiring: hasher, login throttle, unit of work, use cases, OAuth grants.
+
+``SubjectRevocations`` comes from the token adapter's provider (``adapters/jose/ioc.py``), which
+knows the access-token lifetime that the revocation must outlive."""
+
+from collections.abc import AsyncIterator, Mapping
+
+import msgspec
+from dishka import Provider, Scope, provide, provide_all
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.crypto.argon2 import Argon2PasswordHasher
+from adapters.crypto.settings import ENV_PREFIX as PASSWORD_PREFIX
+from adapters.crypto.settings import PasswordSettings
+from adapters.db.audit import AuditChain
+from adapters.db.identity.uow import SqlIdentityUnitOfWork
+from apps._shared.config import load_settings
+from core.domain.identity import use_cases as uc
+from core.domain.identity.lockout import LoginPolicy, LoginThrottle
+from core.domain.identity.use_cases.grants import ClientCredentialsGrant, PasswordGrant, RefreshGrant
+from core.domain.identity.use_cases.token_lifecycle import IntrospectToken, RevokeToken
+from core.ports.clock import Clock, IdGenerator
+from core.ports.identity import IdentityUnitOfWork
+from core.ports.kv import KeyValueStore
+from core.ports.oauth import OAuthUnitOfWork
+from core.ports.password_hasher import PasswordHasher
+from core.ports.rate_limit import RateLimiter
+
+
+class IdentitySettings(msgspec.Struct, frozen=True):
+    password: PasswordSettings = msgspec.field(default_factory=PasswordSettings)
+    login: LoginPolicy = msgspec.field(default_factory=LoginPolicy)
+
+
+def load_identity_settings(environ: Mapping[str, str] | None = None) -> IdentitySettings:
+    """Raises ``ConfigError`` naming the first malformed variable."""
+    return IdentitySettings(
+        password=load_settings(PasswordSettings, PASSWORD_PREFIX, environ),
+        login=load_settings(LoginPolicy, "BHIV_LOGIN_", environ),
+    )
+
+
+class IdentityProvider(Provider):
+    """Without settings, they are read from the environment when the container first needs them."""
+
+    def __init__(self, settings: IdentitySettings | None = None) -> None:
+        super().__init__()
+        self._settings = settings
+
+    @provide(scope=Scope.APP)
+    def settings(self) -> IdentitySettings:
+        return self._settings or load_identity_settings()
+
+    @provide(scope=Scope.APP)
+    async def hasher(self, settings: IdentitySettings) -> AsyncIterator[PasswordHasher]:
+        hasher = Argon2PasswordHasher(settings.password)
+        try:
+            yield hasher
+        finally:
+            hasher.close()
+
+    @provide(scope=Scope.APP)
+    def decoy(self, hasher: PasswordHasher) -> uc.DecoyHash:
+        return uc.DecoyHash(hasher)
+
+    @provide(scope=Scope.APP)
+    def throttle(self, limiter: RateLimiter, kv: KeyValueStore, settings: IdentitySettings) -> LoginThrottle:
+        return LoginThrottle(limiter, kv, settings.login)
+
+    @provide(scope=Scope.REQUEST)
+    def unit_of_work(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
+    ) -> SqlIdentityUnitOfWork:
+        return SqlIdentityUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
+
+    @provide(scope=Scope.REQUEST)
+    def identity_unit_of_work(self, uow: SqlIdentityUnitOfWork) -> IdentityUnitOfWork:
+        return uow
+
+    @provide(scope=Scope.REQUEST)
+    def oauth_unit_of_work(self, uow: SqlIdentityUnitOfWork) -> OAuthUnitOfWork:
+        return uow
+
+    use_cases = provide_all(
+        uc.CreateUser,
+        uc.ListUsers,
+        uc.GetUser,
+        uc.ChangeUserRole,
+        uc.DisableUser,
+        uc.ResetPassword,
+        uc.CreateServiceClient,
+        uc.ListServiceClients,
+        uc.DisableServiceClient,
+        uc.AuthenticateUser,
+        uc.AuthenticateClient,
+        uc.EnsureFirstAdmin,
+        PasswordGrant,
+        ClientCredentialsGrant,
+        RefreshGrant,
+        RevokeToken,
+        IntrospectToken,
+        scope=Scope.REQUEST,
+    )

@@ -1,0 +1,24 @@
+"""Revoked access tokens, kept until they would have expired anyway."""
+
+from core.ports.clock import Clock
+from core.ports.kv import KeyValueStore
+
+_PREFIX = "revoked-jti:"
+
+
+class TokenDenylist:
+    """- A revoked token stays refused until its ``exp`` (plus leeway), then is forgotten.
+    - Shared by every service on the same key-value backend (Redis in production)."""
+
+    def __init__(self, kv: KeyValueStore, clock: Clock, *, leeway_seconds: float = 30.0) -> None:
+        self._kv = kv
+        self._clock = clock
+        self._leeway = leeway_seconds
+
+    async def revoke(self, jti: str, *, expires_at: int) -> None:
+        remaining = expires_at - self._clock.now().timestamp() + self._leeway
+        if remaining > 0:
+            await self._kv.set(_PREFIX + jti, b"1", ttl_seconds=remaining)
+
+    async def is_revoked(self, jti: str) -> bool:
+        return await self._kv.get(_PREFIX + jti) is not None

@@ -1,0 +1,112 @@
+"""OAuth 2.0 grants (RFC 6749), revocation (RFC 7009) and introspection (RFC 7662).
+
+Each rule is in the docstring of the class that enforces it; controllers only translate.
+"""
+
+import secrets
+
+import msgspec
+
+from core.domain.errors import DomainError
+from core.domain.identity.model import Permission, PrincipalKind, Role, permissions_for
+from core.domain.identity.tokens import (
+    AccessTokenClaims,
+    RefreshToken,
+    TokenPolicy,
+    format_scope,
+    hash_refresh_token,
+    parse_scope,
+)
+from core.ports.clock import Clock, IdGenerator
+from core.ports.tokens import AccessTokenSigner
+
+
+class OAuthError(DomainError):
+    """An error answered in RFC 6749 §5.2 form; ``code`` is the RFC's error code."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+
+
+def invalid_grant(detail: str = "the grant is invalid, expired or revoked") -> OAuthError:
+    return OAuthError("invalid_grant", detail)
+
+
+class TokenResponse(msgspec.Struct, frozen=True, kw_only=True):
+    access_token: str
+    token_type: str = "Bearer"  # noqa: S105 (the RFC 6750 token type, not a secret)
+    expires_in: int
+    scope: str
+    refresh_token: str | None = None
+
+
+def granted_scope(role: Role, requested: str | None, ceiling: frozenset[Permission] | None = None) -> str:
+    """What a token may do: the requested scope, which must lie within the role (and ceiling)."""
+    try:
+        wanted = parse_scope(requested)
+    except ValueError as error:
+        raise OAuthError("invalid_scope", str(error)) from None
+    allowed = permissions_for(role, ceiling)
+    if wanted is not None and not wanted <= allowed:
+        extra = format_scope(frozenset(wanted - allowed))
+        raise OAuthError("invalid_scope", f"not allowed for this account: {extra}")
+    return format_scope(allowed if wanted is None else wanted)
+
+
+class TokenIssuer:
+    """- Access tokens live ``policy.access_ttl``; each has a unique ``jti``.
+    - Refresh tokens are 256-bit random secrets; only their SHA-256 is stored."""
+
+    def __init__(
+        self, signer: AccessTokenSigner, clock: Clock, ids: IdGenerator, policy: TokenPolicy
+    ) -> None:
+        self._signer = signer
+        self._clock = clock
+        self._ids = ids
+        self.policy = policy
+
+    async def access_token(
+        self, *, subject: str, kind: PrincipalKind, role: Role, scope: str, customer_id: str | None
+    ) -> tuple[str, AccessTokenClaims]:
+        now = int(self._clock.now().timestamp())
+        claims = AccessTokenClaims(
+            iss=self.policy.issuer,
+            aud=self.policy.audience,
+            sub=subject,
+            iat=now,
+            nbf=now,
+            exp=now + int(self.policy.access_ttl.total_seconds()),
+            jti=self._ids.new_id(),
+            role=role,
+            scope=scope,
+            kind=kind,
+            customer_id=customer_id,
+        )
+        return await self._signer.sign(claims), claims
+
+    def refresh_token(
+        self, *, subject: str, client_id: str | None, scope: str, family_id: str | None = None
+    ) -> tuple[str, RefreshToken]:
+        secret = secrets.token_urlsafe(32)
+        now = self._clock.now()
+        token_id = self._ids.new_id()
+        token = RefreshToken(
+            id=token_id,
+            family_id=family_id or token_id,
+            token_hash=hash_refresh_token(secret),
+            subject=subject,
+            client_id=client_id,
+            scope=scope,
+            issued_at=now,
+            expires_at=now + self.policy.refresh_ttl,
+        )
+        return secret, token
+
+    def response(self, access: str, scope: str, refresh: str | None = None) -> TokenResponse:
+        return TokenResponse(
+            access_token=access,
+            expires_in=int(self.policy.access_ttl.total_seconds()),
+            scope=scope,
+            refresh_token=refresh,
+        )

@@ -1,0 +1,31 @@
+"""Revoking every token of a subject at once, by remembering when it happened."""
+
+from core.ports.clock import Clock
+from core.ports.kv import KeyValueStore
+from core.ports.revocation import SubjectRevocations
+
+DEFAULT_TTL_SECONDS = 900.0 + 60.0
+"""The longest access-token lifetime plus leeway: after that every older token has expired."""
+
+
+class KvSubjectRevocations(SubjectRevocations):
+    """Stores ``revoked-before:<subject>`` = now (epoch seconds, ASCII); a token verifier refuses
+    tokens of that subject issued at or before that instant."""
+
+    def __init__(self, kv: KeyValueStore, clock: Clock, ttl_seconds: float = DEFAULT_TTL_SECONDS) -> None:
+        self._kv = kv
+        self._clock = clock
+        self._ttl_seconds = ttl_seconds
+
+    async def revoke_all(self, subject: str) -> None:
+        now = self._clock.now().timestamp()
+        await self._kv.set(_key(subject), repr(now).encode("ascii"), ttl_seconds=self._ttl_seconds)
+
+    async def revoked_before(self, subject: str) -> float | None:
+        """Epoch seconds of the subject's latest revoke_all; None when none is in force."""
+        value = await self._kv.get(_key(subject))
+        return None if value is None else float(value.decode("ascii"))
+
+
+def _key(subject: str) -> str:
+    return f"revoked-before:{subject}"

@@ -1,0 +1,87 @@
+"""Access tokens (signed JWTs) and refresh tokens (opaque, rotated, stored hashed)."""
+
+import hashlib
+from datetime import datetime, timedelta
+
+import msgspec
+
+from core.domain.errors import Unauthenticated
+from core.domain.identity.model import Permission, Principal, PrincipalKind, Role, permissions_for
+
+
+class InvalidToken(Unauthenticated):
+    """A bearer token that is missing, malformed, expired, revoked or not ours."""
+
+    code = "invalid_token"
+
+
+class TokenPolicy(msgspec.Struct, frozen=True, kw_only=True):
+    issuer: str
+    audience: str
+    access_ttl: timedelta = timedelta(minutes=15)
+    refresh_ttl: timedelta = timedelta(days=30)
+    leeway: timedelta = timedelta(seconds=30)
+
+
+class AccessTokenClaims(msgspec.Struct, frozen=True, kw_only=True):
+    iss: str
+    aud: str
+    sub: str
+    exp: int
+    iat: int
+    nbf: int
+    jti: str
+    role: Role
+    scope: str
+    """Space-separated permission names (RFC 6749 scope syntax)."""
+    kind: PrincipalKind
+    customer_id: str | None = None
+
+    def principal(self) -> Principal:
+        return Principal(
+            subject=self.sub,
+            kind=self.kind,
+            role=self.role,
+            permissions=permissions_for(self.role, parse_scope(self.scope)),
+            customer_id=self.customer_id,
+            token_id=self.jti,
+        )
+
+
+def parse_scope(scope: str | None) -> frozenset[Permission] | None:
+    """None for an absent or empty scope; raises ValueError naming an unknown permission."""
+    if not scope or not scope.strip():
+        return None
+    names = scope.split()
+    unknown = [name for name in names if name not in Permission._value2member_map_]
+    if unknown:
+        raise ValueError(f"unknown scope: {' '.join(unknown)}")
+    return frozenset(Permission(name) for name in names)
+
+
+def format_scope(permissions: frozenset[Permission]) -> str:
+    return " ".join(sorted(permissions))
+
+
+class RefreshToken(msgspec.Struct, frozen=True, kw_only=True):
+    """One link of a rotation family; the presented secret is never stored, only its hash."""
+
+    id: str
+    family_id: str
+    token_hash: str
+    subject: str
+    client_id: str | None
+    """None for first-party logins (password grant without a client)."""
+    scope: str
+    issued_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    def usable_at(self, now: datetime) -> bool:
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at
+
+
+def hash_refresh_token(secret: str) -> str:
+    """SHA-256 suffices: the secret is 256 random bits, so there is nothing to brute-force."""
+    return hashlib.sha256(secret.encode()).hexdigest()

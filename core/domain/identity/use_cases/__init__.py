@@ -1,0 +1,35 @@
+"""Identity use cases: one class per use case, each with ``execute``."""
+
+from core.domain.identity.use_cases._common import DecoyHash
+from core.domain.identity.use_cases.bootstrap import EnsureFirstAdmin, FirstAdmin
+from core.domain.identity.use_cases.clients import (
+    AuthenticateClient,
+    CreateServiceClient,
+    DisableServiceClient,
+    IssuedClient,
+    ListServiceClients,
+    NewServiceClient,
+)
+from core.domain.identity.use_cases.login import AuthenticateUser
+from core.domain.identity.use_cases.user_changes import ChangeUserRole, DisableUser, ResetPassword
+from core.domain.identity.use_cases.users import CreateUser, GetUser, ListUsers, NewUser
+
+__all__ = [
+    "AuthenticateClient",
+    "AuthenticateUser",
+    "ChangeUserRole",
+    "CreateServiceClient",
+    "CreateUser",
+    "DecoyHash",
+    "DisableServiceClient",
+    "DisableUser",
+    "EnsureFirstAdmin",
+    "FirstAdmin",
+    "GetUser",
+    "IssuedClient",
+    "ListServiceClients",
+    "ListUsers",
+    "NewServiceClient",
+    "NewUser",
+    "ResetPassword",
+]

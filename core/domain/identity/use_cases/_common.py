@@ -1,0 +1,101 @@
+"""What the identity use cases share: audit snapshots, the customer-link rule, the decoy hash."""
+
+import re
+import secrets
+from typing import Any
+
+from core.domain.audit.model import AuditEntry, Invocation, changes_between
+from core.domain.errors import NotFound, RuleViolated
+from core.domain.identity.model import Role, ServiceClient, User, UserStatus
+from core.ports.clock import Clock
+from core.ports.identity import IdentityUnitOfWork
+from core.ports.password_hasher import PasswordHasher
+from core.ports.uow import UnitOfWork
+
+SECRET_FIELDS = frozenset({"password_hash", "secret_hash"})
+MAX_PAGE = 200
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+
+
+def valid_email(normalised: str) -> str:
+    if not _EMAIL.fullmatch(normalised) or len(normalised) > 320:
+        raise RuleViolated("the email address is not valid")
+    return normalised
+
+
+def check_customer_link(role: Role, customer_id: str | None) -> None:
+    if role is Role.CUSTOMER and not customer_id:
+        raise RuleViolated("a customer user needs the customer_id of the CRM customer it acts for")
+    if role is not Role.CUSTOMER and customer_id:
+        raise RuleViolated("only customer users link to a CRM customer")
+
+
+def user_state(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    fields = ("email", "display_name", "role", "status", "customer_id", "password_hash")
+    return {name: getattr(user, name) for name in fields}
+
+
+def client_state(client: ServiceClient | None) -> dict[str, Any] | None:
+    if client is None:
+        return None
+    return {
+        "client_id": client.client_id,
+        "name": client.name,
+        "role": client.role,
+        "scopes": sorted(client.scopes),
+        "status": client.status,
+        "secret_hash": client.secret_hash,
+    }
+
+
+def audit(
+    uow: UnitOfWork,
+    clock: Clock,
+    by: Invocation,
+    *,
+    action: str,
+    resource: tuple[str, str],
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    resource_type, resource_id = resource
+    uow.audit.record(
+        AuditEntry(
+            action=action,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            actor=by.actor,
+            occurred_at=clock.now(),
+            changes=changes_between(before, after, secret_fields=SECRET_FIELDS),
+            correlation_id=by.correlation_id,
+            client_ip=by.client_ip,
+        )
+    )
+
+
+async def existing_user(uow: IdentityUnitOfWork, user_id: str) -> User:
+    user = await uow.users.get(user_id)
+    if user is None:
+        raise NotFound("user not found")
+    return user
+
+
+async def keep_an_admin(uow: IdentityUnitOfWork, user: User) -> None:
+    if user.role is Role.ADMIN and user.status is UserStatus.ACTIVE and await uow.users.count_admins() <= 1:
+        raise RuleViolated("the last active admin cannot be demoted or disabled")
+
+
+class DecoyHash:
+    """A hash of a random password made with the current parameters, computed once: checking a
+    password against it makes an unknown email cost as much time as a known one."""
+
+    def __init__(self, hasher: PasswordHasher) -> None:
+        self._hasher = hasher
+        self._hash: str | None = None
+
+    async def get(self) -> str:
+        if self._hash is None:
+            self._hash = await self._hasher.hash(secrets.token_urlsafe(24))
+        return self._hash

@@ -1,0 +1,101 @@
+"""The three OAuth 2.0 grants (RFC 6749 §4.3, §4.4, §6)."""
+
+from core.domain.audit.model import Invocation
+from core.domain.identity.model import UserStatus
+from core.domain.identity.oauth import TokenIssuer, TokenResponse, granted_scope, invalid_grant
+from core.domain.identity.tokens import hash_refresh_token, parse_scope
+from core.domain.identity.use_cases._common import audit
+from core.domain.identity.use_cases.clients import AuthenticateClient
+from core.domain.identity.use_cases.login import AuthenticateUser
+from core.ports.clock import Clock
+from core.ports.oauth import OAuthUnitOfWork
+
+
+class PasswordGrant:
+    """- A user signs in with email and password; first-party apps need no client credentials.
+    - The tokens carry the user's role; a requested scope must lie within the role's permissions.
+    - Each sign-in starts a new refresh-token family, bound to the client that asked (if any)."""
+
+    def __init__(self, authenticate: AuthenticateUser, uow: OAuthUnitOfWork, issuer: TokenIssuer) -> None:
+        self._authenticate, self._uow, self._issuer = authenticate, uow, issuer
+
+    async def execute(
+        self, email: str, password: str, *, scope: str | None, client_id: str | None, by: Invocation
+    ) -> TokenResponse:
+        user = await self._authenticate.execute(email, password, by)
+        granted = granted_scope(user.role, scope)
+        secret, refresh = self._issuer.refresh_token(subject=user.id, client_id=client_id, scope=granted)
+        async with self._uow as uow:
+            await uow.refresh_tokens.add(refresh)
+            await uow.commit()
+        access, _ = await self._issuer.access_token(
+            subject=user.id, kind="user", role=user.role, scope=granted, customer_id=user.customer_id
+        )
+        return self._issuer.response(access, granted, secret)
+
+
+class ClientCredentialsGrant:
+    """- A service client authenticates with its client_id and secret and gets an access token
+      (no refresh token: it can always authenticate again).
+    - The token's scope lies within the client's own scopes, which lie within its role."""
+
+    def __init__(self, authenticate: AuthenticateClient, issuer: TokenIssuer) -> None:
+        self._authenticate, self._issuer = authenticate, issuer
+
+    async def execute(self, client_id: str, secret: str, *, scope: str | None) -> TokenResponse:
+        client = await self._authenticate.execute(client_id, secret)
+        granted = granted_scope(client.role, scope, ceiling=client.scopes)
+        access, _ = await self._issuer.access_token(
+            subject=client.client_id, kind="client", role=client.role, scope=granted, customer_id=None
+        )
+        return self._issuer.response(access, granted)
+
+
+class RefreshGrant:
+    """- A refresh token works once: it is exchanged for a new access token and a new refresh
+      token of the same family.
+    - Presenting a refresh token that was already used revokes its whole family (reuse means a
+      copy was stolen) and is refused; the reuse is audited.
+    - An expired or revoked refresh token, one issued to another client, or one of a user who
+      is no longer active is refused with ``invalid_grant``.
+    - The new tokens keep the old scope, or a narrower one when asked."""
+
+    def __init__(self, uow: OAuthUnitOfWork, issuer: TokenIssuer, clock: Clock) -> None:
+        self._uow, self._issuer, self._clock = uow, issuer, clock
+
+    async def execute(
+        self, presented: str, *, client_id: str | None, scope: str | None, by: Invocation
+    ) -> TokenResponse:
+        async with self._uow as uow:
+            stored = await uow.refresh_tokens.get_by_hash(hash_refresh_token(presented))
+            if stored is None or stored.client_id != client_id:
+                raise invalid_grant()
+            if stored.used_at is not None and stored.revoked_at is None:
+                await uow.refresh_tokens.revoke_family(stored.family_id)
+                audit(
+                    uow,
+                    self._clock,
+                    by,
+                    action="refresh_token_reused",
+                    resource=("refresh_token_family", stored.family_id),
+                    before={"revoked": False},
+                    after={"revoked": True},
+                )
+                await uow.commit()
+                raise invalid_grant()
+            if not stored.usable_at(self._clock.now()):
+                raise invalid_grant()
+            user = await uow.users.get(stored.subject)
+            if user is None or user.status is not UserStatus.ACTIVE:
+                raise invalid_grant()
+            granted = granted_scope(user.role, scope or stored.scope, ceiling=parse_scope(stored.scope))
+            secret, successor = self._issuer.refresh_token(
+                subject=user.id, client_id=client_id, scope=granted, family_id=stored.family_id
+            )
+            await uow.refresh_tokens.mark_used(stored.id)
+            await uow.refresh_tokens.add(successor)
+            await uow.commit()
+        access, _ = await self._issuer.access_token(
+            subject=user.id, kind="user", role=user.role, scope=granted, customer_id=user.customer_id
+        )
+        return self._issuer.response(access, granted, secret)

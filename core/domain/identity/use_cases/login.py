@@ -1,0 +1,113 @@
+"""Password login with abuse protection."""
+
+import msgspec
+
+from core.domain.audit.model import ANONYMOUS, Actor, Invocation
+from core.domain.identity.errors import InvalidCredentials
+from core.domain.identity.lockout import LoginThrottle, email_digest
+from core.domain.identity.model import User, UserStatus
+from core.domain.identity.passwords import normalise_email
+from core.domain.identity.use_cases._common import DecoyHash, audit, user_state
+from core.ports.clock import Clock, IdGenerator
+from core.ports.events import Event
+from core.ports.identity import IdentityUnitOfWork
+from core.ports.password_hasher import PasswordHasher
+
+LOGIN_FAILED = "identity.login_failed"
+IDENTITY_STREAM = "identity"
+
+
+class AuthenticateUser:
+    """- An unknown email, a wrong password, a disabled account and a locked account all get the
+      same `InvalidCredentials`; an unknown email is checked against a decoy hash so it takes
+      as long as a known one.
+    - Failures are counted per account and per client IP; a spent budget locks the account (or
+      IP) for a time that doubles with each lock, up to a cap. A success clears the account's count.
+    - Every failure is audited (actor anonymous) and emitted as `identity.login_failed` on the
+      `identity` stream with the email's SHA-256 (never the email), the IP and the reason.
+    - A success is audited; a hash made with outdated parameters is replaced by a fresh one."""
+
+    def __init__(
+        self,
+        uow: IdentityUnitOfWork,
+        hasher: PasswordHasher,
+        decoy: DecoyHash,
+        throttle: LoginThrottle,
+        clock: Clock,
+        ids: IdGenerator,
+    ) -> None:
+        self._uow, self._hasher, self._decoy = uow, hasher, decoy
+        self._throttle, self._clock, self._ids = throttle, clock, ids
+
+    async def execute(self, email: str, password: str, context: Invocation) -> User:
+        digest = email_digest(normalise_email(email))
+        locked_for = await self._throttle.locked_for(digest, context.client_ip)
+        if locked_for is not None:
+            await self._record_failure(digest, None, "locked", context)
+            raise InvalidCredentials(retry_after=locked_for)
+        async with self._uow as uow:
+            user = await uow.users.get_by_email(normalise_email(email))
+        if user is None:
+            await self._hasher.verify(await self._decoy.get(), password)
+            return await self._fail(digest, None, "unknown_account", context)
+        if not await self._hasher.verify(user.password_hash, password):
+            return await self._fail(digest, user, "bad_password", context)
+        if user.status is not UserStatus.ACTIVE:
+            return await self._fail(digest, user, "disabled", context)
+        await self._succeed(user, password, context)
+        await self._throttle.succeeded(digest)
+        return user
+
+    async def _fail(self, digest: str, user: User | None, reason: str, context: Invocation) -> User:
+        await self._record_failure(digest, user, reason, context)
+        await self._throttle.failed(digest, context.client_ip)
+        raise InvalidCredentials()
+
+    async def _record_failure(self, digest: str, user: User | None, reason: str, context: Invocation) -> None:
+        payload = {"email_sha256": digest, "ip": context.client_ip, "reason": reason}
+        event = Event(
+            id=self._ids.new_id(),
+            type=LOGIN_FAILED,
+            payload=msgspec.json.encode(payload),
+            occurred_at=self._clock.now(),
+            correlation_id=context.correlation_id,
+        )
+        anonymous = msgspec.structs.replace(context, actor=ANONYMOUS)
+        resource_id = user.id if user else f"email-sha256:{digest}"
+        async with self._uow as uow:
+            uow.outbox.add(IDENTITY_STREAM, event)
+            audit(
+                uow,
+                self._clock,
+                anonymous,
+                action="login_failed",
+                resource=("user", resource_id),
+                before=None,
+                after={"reason": reason},
+            )
+            await uow.commit()
+
+    async def _succeed(self, user: User, password: str, context: Invocation) -> None:
+        fresh_hash = (
+            await self._hasher.hash(password) if self._hasher.needs_rehash(user.password_hash) else None
+        )
+        as_user = msgspec.structs.replace(context, actor=Actor(id=user.id, kind="user", role=user.role))
+        async with self._uow as uow:
+            current = await uow.users.get(user.id)
+            after = current
+            # Only replace the hash that was verified: a concurrent reset wins.
+            if fresh_hash and current is not None and current.password_hash == user.password_hash:
+                after = msgspec.structs.replace(
+                    current, password_hash=fresh_hash, updated_at=self._clock.now()
+                )
+                await uow.users.update(after)
+            audit(
+                uow,
+                self._clock,
+                as_user,
+                action="login_succeeded",
+                resource=("user", user.id),
+                before=user_state(current),
+                after=user_state(after),
+            )
+            await uow.commit()

@@ -1,0 +1,117 @@
+"""Changes to an existing user that end the tokens it holds."""
+
+import msgspec
+
+from core.domain.audit.model import Invocation
+from core.domain.identity.model import Role, User, UserStatus
+from core.domain.identity.passwords import check_password
+from core.domain.identity.use_cases._common import (
+    audit,
+    check_customer_link,
+    existing_user,
+    keep_an_admin,
+    user_state,
+)
+from core.ports.clock import Clock
+from core.ports.identity import IdentityUnitOfWork
+from core.ports.password_hasher import PasswordHasher
+from core.ports.revocation import SubjectRevocations
+
+
+class ChangeUserRole:
+    """- A `customer` user needs a `customer_id`; any other role must have none.
+    - The last active admin cannot lose the admin role.
+    - The user's tokens stop working at once (they carry the old role's permissions).
+    - The change is audited with the old and new role."""
+
+    def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: SubjectRevocations) -> None:
+        self._uow, self._clock, self._revocations = uow, clock, revocations
+
+    async def execute(self, user_id: str, role: Role, customer_id: str | None, by: Invocation) -> User:
+        check_customer_link(role, customer_id)
+        async with self._uow as uow:
+            user = await existing_user(uow, user_id)
+            if user.role is role and user.customer_id == customer_id:
+                return user
+            if role is not Role.ADMIN:
+                await keep_an_admin(uow, user)
+            changed = msgspec.structs.replace(
+                user, role=role, customer_id=customer_id, updated_at=self._clock.now()
+            )
+            await uow.users.update(changed)
+            audit(
+                uow,
+                self._clock,
+                by,
+                action="role_changed",
+                resource=("user", user.id),
+                before=user_state(user),
+                after=user_state(changed),
+            )
+            # Revoked before the commit: should the commit fail, tokens end needlessly, never survive.
+            await self._revocations.revoke_all(user.id)
+            await uow.commit()
+        return changed
+
+
+class DisableUser:
+    """- A disabled user cannot sign in, and every token it holds stops working at once.
+    - The last active admin cannot be disabled.
+    - Disabling a disabled user changes nothing. The change is audited."""
+
+    def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: SubjectRevocations) -> None:
+        self._uow, self._clock, self._revocations = uow, clock, revocations
+
+    async def execute(self, user_id: str, by: Invocation) -> User:
+        async with self._uow as uow:
+            user = await existing_user(uow, user_id)
+            if user.status is UserStatus.DISABLED:
+                return user
+            await keep_an_admin(uow, user)
+            changed = msgspec.structs.replace(user, status=UserStatus.DISABLED, updated_at=self._clock.now())
+            await uow.users.update(changed)
+            audit(
+                uow,
+                self._clock,
+                by,
+                action="disable",
+                resource=("user", user.id),
+                before=user_state(user),
+                after=user_state(changed),
+            )
+            await self._revocations.revoke_all(user.id)
+            await uow.commit()
+        return changed
+
+
+class ResetPassword:
+    """- The new password follows the password policy.
+    - Every token the user holds stops working at once.
+    - The reset is audited as a redacted change: the audit never holds a hash."""
+
+    def __init__(
+        self, uow: IdentityUnitOfWork, hasher: PasswordHasher, clock: Clock, revocations: SubjectRevocations
+    ) -> None:
+        self._uow, self._hasher, self._clock, self._revocations = uow, hasher, clock, revocations
+
+    async def execute(self, user_id: str, new_password: str, by: Invocation) -> User:
+        async with self._uow as uow:
+            email = (await existing_user(uow, user_id)).email
+        check_password(new_password, email=email)
+        password_hash = await self._hasher.hash(new_password)
+        async with self._uow as uow:
+            user = await existing_user(uow, user_id)
+            changed = msgspec.structs.replace(user, password_hash=password_hash, updated_at=self._clock.now())
+            await uow.users.update(changed)
+            audit(
+                uow,
+                self._clock,
+                by,
+                action="password_reset",
+                resource=("user", user.id),
+                before=user_state(user),
+                after=user_state(changed),
+            )
+            await self._revocations.revoke_all(user.id)
+            await uow.commit()
+        return changed

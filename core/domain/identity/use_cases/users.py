@@ -1,0 +1,98 @@
+"""Managing users: create, read, change role, disable, reset password."""
+
+import msgspec
+
+from core.domain.audit.model import Invocation
+from core.domain.errors import Conflict, RuleViolated
+from core.domain.identity.model import Role, User, UserStatus
+from core.domain.identity.passwords import check_password, normalise_email
+from core.domain.identity.use_cases._common import (
+    MAX_PAGE,
+    audit,
+    check_customer_link,
+    existing_user,
+    user_state,
+    valid_email,
+)
+from core.ports.clock import Clock, IdGenerator
+from core.ports.identity import IdentityUnitOfWork, UserFilter, UserPage
+from core.ports.password_hasher import PasswordHasher
+
+
+class NewUser(msgspec.Struct, frozen=True, kw_only=True):
+    email: str
+    password: str
+    role: Role
+    display_name: str
+    customer_id: str | None = None
+
+
+class CreateUser:
+    """- The email is stored trimmed and lower-cased and is unique: a second user with it is a conflict.
+    - The password follows the password policy: 12 to 256 characters, not the email nor containing
+      its local part, not a commonly used password.
+    - A `customer` user acts for exactly one CRM customer (`customer_id`); no other role has one.
+    - A new user is active. The creation is audited; the password hash never appears in the audit."""
+
+    def __init__(
+        self, uow: IdentityUnitOfWork, hasher: PasswordHasher, clock: Clock, ids: IdGenerator
+    ) -> None:
+        self._uow, self._hasher, self._clock, self._ids = uow, hasher, clock, ids
+
+    async def execute(self, cmd: NewUser, by: Invocation) -> User:
+        email = valid_email(normalise_email(cmd.email))
+        display_name = cmd.display_name.strip()
+        if not display_name:
+            raise RuleViolated("the display name must not be empty")
+        check_customer_link(cmd.role, cmd.customer_id)
+        check_password(cmd.password, email=email)
+        password_hash = await self._hasher.hash(cmd.password)
+        now = self._clock.now()
+        user = User(
+            id=self._ids.new_id(),
+            email=email,
+            display_name=display_name,
+            role=cmd.role,
+            status=UserStatus.ACTIVE,
+            password_hash=password_hash,
+            customer_id=cmd.customer_id,
+            created_at=now,
+            updated_at=now,
+        )
+        async with self._uow as uow:
+            if await uow.users.get_by_email(email) is not None:
+                raise Conflict("a user with this email already exists")
+            await uow.users.add(user)
+            audit(
+                uow,
+                self._clock,
+                by,
+                action="create",
+                resource=("user", user.id),
+                before=None,
+                after=user_state(user),
+            )
+            await uow.commit()
+        return user
+
+
+class ListUsers:
+    """- Oldest first, at most 200 per page; filter by role and status."""
+
+    def __init__(self, uow: IdentityUnitOfWork) -> None:
+        self._uow = uow
+
+    async def execute(self, query: UserFilter, *, after: str | None = None, limit: int = 50) -> UserPage:
+        async with self._uow as uow:
+            return await uow.users.list(query, after=after, limit=max(1, min(limit, MAX_PAGE)))
+
+
+class GetUser:
+    """- An unknown id is answered as not found."""
+
+    def __init__(self, uow: IdentityUnitOfWork) -> None:
+        self._uow = uow
+
+    async def execute(self, user_id: str) -> User:
+        async with self._uow as uow:
+            return await existing_user(uow, user_id)

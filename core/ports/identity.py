@@ -1,0 +1,62 @@
+from typing import Protocol
+
+import msgspec
+
+from core.domain.identity.model import Role, ServiceClient, User, UserStatus
+from core.ports.uow import UnitOfWork
+
+
+class UserFilter(msgspec.Struct, frozen=True, kw_only=True):
+    role: Role | None = None
+    status: UserStatus | None = None
+
+
+class UserPage(msgspec.Struct, frozen=True, kw_only=True):
+    users: list[User]
+    next_cursor: str | None
+    """Pass back as ``after`` for the next page; None on the last page."""
+
+
+class UserRepository(Protocol):
+    async def get(self, user_id: str) -> User | None: ...
+
+    async def get_by_email(self, email: str) -> User | None:
+        """``email`` is compared in its normalised form (trimmed, lower-cased)."""
+        ...
+
+    async def add(self, user: User) -> None:
+        """Raises ``Conflict`` when the email is taken (at the latest on commit)."""
+        ...
+
+    async def update(self, user: User) -> None:
+        """Replaces the stored user of the same id; raises ``NotFound`` when there is none."""
+        ...
+
+    async def list(self, query: UserFilter, *, after: str | None, limit: int) -> UserPage:
+        """Oldest first (ids are time-ordered)."""
+        ...
+
+    async def count_admins(self) -> int:
+        """Active users with the admin role."""
+        ...
+
+
+class ServiceClientRepository(Protocol):
+    async def get(self, client_pk: str) -> ServiceClient | None: ...
+
+    async def get_by_client_id(self, client_id: str) -> ServiceClient | None: ...
+
+    async def add(self, client: ServiceClient) -> None:
+        """Raises ``Conflict`` when the client_id is taken."""
+        ...
+
+    async def update(self, client: ServiceClient) -> None: ...
+
+    async def list(self, *, after: str | None, limit: int) -> list[ServiceClient]:
+        """Oldest first; ``after`` is the id of the last client of the previous page."""
+        ...
+
+
+class IdentityUnitOfWork(UnitOfWork, Protocol):
+    users: UserRepository
+    clients: ServiceClientRepository

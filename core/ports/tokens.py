@@ -1,0 +1,45 @@
+from typing import Any, Protocol
+
+from core.domain.identity.tokens import AccessTokenClaims, RefreshToken
+
+
+class AccessTokenSigner(Protocol):
+    async def sign(self, claims: AccessTokenClaims) -> str:
+        """A compact JWS signed with the current signing key, its ``kid`` in the header."""
+        ...
+
+
+class AccessTokenVerifier(Protocol):
+    async def verify(self, token: str) -> AccessTokenClaims:
+        """Signature, algorithm, ``kid``, ``iss``, ``aud``, ``exp``/``nbf`` (with leeway) and
+        revocation are all checked; raises ``InvalidToken`` saying which check failed."""
+        ...
+
+
+class SigningKeys(Protocol):
+    async def rotate(self) -> str:
+        """Add a new signing key and make it current; returns its ``kid``. Older public keys
+        keep verifying until every token they signed has expired."""
+        ...
+
+    async def ensure_current(self) -> str:
+        """The current signing key's ``kid``, creating the first key when there is none."""
+        ...
+
+    async def public_jwks(self) -> dict[str, Any]:
+        """The JWK Set (RFC 7517) of every key whose tokens may still be valid."""
+        ...
+
+
+class RefreshTokenRepository(Protocol):
+    async def add(self, token: RefreshToken) -> None: ...
+
+    async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
+        """Locks the row until the unit of work ends (concurrent rotations serialise)."""
+        ...
+
+    async def mark_used(self, token_id: str) -> None: ...
+
+    async def revoke_family(self, family_id: str) -> int:
+        """Revokes every token of the family not yet revoked; returns how many."""
+        ...

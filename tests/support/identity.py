@@ -1,0 +1,39 @@
+"""Users and service clients created through the gateway's own use cases, for tests."""
+
+from litestar import Litestar
+
+from core.domain.audit.model import Actor, Invocation
+from core.domain.identity.model import Permission, Role, User
+from core.domain.identity.use_cases import CreateServiceClient, CreateUser, NewServiceClient, NewUser
+from core.domain.identity.use_cases.clients import IssuedClient
+
+STRONG_PASSWORD = "violet-kettle-harbour"
+TESTS = Invocation(actor=Actor.system("tests"))
+
+
+async def create_user(
+    app: Litestar,
+    email: str,
+    role: Role = Role.OPS,
+    *,
+    password: str = STRONG_PASSWORD,
+    customer_id: str | None = None,
+) -> User:
+    async with app.state.dishka_container() as container:
+        use_case = await container.get(CreateUser)
+        new = NewUser(
+            email=email,
+            password=password,
+            role=role,
+            display_name=email.split("@")[0],
+            customer_id=customer_id,
+        )
+        return await use_case.execute(new, TESTS)
+
+
+async def create_client(
+    app: Litestar, name: str, role: Role = Role.OPS, scopes: frozenset[Permission] | None = None
+) -> IssuedClient:
+    async with app.state.dishka_container() as container:
+        use_case = await container.get(CreateServiceClient)
+        return await use_case.execute(NewServiceClient(name=name, role=role, scopes=scopes), TESTS)
