@@ -11,6 +11,7 @@ from typing import NoReturn
 
 import msgspec
 
+from adapters.jose.sealing import new_master_key
 from apps._shared.config import ConfigError, redact_url
 from apps._shared.settings import SERVICE_PORTS, PlatformSettings, load_platform_settings
 from core.domain.identity.model import Role
@@ -54,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
     verify = audit_commands.add_parser("verify", help="check the hash chains; one JSON line per chain")
     verify.add_argument("--chain", default=None, help="only this chain (a service name)")
+
+    keys = commands.add_parser("keys", help="access-token signing keys")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True, parser_class=_Parser)
+    rotate = keys_commands.add_parser("rotate", help="make a new signing key current; old ones verify on")
+    rotate.add_argument("--data-dir", type=Path, default=Path(".bhiv"), help="the embedded default's data")
     return parser
 
 
@@ -77,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(commands.create_user(settings, _new_user(args)))
         if args.command == "audit":
             return asyncio.run(commands.audit_verify(settings, args.chain))
+        if args.command == "keys":
+            return asyncio.run(commands.rotate_keys(_embedded(settings, args)))
     except KeyboardInterrupt:
         return 130
     except commands.StartupError as error:
@@ -86,17 +94,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _embedded(settings: PlatformSettings, args: argparse.Namespace) -> PlatformSettings:
-    """``bhiv up`` keeps whatever the environment sets and fills the rest with embedded parts."""
+    """Whatever the environment sets, with the embedded default's data dir for the rest
+    (creating its master key file on first use)."""
     database = settings.database
     if "BHIV_DATABASE_URL" not in os.environ:
         database = msgspec.structs.replace(
             database, url=f"sqlite+aiosqlite:///{(args.data_dir / 'bhiv.db').resolve()}"
         )
-    http = settings.http if args.host is None else msgspec.structs.replace(settings.http, host=args.host)
+    host = getattr(args, "host", None)
+    http = settings.http if host is None else msgspec.structs.replace(settings.http, host=host)
     auth = settings.auth
     if not auth.master_key and not auth.master_key_file:
         # Embedded only: production passes the master key in the environment, never a file we make.
-        auth = msgspec.structs.replace(auth, master_key_file=str((args.data_dir / "master.key").resolve()))
+        master_key_file = (args.data_dir / "master.key").resolve()
+        ensure_master_key_file(master_key_file)
+        auth = msgspec.structs.replace(auth, master_key_file=str(master_key_file))
     return msgspec.structs.replace(settings, database=database, http=http, auth=auth)
 
 
@@ -126,6 +138,16 @@ def describe(settings: PlatformSettings) -> str:
     return f"database {redact_url(settings.database.url)}, " + (
         f"redis {redact_url(settings.redis.url)}" if settings.redis.url else "in-process cache and bus"
     )
+
+
+def ensure_master_key_file(path: Path) -> None:
+    """The embedded default's master key: made once, readable by its owner only."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(new_master_key())
 
 
 if __name__ == "__main__":

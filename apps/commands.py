@@ -1,17 +1,14 @@
 """What the ``bhiv`` subcommands do, once their arguments are parsed."""
 
 import logging
-import os
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 
 import msgspec
 
 from adapters.db.audit_reader import SqlAuditReader
 from adapters.db.engine import create_engine
 from adapters.db.migrate import upgrade
-from adapters.jose.sealing import new_master_key
 from adapters.memory.ioc import MemoryProvider
 from adapters.memory.state import MemoryState
 from apps._shared.observability import configure_logging, tracer_provider
@@ -61,8 +58,6 @@ async def up(settings: PlatformSettings, base_port: int) -> int:
     """All six services in one process sharing one in-process cache and bus (unless Redis is set)."""
     configure_logging(settings.observability)
     tracer_provider(settings.observability, "bhiv")
-    if settings.auth.master_key_file:
-        ensure_master_key_file(Path(settings.auth.master_key_file))
     await _migrate(settings)
     await _ensure_first_admin(settings)
     overrides = [] if settings.redis.url else [MemoryProvider(MemoryState())]
@@ -99,6 +94,17 @@ async def audit_verify(settings: PlatformSettings, chain: str | None = None) -> 
     return 0 if result.ok else 1
 
 
+async def rotate_keys(settings: PlatformSettings) -> int:
+    configure_logging(settings.observability)
+    await _migrate(settings)
+    try:
+        kid = await identity_cli.rotate_signing_key(settings)
+    except RuntimeError as error:  # no master key: this process cannot seal a new key
+        raise StartupError(str(error)) from None
+    print(msgspec.json.encode({"kid": kid}).decode())
+    return 0
+
+
 def _print_ready(urls: Mapping[str, str], seconds: float) -> None:
     lines = [f"BHIV Core is up in {seconds:.2f}s:"]
     lines += [f"  {name:<14} {url}  (docs: {url}/openapi/swagger)" for name, url in urls.items()]
@@ -115,7 +121,7 @@ async def _migrate(settings: PlatformSettings, revision: str = "head") -> None:
 
 async def _ensure_first_admin(settings: PlatformSettings) -> None:
     try:
-        first = await identity_cli.ensure_first_admin(settings, os.environ)
+        first = await identity_cli.ensure_first_admin(settings)
     except DomainError as error:
         raise StartupError(f"cannot create the first admin: {error.detail}") from None
     if first is not None and first.generated_password is not None:
@@ -138,13 +144,3 @@ async def create_user(settings: PlatformSettings, command: NewUser) -> int:
         return 1
     print(msgspec.json.encode({"id": user.id, "email": user.email, "role": user.role}).decode())
     return 0
-
-
-def ensure_master_key_file(path: Path) -> None:
-    """The embedded default's master key: made once, readable by its owner only."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(new_master_key())

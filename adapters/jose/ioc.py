@@ -34,7 +34,10 @@ def master_key_of(settings: AuthSettings) -> bytes | None:
     if settings.master_key:
         return decode_master_key(settings.master_key)
     if settings.master_key_file:
-        return decode_master_key(Path(settings.master_key_file).read_text())
+        try:
+            return decode_master_key(Path(settings.master_key_file).read_text())
+        except OSError as error:
+            raise RuntimeError(f"BHIV_AUTH_MASTER_KEY_FILE cannot be read: {error.strerror}") from None
     return None
 
 

@@ -1,9 +1,12 @@
 """The whole configuration of a service process, gathered from each adapter's own settings."""
 
 from collections.abc import Mapping
+from typing import Any
 
 import msgspec
 
+from adapters.crypto.settings import ENV_PREFIX as PASSWORD_PREFIX
+from adapters.crypto.settings import PasswordSettings
 from adapters.db.settings import ENV_PREFIX as DATABASE_PREFIX
 from adapters.db.settings import DatabaseSettings
 from adapters.jose.settings import ENV_PREFIX as AUTH_PREFIX
@@ -11,6 +14,7 @@ from adapters.jose.settings import AuthSettings
 from adapters.redis.settings import ENV_PREFIX as REDIS_PREFIX
 from adapters.redis.settings import RedisSettings
 from apps._shared.config import load_settings
+from core.domain.identity.lockout import LoginPolicy
 
 SERVICE_PORTS = {
     "gateway": 8000,
@@ -52,6 +56,14 @@ class OutboxSettings(msgspec.Struct, frozen=True):
     retention_hours: float = 24.0
 
 
+class AdminBootstrap(msgspec.Struct, frozen=True):
+    """``BHIV_ADMIN_*``: the first admin, created when there is none; without these, ``bhiv up``
+    generates a password and prints it once."""
+
+    email: str | None = None
+    password: str | None = None
+
+
 class PlatformSettings(msgspec.Struct, frozen=True):
     database: DatabaseSettings = msgspec.field(default_factory=DatabaseSettings)
     redis: RedisSettings = msgspec.field(default_factory=RedisSettings)
@@ -59,15 +71,28 @@ class PlatformSettings(msgspec.Struct, frozen=True):
     observability: ObservabilitySettings = msgspec.field(default_factory=ObservabilitySettings)
     outbox: OutboxSettings = msgspec.field(default_factory=OutboxSettings)
     auth: AuthSettings = msgspec.field(default_factory=AuthSettings)
+    password: PasswordSettings = msgspec.field(default_factory=PasswordSettings)
+    login: LoginPolicy = msgspec.field(default_factory=LoginPolicy)
+    admin: AdminBootstrap = msgspec.field(default_factory=AdminBootstrap)
+
+
+SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
+    "database": (DatabaseSettings, DATABASE_PREFIX),
+    "redis": (RedisSettings, REDIS_PREFIX),
+    "http": (HttpSettings, "BHIV_HTTP_"),
+    "observability": (ObservabilitySettings, "BHIV_"),
+    "outbox": (OutboxSettings, "BHIV_OUTBOX_"),
+    "auth": (AuthSettings, AUTH_PREFIX),
+    "password": (PasswordSettings, PASSWORD_PREFIX),
+    "login": (LoginPolicy, "BHIV_LOGIN_"),
+    "admin": (AdminBootstrap, "BHIV_ADMIN_"),
+}
+"""Each section of PlatformSettings, its settings class and its environment prefix."""
 
 
 def load_platform_settings(environ: Mapping[str, str] | None = None) -> PlatformSettings:
     """Raises ``ConfigError`` naming the first missing or malformed variable."""
-    return PlatformSettings(
-        database=load_settings(DatabaseSettings, DATABASE_PREFIX, environ),
-        redis=load_settings(RedisSettings, REDIS_PREFIX, environ),
-        http=load_settings(HttpSettings, "BHIV_HTTP_", environ),
-        observability=load_settings(ObservabilitySettings, "BHIV_", environ),
-        outbox=load_settings(OutboxSettings, "BHIV_OUTBOX_", environ),
-        auth=load_settings(AuthSettings, AUTH_PREFIX, environ),
-    )
+    sections: dict[str, Any] = {
+        name: load_settings(cls, prefix, environ) for name, (cls, prefix) in SECTIONS.items()
+    }
+    return PlatformSettings(**sections)

@@ -1,50 +1,43 @@
-"""Identity use cases run from the ``bhiv`` command: the first admin and ``users create``."""
+"""Identity use cases run from the ``bhiv`` command, through the gateway's own wiring, so a
+change made on the command line is validated and audited exactly like one made over HTTP."""
 
-import contextlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from adapters.crypto.argon2 import Argon2PasswordHasher
-from adapters.db.engine import create_engine, session_factory
-from adapters.db.identity.uow import SqlIdentityUnitOfWork
-from adapters.system.clock import SystemClock, Uuid7IdGenerator
+from dishka import AsyncContainer
+
 from apps._shared.settings import PlatformSettings
-from apps.gateway.identity_ioc import load_identity_settings
+from apps.gateway.main import create_app
 from core.domain.audit.model import Actor, Invocation
 from core.domain.identity.model import User
 from core.domain.identity.use_cases import CreateUser, EnsureFirstAdmin, FirstAdmin, NewUser
+from core.domain.identity.use_cases.keys import RotateSigningKey
 
-CHAIN = "gateway"
-"""Users live in the gateway; their audit records join its chain wherever the change is made."""
-
-
-class _Kit:
-    def __init__(self, uow: SqlIdentityUnitOfWork, hasher: Argon2PasswordHasher) -> None:
-        self.uow, self.hasher, self.clock, self.ids = uow, hasher, SystemClock(), Uuid7IdGenerator()
+COMMAND_LINE = Invocation(actor=Actor.system("bhiv-cli"))
 
 
-@contextlib.asynccontextmanager
-async def _kit(settings: PlatformSettings, environ: Mapping[str, str] | None) -> AsyncIterator[_Kit]:
-    engine = create_engine(settings.database)
-    hasher = Argon2PasswordHasher(load_identity_settings(environ).password)
-    ids = Uuid7IdGenerator()
+@asynccontextmanager
+async def gateway_request(settings: PlatformSettings) -> AsyncIterator[AsyncContainer]:
+    container = create_app(settings).state.dishka_container
     try:
-        uow = SqlIdentityUnitOfWork(session_factory(engine), SystemClock(), audit_chain=CHAIN, ids=ids)
-        yield _Kit(uow, hasher)
+        async with container() as request:
+            yield request
     finally:
-        hasher.close()
-        await engine.dispose()
+        await container.close()
 
 
-async def ensure_first_admin(settings: PlatformSettings, environ: Mapping[str, str]) -> FirstAdmin | None:
+async def ensure_first_admin(settings: PlatformSettings) -> FirstAdmin | None:
     """From ``BHIV_ADMIN_EMAIL`` / ``BHIV_ADMIN_PASSWORD``; None when an admin already exists."""
-    async with _kit(settings, environ) as kit:
-        bootstrap = EnsureFirstAdmin(kit.uow, kit.hasher, kit.clock, kit.ids)
-        return await bootstrap.execute(environ.get("BHIV_ADMIN_EMAIL"), environ.get("BHIV_ADMIN_PASSWORD"))
+    async with gateway_request(settings) as request:
+        bootstrap = await request.get(EnsureFirstAdmin)
+        return await bootstrap.execute(settings.admin.email, settings.admin.password)
 
 
-async def create_user(
-    settings: PlatformSettings, command: NewUser, environ: Mapping[str, str] | None = None
-) -> User:
-    async with _kit(settings, environ) as kit:
-        by = Invocation(actor=Actor.system("bhiv-cli"))
-        return await CreateUser(kit.uow, kit.hasher, kit.clock, kit.ids).execute(command, by)
+async def create_user(settings: PlatformSettings, command: NewUser) -> User:
+    async with gateway_request(settings) as request:
+        return await (await request.get(CreateUser)).execute(command, COMMAND_LINE)
+
+
+async def rotate_signing_key(settings: PlatformSettings) -> str:
+    async with gateway_request(settings) as request:
+        return await (await request.get(RotateSigningKey)).execute(COMMAND_LINE)

@@ -3,21 +3,21 @@
 ``SubjectRevocations`` comes from the token adapter's provider (``adapters/jose/ioc.py``), which
 knows the access-token lifetime that the revocation must outlive."""
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 
 import msgspec
 from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.crypto.argon2 import Argon2PasswordHasher
-from adapters.crypto.settings import ENV_PREFIX as PASSWORD_PREFIX
 from adapters.crypto.settings import PasswordSettings
 from adapters.db.audit import AuditChain
 from adapters.db.identity.uow import SqlIdentityUnitOfWork
-from apps._shared.config import load_settings
+from apps._shared.settings import PlatformSettings
 from core.domain.identity import use_cases as uc
 from core.domain.identity.lockout import LoginPolicy, LoginThrottle
 from core.domain.identity.use_cases.grants import ClientCredentialsGrant, PasswordGrant, RefreshGrant
+from core.domain.identity.use_cases.keys import RotateSigningKey
 from core.domain.identity.use_cases.token_lifecycle import IntrospectToken, RevokeToken
 from core.ports.clock import Clock, IdGenerator
 from core.ports.identity import IdentityUnitOfWork
@@ -32,24 +32,16 @@ class IdentitySettings(msgspec.Struct, frozen=True):
     login: LoginPolicy = msgspec.field(default_factory=LoginPolicy)
 
 
-def load_identity_settings(environ: Mapping[str, str] | None = None) -> IdentitySettings:
-    """Raises ``ConfigError`` naming the first malformed variable."""
-    return IdentitySettings(
-        password=load_settings(PasswordSettings, PASSWORD_PREFIX, environ),
-        login=load_settings(LoginPolicy, "BHIV_LOGIN_", environ),
-    )
-
-
 class IdentityProvider(Provider):
-    """Without settings, they are read from the environment when the container first needs them."""
+    """``settings`` replace the platform's (tests pass cheap hashing parameters)."""
 
     def __init__(self, settings: IdentitySettings | None = None) -> None:
         super().__init__()
         self._settings = settings
 
     @provide(scope=Scope.APP)
-    def settings(self) -> IdentitySettings:
-        return self._settings or load_identity_settings()
+    def settings(self, platform: PlatformSettings) -> IdentitySettings:
+        return self._settings or IdentitySettings(password=platform.password, login=platform.login)
 
     @provide(scope=Scope.APP)
     async def hasher(self, settings: IdentitySettings) -> AsyncIterator[PasswordHasher]:
@@ -99,5 +91,6 @@ class IdentityProvider(Provider):
         RefreshGrant,
         RevokeToken,
         IntrospectToken,
+        RotateSigningKey,
         scope=Scope.REQUEST,
     )

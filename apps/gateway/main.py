@@ -3,6 +3,7 @@ from litestar import Litestar
 
 from adapters.http.audit import AuditController
 from adapters.http.identity.admin_clients import AdminClientsController
+from adapters.http.identity.admin_keys import AdminKeysController
 from adapters.http.identity.admin_users import AdminUsersController
 from adapters.http.oauth import OAuthController
 from apps._shared.app import ServiceSpec, build_service_app
@@ -24,7 +25,13 @@ SPEC = ServiceSpec(
         "The only door for REST clients: identity (OAuth2 tokens, JWKS), admin APIs, routing to the"
         " services, rate limits and threat inspection."
     ),
-    route_handlers=[OAuthController, AdminUsersController, AdminClientsController, AuditController],
+    route_handlers=[
+        OAuthController,
+        AdminUsersController,
+        AdminClientsController,
+        AdminKeysController,
+        AuditController,
+    ],
     providers=[IdentityProvider(), GatewayProvider()],
     on_startup=[ensure_signing_key],
 )

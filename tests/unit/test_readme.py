@@ -5,26 +5,15 @@ from pathlib import Path
 
 import msgspec
 
-from adapters.db.settings import ENV_PREFIX as DATABASE_PREFIX
-from adapters.db.settings import DatabaseSettings
-from adapters.redis.settings import ENV_PREFIX as REDIS_PREFIX
-from adapters.redis.settings import RedisSettings
-from apps._shared.settings import HttpSettings, ObservabilitySettings, OutboxSettings
+from apps._shared.settings import SECTIONS
 
 README = Path(__file__).parents[2] / "README.md"
-SETTINGS = [
-    (DatabaseSettings, DATABASE_PREFIX),
-    (RedisSettings, REDIS_PREFIX),
-    (HttpSettings, "BHIV_HTTP_"),
-    (ObservabilitySettings, "BHIV_"),
-    (OutboxSettings, "BHIV_OUTBOX_"),
-]
 
 
 def variables_read_by_the_code() -> set[str]:
     return {
         prefix + field.encode_name.upper()
-        for cls, prefix in SETTINGS
+        for cls, prefix in SECTIONS.values()
         for field in msgspec.structs.fields(cls)
     }
 
