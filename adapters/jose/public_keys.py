@@ -15,11 +15,14 @@ JwksFetcher = Callable[[], Awaitable[dict[str, Any]]]
 
 
 class CachedPublicKeys:
-    """- Keys are re-read every ``max_age_seconds`` and when an unknown ``kid`` shows up,
-    but at most once per ``min_refetch_seconds``: forged kids cannot flood the key source."""
+    """- Keys are re-read every ``max_age_seconds``, and when a token names an unknown ``kid``
+      (a rotation happened), so a new key is trusted at once.
+    - Re-reads happen at most once per ``min_refetch_seconds``; a token with an unknown kid
+      waits for the next allowed re-read instead of failing, and concurrent waiters share it,
+      so forged kids cannot flood the key source."""
 
     def __init__(
-        self, fetch: JwksFetcher, *, max_age_seconds: float = 300.0, min_refetch_seconds: float = 5.0
+        self, fetch: JwksFetcher, *, max_age_seconds: float = 300.0, min_refetch_seconds: float = 1.0
     ) -> None:
         self._fetch = fetch
         self._max_age = max_age_seconds
@@ -30,18 +33,21 @@ class CachedPublicKeys:
 
     async def find(self, kid: str) -> ECKey | None:
         if time.monotonic() - self._fetched_at > self._max_age:
-            await self._refresh()
+            await self._refresh(seen=self._fetched_at)
         key = self._keys.get(kid)
-        if key is None and time.monotonic() - self._fetched_at >= self._min_refetch:
-            await self._refresh()
+        if key is None:
+            seen = self._fetched_at
+            wait = self._min_refetch - (time.monotonic() - seen)
+            if wait > 0:
+                await asyncio.sleep(wait)
+            await self._refresh(seen=seen)
             key = self._keys.get(kid)
         return key
 
-    def forget(self) -> None:
-        self._fetched_at = float("-inf")
-
-    async def _refresh(self) -> None:
+    async def _refresh(self, *, seen: float) -> None:
         async with self._lock:
+            if self._fetched_at != seen:  # another caller re-read while this one waited
+                return
             jwks = await self._fetch()
             keys: dict[str, ECKey] = {}
             for jwk in jwks.get("keys", []):
