@@ -60,11 +60,21 @@ def build_parser() -> argparse.ArgumentParser:
     keys_commands = keys.add_subparsers(dest="keys_command", required=True, parser_class=_Parser)
     rotate = keys_commands.add_parser("rotate", help="make a new signing key current; old ones verify on")
     rotate.add_argument("--data-dir", type=Path, default=Path(".bhiv"), help="the embedded default's data")
+
+    threat = commands.add_parser("threat", help="the gateway's threat detectors, offline")
+    threat_commands = threat.add_subparsers(dest="threat_command", required=True, parser_class=_Parser)
+    threat_scan = threat_commands.add_parser("scan", help="one JSON verdict line per input line")
+    threat_scan.add_argument("source", nargs="?", default="-", metavar="FILE|-", help="default: stdin")
+    threat_scan.add_argument("--timing", action="store_true", help="print inputs/s to stderr")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "threat":  # needs no settings: scans never touch storage
+        from apps.threat_cli import run
+
+        return run(args.source, args.timing)
     try:
         settings = load_platform_settings()
     except ConfigError as error:

@@ -12,6 +12,7 @@ from adapters.http.problems import problem_response
 from core.ports.health import HealthProbe
 
 PROBE_TIMEOUT_SECONDS = 2.0
+READINESS_REPORTS = "readiness_reports"
 
 
 async def _run_probe(probe: HealthProbe) -> str:
@@ -34,9 +35,14 @@ class HealthController(Controller):
 
     @get("/ready", operation_id="Ready", summary="Every dependency this service needs answers.", opt=PUBLIC)
     @inject
-    async def ready(self, probes: FromDishka[list[HealthProbe]]) -> Response[dict[str, Any]]:
+    async def ready(
+        self, request: Request[Any, Any, Any], probes: FromDishka[list[HealthProbe]]
+    ) -> Response[dict[str, Any]]:
+        """Extra reports (the gateway's upstreams) are shown but never fail readiness."""
         results = await asyncio.gather(*(_run_probe(probe) for probe in probes))
         checks = {probe.name: result for probe, result in zip(probes, results, strict=True)}
+        reports = request.app.state.get(READINESS_REPORTS, {})
+        extra = {name: report() for name, report in reports.items()}
         failed = sorted(name for name, result in checks.items() if result != "ok")
         if failed:
             return problem_response(
@@ -45,8 +51,9 @@ class HealthController(Controller):
                 detail=f"unavailable: {', '.join(failed)}",
                 instance="/health/ready",
                 checks=checks,
+                **extra,
             )
-        return Response({"status": "ok", "checks": checks})
+        return Response({"status": "ok", "checks": checks, **extra})
 
 
 @get("/metrics", operation_id="Metrics", include_in_schema=False, sync_to_thread=False, opt=PUBLIC)

@@ -2,15 +2,18 @@
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from typing import Any
 
 from dishka import AsyncContainer, Provider, make_async_container
 from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.types import ControllerRouterHandler
+from litestar.types import ASGIApp, ControllerRouterHandler
 from opentelemetry import trace
 
 from adapters.http.access import PUBLIC, declared_access
@@ -27,7 +30,9 @@ from core.ports.health import HealthProbe
 
 VERSION = "0.1.0"
 OPENAPI_PATH = "/openapi"
-StartupHook = Callable[[AsyncContainer], Awaitable[None]]
+StartupHook = Callable[[AsyncContainer], Coroutine[Any, Any, None]]
+AsgiWrapper = Callable[[ASGIApp], ASGIApp]
+Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,16 @@ class ServiceSpec:
     """The service's own providers, added after the infrastructure ones."""
     on_startup: Sequence[StartupHook] = ()
     """Run once the container is built, before the first request (e.g. ensure a signing key)."""
+    asgi_wrappers: Sequence[AsgiWrapper] = ()
+    """Pure ASGI layers inside the edge middleware, before routing; the first is outermost."""
+    middleware: Sequence[DefineMiddleware] = ()
+    """Route middleware after authentication (it sees ``scope["user"]``)."""
+    lifespans: Sequence[Lifespan] = ()
+    """Entered after the shared lifespan (the container is up), left before it."""
+    state: Mapping[str, Any] = field(default_factory=dict)
+    """Added to the app's state; ``readiness_reports`` (name -> callable) extends /health/ready."""
+    background: Sequence[StartupHook] = ()
+    """Long-running loops (consumers, checkers), started after start-up, cancelled at shutdown."""
 
 
 def build_service_app(
@@ -59,36 +74,38 @@ def build_service_app(
         await container.get(list[HealthProbe])
         for hook in spec.on_startup:
             await hook(container)
-        relay = None
+        loops: list[asyncio.Task[None]] = [asyncio.create_task(loop(container)) for loop in spec.background]
         if settings.outbox.relay_enabled:
-            relay = asyncio.create_task(run_outbox_relay(container, settings.outbox, spec.name))
+            loops.append(asyncio.create_task(run_outbox_relay(container, settings.outbox, spec.name)))
         try:
             yield
         finally:
-            if relay is not None:
-                relay.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await relay
+            for task in loops:
+                task.cancel()
+            await asyncio.gather(*loops, return_exceptions=True)
             await container.close()
 
     http_metrics = HttpMetrics(spec.name)
     app = Litestar(
         route_handlers=[HealthController, metrics, whoami, *spec.route_handlers],
-        middleware=[AuthenticationMiddleware],
+        middleware=[AuthenticationMiddleware, *spec.middleware],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         request_max_body_size=settings.http.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title=spec.title, version=VERSION, description=spec.description, path=OPENAPI_PATH
         ),
         logging_config=None,
-        lifespan=[lifespan],
-        state=State({"metrics": http_metrics, "service": spec.name}),
+        lifespan=[lifespan, *spec.lifespans],
+        state=State({"metrics": http_metrics, "service": spec.name, **spec.state}),
     )
     _open_framework_routes(app)
     setup_dishka(container, app)
     tracer = trace.get_tracer(f"bhiv.{spec.name}")
+    inner = app.asgi_handler
+    for wrap in reversed(spec.asgi_wrappers):
+        inner = wrap(inner)
     app.asgi_handler = EdgeMiddleware(
-        app.asgi_handler,
+        inner,
         service=spec.name,
         metrics=http_metrics,
         tracer=tracer,

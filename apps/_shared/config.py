@@ -8,7 +8,7 @@ variable; values of secret fields never appear in that line.
 
 import os
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_origin
 
 import msgspec
 
@@ -32,13 +32,25 @@ def load_settings(cls: type[S], prefix: str, environ: Mapping[str, str] | None =
     for field in msgspec.structs.fields(cls):
         variable = prefix + field.encode_name.upper()
         if variable in env:
-            raw[field.encode_name] = env[variable]
+            raw[field.encode_name] = _list_or_text(env[variable], field.type)
         elif field.required:
             raise ConfigError(f"{variable} is required but not set")
     try:
         return msgspec.convert(raw, cls, strict=False)
     except msgspec.ValidationError as error:
         raise ConfigError(_describe(error, cls, prefix, raw)) from None
+
+
+def _list_or_text(value: str, annotation: Any) -> Any:
+    """List settings come as JSON (``["a", "b"]``) or comma-separated (``a,b``)."""
+    if get_origin(annotation) is not list:
+        return value
+    if value.lstrip().startswith("["):
+        try:
+            return msgspec.json.decode(value)
+        except msgspec.DecodeError:
+            return value  # let conversion name the variable
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def _describe(error: msgspec.ValidationError, cls: type, prefix: str, raw: dict[str, Any]) -> str:

@@ -9,12 +9,15 @@ from adapters.crypto.settings import ENV_PREFIX as PASSWORD_PREFIX
 from adapters.crypto.settings import PasswordSettings
 from adapters.db.settings import ENV_PREFIX as DATABASE_PREFIX
 from adapters.db.settings import DatabaseSettings
+from adapters.http.gateway.settings import ENV_PREFIX as GATEWAY_PREFIX
+from adapters.http.gateway.settings import GatewaySettings
 from adapters.jose.settings import ENV_PREFIX as AUTH_PREFIX
 from adapters.jose.settings import AuthSettings
 from adapters.redis.settings import ENV_PREFIX as REDIS_PREFIX
 from adapters.redis.settings import RedisSettings
 from apps._shared.config import load_settings
 from core.domain.identity.lockout import LoginPolicy
+from core.domain.threat.policy import ThreatPolicy
 
 SERVICE_PORTS = {
     "gateway": 8000,
@@ -74,6 +77,8 @@ class PlatformSettings(msgspec.Struct, frozen=True):
     password: PasswordSettings = msgspec.field(default_factory=PasswordSettings)
     login: LoginPolicy = msgspec.field(default_factory=LoginPolicy)
     admin: AdminBootstrap = msgspec.field(default_factory=AdminBootstrap)
+    gateway: GatewaySettings = msgspec.field(default_factory=GatewaySettings)
+    threat: ThreatPolicy = msgspec.field(default_factory=ThreatPolicy)
 
 
 SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
@@ -86,6 +91,8 @@ SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
     "password": (PasswordSettings, PASSWORD_PREFIX),
     "login": (LoginPolicy, "BHIV_LOGIN_"),
     "admin": (AdminBootstrap, "BHIV_ADMIN_"),
+    "threat": (ThreatPolicy, "BHIV_THREAT_"),
+    "gateway": (GatewaySettings, GATEWAY_PREFIX),
 }
 """Each section of PlatformSettings, its settings class and its environment prefix."""
 

@@ -6,10 +6,14 @@ from adapters.http.identity.admin_clients import AdminClientsController
 from adapters.http.identity.admin_keys import AdminKeysController
 from adapters.http.identity.admin_users import AdminUsersController
 from adapters.http.oauth import OAuthController
+from adapters.http.threat_admin import ThreatAdminController
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
 from apps.gateway.identity_ioc import IdentityProvider
 from apps.gateway.ioc import GatewayProvider
+from apps.gateway.routing import with_routing
+from apps.gateway.threat_ioc import ThreatProvider
+from apps.gateway.threat_loops import watch_failed_logins
 from core.ports.tokens import SigningKeys
 
 
@@ -31,11 +35,14 @@ SPEC = ServiceSpec(
         AdminClientsController,
         AdminKeysController,
         AuditController,
+        ThreatAdminController,
     ],
-    providers=[IdentityProvider(), GatewayProvider()],
+    providers=[IdentityProvider(), GatewayProvider(), ThreatProvider()],
     on_startup=[ensure_signing_key],
+    background=[watch_failed_logins],
 )
 
 
 def create_app(settings: PlatformSettings | None = None, *overrides: Provider) -> Litestar:
-    return build_service_app(SPEC, settings or load_platform_settings(), overrides)
+    settings = settings or load_platform_settings()
+    return build_service_app(with_routing(SPEC, settings), settings, overrides)

@@ -3,12 +3,14 @@
 from collections.abc import AsyncIterator
 from typing import Any
 
+import msgspec
 import pytest
 
 from adapters.http.access import PERMISSION_KEY, declared_access
 from apps._shared.settings import PlatformSettings
 from apps.services import SERVICES
 from core.domain.identity.model import Permission, Principal, Role, permissions_for
+from core.domain.threat.policy import ThreatPolicy
 from tests.http.platform import Clients, running_platform
 from tests.support.principals import mint_token
 
@@ -32,7 +34,10 @@ def concrete(path: str) -> str:
 
 @pytest.fixture
 async def platform(settings: PlatformSettings) -> AsyncIterator[Clients]:
-    async with running_platform(settings) as clients:
+    # Hundreds of deliberate 401/403s from one client would (rightly) get it blocked as a
+    # scanner; this test is about access rules, so the threat screen stands aside.
+    without_screen = msgspec.structs.replace(settings, threat=ThreatPolicy(enabled=False))
+    async with running_platform(without_screen) as clients:
         yield clients
 
 

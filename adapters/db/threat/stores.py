@@ -1,0 +1,109 @@
+import base64
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.db.errors import translate_errors
+from adapters.db.threat.tables import threat_alerts, threat_events
+from core.domain.errors import RuleViolated
+from core.domain.threat.model import Alert, Finding, ThreatEvent
+from core.ports.threat import AlertStore, ThreatEventFilter, ThreatEventPage, ThreatEventStore
+
+MAX_PAGE = 200
+_findings = msgspec.json.Decoder(list[Finding])
+
+
+class SqlThreatEventStore(ThreatEventStore):
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def add(self, event: ThreatEvent) -> None:
+        row = msgspec.structs.asdict(event)
+        row["findings"] = msgspec.json.encode(event.findings).decode()
+        with translate_errors():
+            async with self._engine.begin() as connection:
+                await connection.execute(threat_events.insert().values(**row))
+
+    async def search(self, query: ThreatEventFilter, *, after: str | None, limit: int) -> ThreatEventPage:
+        limit = max(1, min(limit, MAX_PAGE))
+        statement = select(threat_events).where(*_conditions(query))
+        if after:
+            occurred_at, event_id = _decode_cursor(after)
+            statement = statement.where(
+                or_(
+                    threat_events.c.occurred_at < occurred_at,
+                    and_(threat_events.c.occurred_at == occurred_at, threat_events.c.id < event_id),
+                )
+            )
+        statement = statement.order_by(threat_events.c.occurred_at.desc(), threat_events.c.id.desc())
+        with translate_errors():
+            async with self._engine.connect() as connection:
+                rows = (await connection.execute(statement.limit(limit + 1))).mappings().all()
+        events = [_event(row) for row in rows[:limit]]
+        more = len(rows) > limit
+        return ThreatEventPage(events=events, next_cursor=_encode_cursor(events[-1]) if more else None)
+
+
+def _conditions(query: ThreatEventFilter) -> list[Any]:
+    conditions = []
+    if query.ip:
+        conditions.append(threat_events.c.ip == query.ip)
+    if query.kind:
+        conditions.append(threat_events.c.kind == query.kind)
+    if query.severity:
+        conditions.append(threat_events.c.severity == query.severity)
+    if query.since:
+        conditions.append(threat_events.c.occurred_at >= query.since)
+    if query.until:
+        conditions.append(threat_events.c.occurred_at < query.until)
+    return conditions
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    """Column names come back as ``quoted_name`` (a str subclass) that msgspec will not take as keys."""
+    return {str(key): value for key, value in row.items()}
+
+
+def _event(row: Any) -> ThreatEvent:
+    fields = _plain(row)
+    fields["findings"] = _findings.decode(fields["findings"])
+    return msgspec.convert(fields, ThreatEvent)
+
+
+def _encode_cursor(event: ThreatEvent) -> str:
+    return base64.urlsafe_b64encode(f"{event.occurred_at.isoformat()}|{event.id}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        stamp, _, event_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return datetime.fromisoformat(stamp), event_id
+    except ValueError:
+        raise RuleViolated("the cursor is not one this API issued") from None
+
+
+class SqlAlertStore(AlertStore):
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def add(self, alert: Alert) -> None:
+        row = msgspec.structs.asdict(alert)
+        row["evidence"] = msgspec.json.encode(alert.evidence).decode()
+        with translate_errors():
+            async with self._engine.begin() as connection:
+                await connection.execute(threat_alerts.insert().values(**row))
+
+    async def recent(self, limit: int) -> list[Alert]:
+        statement = (
+            select(threat_alerts).order_by(threat_alerts.c.created_at.desc()).limit(min(limit, MAX_PAGE))
+        )
+        with translate_errors():
+            async with self._engine.connect() as connection:
+                rows = (await connection.execute(statement)).mappings().all()
+        return [
+            msgspec.convert(_plain(row) | {"evidence": msgspec.json.decode(row["evidence"])}, Alert)
+            for row in rows
+        ]

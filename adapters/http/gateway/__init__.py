@@ -1,0 +1,1 @@
+"""The gateway's routing to the services: configuration, proxy, health checks, rate limits."""

@@ -1,0 +1,46 @@
+"""Active health checks: every upstream's readiness path, on an interval, all at once."""
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+import aiohttp
+
+from core.domain.routing.pool import UpstreamPool
+from core.domain.routing.upstream_state import UpstreamState
+
+log = logging.getLogger("bhiv.gateway")
+RECHECK_DOWN_SECONDS = 1.0
+
+
+class ActiveHealthChecker:
+    def __init__(
+        self, pools: Sequence[UpstreamPool], *, path: str, interval_seconds: float, timeout_seconds: float
+    ) -> None:
+        self._states = [state for pool in pools for state in pool.states]
+        self._path = path
+        self._interval = interval_seconds
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+
+    async def run(self, session: aiohttp.ClientSession) -> None:
+        while True:
+            await self.check_all(session)
+            # A down upstream (or one still starting beside the gateway) is looked at sooner.
+            all_healthy = all(state.healthy for state in self._states)
+            await asyncio.sleep(self._interval if all_healthy else min(self._interval, RECHECK_DOWN_SECONDS))
+
+    async def check_all(self, session: aiohttp.ClientSession) -> None:
+        await asyncio.gather(*(self._check(session, state) for state in self._states))
+
+    async def _check(self, session: aiohttp.ClientSession, state: UpstreamState) -> None:
+        error: str | None = None
+        try:
+            async with session.get(state.url + self._path, timeout=self._timeout) as response:
+                await response.read()
+                if response.status != 200:
+                    error = f"readiness answered {response.status}"
+        except (aiohttp.ClientError, TimeoutError, OSError) as failure:
+            error = str(failure) or type(failure).__name__
+        if (error is None) != state.healthy:
+            log.warning("upstream %s is %s", state.url, "healthy" if error is None else f"down: {error}")
+        state.checked(error)

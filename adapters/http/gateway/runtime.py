@@ -1,0 +1,103 @@
+"""One gateway's routing state: a pool and a proxy per service, the shared session, the checker."""
+
+import asyncio
+import contextlib
+import ipaddress
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import aiohttp
+from litestar import Litestar, asgi
+from litestar.handlers import ASGIRouteHandler
+
+from adapters.http.access import AUTHENTICATED
+from adapters.http.gateway.config import service_routes, trusted_networks
+from adapters.http.gateway.health_checker import ActiveHealthChecker
+from adapters.http.gateway.proxy import ServiceProxy
+from adapters.http.gateway.settings import GatewaySettings
+from core.domain.routing.pool import UpstreamPool
+from core.domain.routing.retry import RetryPolicy
+from core.ports.clock import Clock
+
+ROUTE_CLASS_KEY = "route_class"
+
+
+class GatewayRuntime:
+    def __init__(self, settings: GatewaySettings, services: Mapping[str, int], clock: Clock) -> None:
+        self.settings = settings
+        self.trusted = trusted_networks(settings)
+        routes = service_routes(
+            settings, {name: port for name, port in services.items() if name != "gateway"}
+        )
+        self.pools = {
+            name: UpstreamPool(
+                name,
+                route.upstreams,
+                route.strategy,
+                clock,
+                failure_threshold=settings.eject_after_failures,
+                cool_down_seconds=settings.eject_seconds,
+            )
+            for name, route in routes.items()
+        }
+        retry = RetryPolicy(max_retries=settings.retries)
+        self.proxies = {
+            name: ServiceProxy(route, self.pools[name], retry, settings.max_body_bytes, self)
+            for name, route in routes.items()
+        }
+        self.checker = ActiveHealthChecker(
+            list(self.pools.values()),
+            path=settings.health_path,
+            interval_seconds=settings.health_interval_seconds,
+            timeout_seconds=settings.health_timeout_seconds,
+        )
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            raise RuntimeError("the gateway's lifespan has not started")
+        return self._session
+
+    def is_trusted(self, peer: str | None) -> bool:
+        if peer is None or not self.trusted:
+            return False
+        try:
+            address = ipaddress.ip_address(peer)
+        except ValueError:
+            return False
+        return any(address in network for network in self.trusted)
+
+    def route_handlers(self) -> list[ASGIRouteHandler]:
+        """One mount per service; the gateway authenticates them all (the service checks again)."""
+        return [
+            asgi(
+                f"/api/{name}",
+                is_mount=True,
+                copy_scope=True,
+                opt={**AUTHENTICATED, ROUTE_CLASS_KEY: name},
+                name=f"proxy-{name}",
+            )(proxy)
+            for name, proxy in self.proxies.items()
+        ]
+
+    def report(self) -> dict[str, Any]:
+        return {name: pool.report() for name, pool in self.pools.items()}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
+        connector = aiohttp.TCPConnector(
+            limit=0, limit_per_host=self.settings.pool_connections, keepalive_timeout=30, ttl_dns_cache=60
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent",)
+        )
+        checker = asyncio.create_task(self.checker.run(self._session))
+        try:
+            yield
+        finally:
+            checker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await checker
+            await self._session.close()
+            self._session = None

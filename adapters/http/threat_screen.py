@@ -1,0 +1,117 @@
+"""The gateway's threat screen: blocklist check and payload inspection before anything else
+runs, and behaviour tracking (scanning, invalid-token floods) after each answer."""
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
+from dishka import AsyncContainer
+
+from adapters.http.context import correlation_id
+from adapters.http.threat_sample import body_kind, sample_of
+from core.domain.threat.model import Verdict
+from core.domain.threat.use_cases import ObserveBehaviour, ScreenRequest
+from core.ports.errors import Unavailable
+
+# Plain ASGI types: this layer only forwards messages and never needs Litestar's typed events.
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("bhiv.threat")
+MAX_INSPECTED_BODY = 1_048_576
+
+
+class ThreatScreenMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._screen: ScreenRequest | None = None
+        self._observe: ObserveBehaviour | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        screen, observe = await self._use_cases(scope["app"].state.dishka_container)
+        headers = dict(scope["headers"])
+        client_ip = scope.get("state", {}).get("client_ip") or (scope.get("client") or ("",))[0]
+        body, receive = await _buffered_body(scope, headers, receive)
+        try:
+            screening = await screen.execute(sample_of(scope, headers, body, client_ip), correlation_id.get())
+        except Unavailable as error:  # the blocklist or the event store is down: fail open, loudly
+            log.error("threat screen unavailable, request let through: %s", error)
+            screening = None
+        if screening is not None and screening.verdict is not Verdict.ALLOW:
+            await _refuse(send, screening.verdict, screening.blocked_for)
+            return
+        status = 500
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        try:
+            await observe.response(
+                client_ip, status, invalid_token=status == 401 and b"authorization" in headers
+            )
+        except Unavailable as error:
+            log.warning("behaviour not recorded: %s", error)
+
+    async def _use_cases(self, container: AsyncContainer) -> tuple[ScreenRequest, ObserveBehaviour]:
+        if self._screen is None or self._observe is None:
+            self._screen = await container.get(ScreenRequest)
+            self._observe = await container.get(ObserveBehaviour)
+        return self._screen, self._observe
+
+
+async def _buffered_body(
+    scope: Scope, headers: dict[bytes, bytes], receive: Receive
+) -> tuple[bytes | None, Receive]:
+    """JSON and form bodies (small by nature) are read for inspection, then replayed; any other
+    body streams through untouched."""
+    length = int(headers.get(b"content-length", b"0") or 0)
+    if body_kind(headers) is None or not 0 < length <= MAX_INSPECTED_BODY:
+        return None, receive
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None, receive
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    body = b"".join(chunks)
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay
+
+
+async def _refuse(send: Send, verdict: Verdict, blocked_for: float | None) -> None:
+    """403 problem+json that names no rule: an attacker learns nothing about the detectors."""
+    blocked = verdict is Verdict.BLOCK_IP
+    problem: dict[str, Any] = {
+        "type": f"urn:bhiv:problem:{'ip_blocked' if blocked else 'request_refused'}",
+        "title": "Forbidden",
+        "status": 403,
+        "detail": "Your address is blocked for a while." if blocked else "This request was refused.",
+        "code": "ip_blocked" if blocked else "request_refused",
+        "correlation_id": correlation_id.get(),
+    }
+    headers = [(b"content-type", b"application/problem+json")]
+    if blocked and blocked_for:
+        headers.append((b"retry-after", str(max(1, round(blocked_for))).encode()))
+    await send({"type": "http.response.start", "status": 403, "headers": headers})
+    await send({"type": "http.response.body", "body": msgspec.json.encode(problem)})

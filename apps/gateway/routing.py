@@ -1,0 +1,79 @@
+"""The gateway's request path around Litestar, in order:
+
+EdgeMiddleware (correlation id, span, metrics; built by build_service_app)
+-> ClientIpMiddleware      resolves scope["state"]["client_ip"] (trusted proxies)
+-> ResponseHeadersMiddleware  CORS preflights, security headers
+-> ThreatScreenMiddleware  blocklist check and threat inspection; behaviour after the answer
+-> IpRateLimitMiddleware   per client IP and route class
+-> Litestar routing -> AuthenticationMiddleware (JWT, route permission)
+-> IdentityRateLimitMiddleware (per user or client, by role and route class)
+-> a service's mount: load-balanced, health-checked upstream (ServiceProxy)
+"""
+
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator
+from functools import partial
+
+from litestar import Litestar
+from litestar.middleware import DefineMiddleware
+
+from adapters.http.gateway.client_ip import ClientIpMiddleware
+from adapters.http.gateway.config import header_table, rate_table
+from adapters.http.gateway.rate_limit import IdentityRateLimitMiddleware, IpRateLimitMiddleware, RateLimits
+from adapters.http.gateway.response_headers import ResponseHeadersMiddleware
+from adapters.http.gateway.runtime import GatewayRuntime
+from adapters.http.gateway.settings import GatewaySettings
+from adapters.http.health import READINESS_REPORTS
+from adapters.http.threat_screen import ThreatScreenMiddleware
+from adapters.system.clock import SystemClock
+from apps._shared.app import AsgiWrapper, ServiceSpec
+from apps._shared.settings import SERVICE_PORTS, PlatformSettings
+from core.ports.rate_limit import RateLimiter
+
+
+def threat_screen(settings: PlatformSettings) -> list[AsgiWrapper]:
+    """Blocklist, then threat inspection: after the client IP is known, before any rate limit
+    or authentication (an attacker's requests must not spend anyone's budget)."""
+    return [ThreatScreenMiddleware] if settings.threat.enabled else []  # type: ignore[list-item]
+
+
+def asgi_wrappers(
+    settings: PlatformSettings, runtime: GatewayRuntime, limits: RateLimits
+) -> list[AsgiWrapper]:
+    gateway = settings.gateway
+    return [
+        partial(ClientIpMiddleware, trusted=runtime.trusted),
+        partial(
+            ResponseHeadersMiddleware,
+            security_headers=header_table(gateway.security_headers),
+            cors_origins=[origin.strip() for origin in gateway.cors_origins.split(",") if origin.strip()],
+            cors_methods=gateway.cors_methods,
+            cors_headers=gateway.cors_headers,
+            cors_max_age=gateway.cors_max_age_seconds,
+        ),
+        *threat_screen(settings),
+        partial(IpRateLimitMiddleware, limits=limits),
+    ]
+
+
+def with_routing(spec: ServiceSpec, settings: PlatformSettings) -> ServiceSpec:
+    """The gateway's spec with its proxied mounts, request path, and routing lifespan."""
+    gateway: GatewaySettings = settings.gateway
+    runtime = GatewayRuntime(gateway, SERVICE_PORTS, SystemClock())
+    limits = RateLimits(rate_table(gateway.ip_rate_limits), rate_table(gateway.identity_rate_limits))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        limits.limiter = await app.state.dishka_container.get(RateLimiter)
+        async with runtime.lifespan(app):
+            yield
+
+    return dataclasses.replace(
+        spec,
+        route_handlers=[*spec.route_handlers, *runtime.route_handlers()],
+        asgi_wrappers=[*asgi_wrappers(settings, runtime, limits), *spec.asgi_wrappers],
+        middleware=[DefineMiddleware(IdentityRateLimitMiddleware, limits=limits), *spec.middleware],
+        lifespans=[lifespan, *spec.lifespans],
+        state={**spec.state, READINESS_REPORTS: {"upstreams": runtime.report}},
+    )

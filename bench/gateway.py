@@ -1,0 +1,127 @@
+"""Gateway overhead: one service (logistics) directly, through ``bhiv serve gateway``, and through
+nginx as a plain reverse proxy (the reference), under the same bounded load on loopback.
+
+Every request is ``GET /v1/whoami`` with a real access token (authenticated at the gateway and
+again by the service), rate-limited at the gateway with a high limit on Redis when
+``BHIV_BENCH_REDIS_URL`` is set (default redis://127.0.0.1:6379/0; ``none`` for in-process).
+Load: wrk when installed (``apt-get install wrk``), 1 thread, ``CONNECTIONS`` connections.
+Run: python bench/gateway.py [seconds]
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tests.support.gateway import gateway_env, token
+from tests.support.processes import free_port_block, interrupt, start_bhiv, wait_until_ready
+
+CONNECTIONS = 32
+NGINX_CONF = """worker_processes 1; pid {dir}/nginx.pid; error_log {dir}/error.log; daemon off;
+events {{ worker_connections 1024; }}
+http {{ access_log off; client_body_temp_path {dir}/b; proxy_temp_path {dir}/p;
+  fastcgi_temp_path {dir}/f; uwsgi_temp_path {dir}/u; scgi_temp_path {dir}/s;
+  upstream svc {{ server 127.0.0.1:{upstream}; keepalive 64; }}
+  server {{ listen 127.0.0.1:{port};
+    location /api/logistics/ {{ proxy_pass http://svc/; proxy_http_version 1.1;
+      proxy_set_header Connection ""; proxy_set_header X-Forwarded-For $remote_addr; }} }} }}
+"""
+
+
+def wrk(url: str, bearer: str, seconds: int, connections: int = CONNECTIONS) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-H",
+            f"Authorization: Bearer {bearer}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),  # type: ignore[union-attr]
+        "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),  # type: ignore[union-attr]
+        "errors": float(non_2xx.group(1)) if non_2xx else 0.0,
+    }
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def main() -> None:
+    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install -y wrk)")
+    data = Path(tempfile.mkdtemp(prefix="bhiv-bench-gw-"))
+    base = free_port_block(3)
+    env = {**gateway_env(data), "BHIV_LOG_LEVEL": "WARNING"}
+    redis = os.environ.get("BHIV_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+    if redis != "none":
+        env.update({"BHIV_REDIS_URL": redis, "BHIV_REDIS_KEY_PREFIX": f"bench-{uuid.uuid4().hex}:"})
+    env.update(
+        {
+            "BHIV_GATEWAY_UPSTREAMS": f"logistics=http://127.0.0.1:{base + 1}",
+            "BHIV_GATEWAY_IP_RATE_LIMITS": "*=100000000/60",
+            "BHIV_GATEWAY_IDENTITY_RATE_LIMITS": "*:*=100000000/60",
+        }
+    )
+    gateway_url, service_url = f"http://127.0.0.1:{base}", f"http://127.0.0.1:{base + 1}"
+    service = start_bhiv(["serve", "logistics", "--port", str(base + 1)], env=env)
+    gateway = start_bhiv(["serve", "gateway", "--port", str(base)], env=env)
+    nginx = None
+    try:
+        wait_until_ready(service_url, service, 30)
+        wait_until_ready(gateway_url, gateway, 30)
+        bearer = token(gateway_url)
+        targets = {"direct": f"{service_url}/v1/whoami", "gateway": f"{gateway_url}/api/logistics/v1/whoami"}
+        if shutil.which("nginx"):
+            (data / "nginx.conf").write_text(NGINX_CONF.format(dir=data, upstream=base + 1, port=base + 2))
+            nginx = subprocess.Popen(["nginx", "-c", str(data / "nginx.conf"), "-p", str(data)])
+            time.sleep(0.5)
+            targets["nginx"] = f"http://127.0.0.1:{base + 2}/api/logistics/v1/whoami"
+        for url in targets.values():
+            check = httpx.get(url, headers={"Authorization": f"Bearer {bearer}"})
+            assert check.status_code == 200, (url, check.status_code, check.text)
+        results = {}
+        for name, url in targets.items():
+            wrk(url, bearer, 2)  # warm-up
+            results[name] = wrk(url, bearer, seconds)
+            results[f"{name}-c1"] = wrk(url, bearer, max(2, seconds // 2), connections=1)
+        print(f"{'path':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'ratio':>6}")
+        for name, result in results.items():
+            ratio = result["rps"] / results["direct" + name.removeprefix(name.split("-")[0])]["rps"]
+            print(
+                f"{name:<8} {result['rps']:>9.0f} {result['p50']:>8.2f} {result['p99']:>8.2f}"
+                f" {result['errors']:>8.0f} {ratio:>6.2f}"
+            )
+        added = results["gateway-c1"]["p50"] - results["direct-c1"]["p50"]
+        print(f"unloaded (1 connection), the gateway adds {added:.2f} ms at p50; {os.cpu_count()} cores")
+    finally:
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait()
+        interrupt(gateway)
+        interrupt(service)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Choosing an upstream: balancing strategies, health, circuit breaking and retries (pure)."""

@@ -1,0 +1,95 @@
+"""What admins do about threats: read events, block and unblock IPs by hand (audited)."""
+
+import ipaddress
+
+from core.domain.audit.model import AuditEntry, FieldChange, Invocation
+from core.domain.errors import NotFound, RuleViolated
+from core.domain.threat.policy import Allowlist, ThreatPolicy
+from core.ports.blocklist import Block, Blocklist
+from core.ports.clock import Clock
+from core.ports.threat import ThreatEventFilter, ThreatEventPage, ThreatEventStore
+from core.ports.uow import UnitOfWork
+
+MAX_BLOCK_SECONDS = 365 * 86_400.0
+
+
+def canonical_ip(text: str) -> str:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        raise RuleViolated(f"{text!r} is not an IP address") from None
+
+
+class SearchThreatEvents:
+    """- Newest first; filter by IP, kind, severity and time; pages of at most 200."""
+
+    def __init__(self, events: ThreatEventStore) -> None:
+        self._events = events
+
+    async def execute(self, query: ThreatEventFilter, *, after: str | None, limit: int) -> ThreatEventPage:
+        if query.since and query.until and query.since >= query.until:
+            raise RuleViolated("since must be earlier than until")
+        return await self._events.search(query, after=after, limit=limit)
+
+
+class ListBlocks:
+    """- Active blocks only; expired ones are gone by themselves."""
+
+    def __init__(self, blocklist: Blocklist) -> None:
+        self._blocklist = blocklist
+
+    async def execute(self) -> list[Block]:
+        return sorted(await self._blocklist.list_active(), key=lambda block: block.expires_at)
+
+
+class _AuditedBlockChange:
+    def __init__(self, blocklist: Blocklist, uow: UnitOfWork, clock: Clock) -> None:
+        self._blocklist, self._uow, self._clock = blocklist, uow, clock
+
+    async def _audit(self, by: Invocation, action: str, ip: str, before: object, after: object) -> None:
+        async with self._uow as uow:
+            uow.audit.record(
+                AuditEntry(
+                    action=action,
+                    resource_type="ip_block",
+                    resource_id=ip,
+                    actor=by.actor,
+                    occurred_at=self._clock.now(),
+                    changes={"blocked": FieldChange(before=before, after=after)},
+                    correlation_id=by.correlation_id,
+                    client_ip=by.client_ip,
+                )
+            )
+            await uow.commit()
+
+
+class BlockIp(_AuditedBlockChange):
+    """- An admin blocks an IP for 1 second to 365 days, with a reason; it replaces any block.
+    - An allowlisted IP cannot be blocked. The block is audited."""
+
+    def __init__(self, blocklist: Blocklist, uow: UnitOfWork, clock: Clock, policy: ThreatPolicy) -> None:
+        super().__init__(blocklist, uow, clock)
+        self._allowlist = Allowlist(policy.allowlist)
+
+    async def execute(self, ip: str, *, seconds: float, reason: str, by: Invocation) -> Block:
+        ip = canonical_ip(ip)
+        if not 1 <= seconds <= MAX_BLOCK_SECONDS:
+            raise RuleViolated("a block lasts from 1 second to 365 days")
+        if not reason.strip():
+            raise RuleViolated("say why the IP is blocked")
+        if ip in self._allowlist:
+            raise RuleViolated(f"{ip} is allowlisted and is never blocked")
+        block = await self._blocklist.block(ip, reason=f"manual: {reason.strip()}", ttl_seconds=seconds)
+        await self._audit(by, "block", ip, before=None, after={"until": block.expires_at.isoformat()})
+        return block
+
+
+class UnblockIp(_AuditedBlockChange):
+    """- Lifting a block takes effect at once on every gateway; it is audited.
+    - Unblocking an IP that is not blocked is answered as not found."""
+
+    async def execute(self, ip: str, *, by: Invocation) -> None:
+        ip = canonical_ip(ip)
+        if not await self._blocklist.unblock(ip):
+            raise NotFound(f"{ip} is not blocked")
+        await self._audit(by, "unblock", ip, before=True, after=False)

@@ -1,0 +1,142 @@
+"""Every attacker-controlled value of a request through the detectors that make sense for it."""
+
+from collections.abc import Iterable, Sequence
+from urllib.parse import parse_qsl, urlsplit
+
+import msgspec
+
+from core.domain.threat.decoding import decode_variants
+from core.domain.threat.detectors.cmdi import CommandInjectionDetector
+from core.domain.threat.detectors.scanner import ScannerSignatureDetector
+from core.domain.threat.detectors.sqli import SqlInjectionDetector
+from core.domain.threat.detectors.traversal import PathTraversalDetector
+from core.domain.threat.detectors.xss import CrossSiteScriptingDetector
+from core.domain.threat.detectors_api import PayloadInspector, ValueDetector
+from core.domain.threat.model import PAYLOAD_KINDS, AttackKind, Finding, Location, RequestSample
+
+DEFAULT_THRESHOLD = 0.6
+"""A finding scoring at least this much is an attack; below it, only a reason to look closer."""
+
+_MAX_JSON_LEAVES = 512
+_URL_HEADERS = frozenset({"referer", "origin"})
+
+
+def default_detectors() -> tuple[ValueDetector, ...]:
+    return (
+        SqlInjectionDetector(),
+        CrossSiteScriptingDetector(),
+        PathTraversalDetector(),
+        CommandInjectionDetector(),
+    )
+
+
+class Inspector(PayloadInspector):
+    """Decodes each value (``decoding.decode_variants``), runs the payload detectors on every
+    variant and keeps the strongest finding per attack kind and value. JSON text found in a
+    value is parsed and each leaf inspected on its own, never the document as one string. The
+    scanner detector only sees the path and the User-Agent; a Referer is read as a URL."""
+
+    def __init__(
+        self,
+        detectors: Sequence[ValueDetector] | None = None,
+        *,
+        scanner: ValueDetector | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
+        self.detectors = tuple(detectors) if detectors is not None else default_detectors()
+        self.scanner = scanner if scanner is not None else ScannerSignatureDetector()
+        self.threshold = threshold
+
+    def inspect_request(self, sample: RequestSample) -> list[Finding]:
+        findings = self._path(sample.path)
+        for name, value in sample.query:
+            findings += self.inspect_value(value, Location.QUERY, name)
+        for name, value in sample.headers:
+            findings += self._header(name, value)
+        for name, value in sample.cookies:
+            findings += self.inspect_value(value, Location.COOKIE, name)
+        for name, value in sample.body:
+            findings += self.inspect_value(value, Location.BODY, name)
+        return findings
+
+    def inspect_value(
+        self, value: str, location: Location = Location.QUERY, field: str | None = None
+    ) -> list[Finding]:
+        stripped = value.strip()
+        if stripped[:1] in ("{", "[") and stripped[-1:] in ("}", "]"):
+            leaves = _json_leaves(stripped)
+            if leaves is not None:
+                return [
+                    finding
+                    for path, leaf in leaves
+                    for finding in self._scan(leaf, location, _join(field, path), self.detectors)
+                ]
+        return self._scan(value, location, field, self.detectors)
+
+    def strongest(self, findings: Iterable[Finding]) -> Finding | None:
+        """The highest-scoring payload finding (SQLi, XSS, traversal, command injection)."""
+        return max((f for f in findings if f.kind in PAYLOAD_KINDS), key=lambda f: f.score, default=None)
+
+    def is_attack(self, findings: Iterable[Finding]) -> bool:
+        return any(finding.score >= self.threshold for finding in findings)
+
+    def _path(self, path: str) -> list[Finding]:
+        findings = self.scanner.inspect(path, Location.PATH, None)
+        traversal = [d for d in self.detectors if d.name == "traversal"]
+        others = [d for d in self.detectors if d.name != "traversal"]
+        findings += self._scan(path, Location.PATH, None, traversal)
+        for segment in path.split("/"):
+            if segment:
+                findings += self._scan(segment, Location.PATH, None, others)
+        return findings
+
+    def _header(self, name: str, value: str) -> list[Finding]:
+        lowered = name.lower()
+        if lowered in _URL_HEADERS:
+            url = urlsplit(value)
+            findings = self._scan(url.path, Location.HEADER, name, self.detectors)
+            for key, item in parse_qsl(url.query, keep_blank_values=True):
+                findings += self.inspect_value(item, Location.HEADER, f"{name}?{key}")
+            return findings
+        findings = self.scanner.inspect(value, Location.HEADER, name) if lowered == "user-agent" else []
+        return findings + self.inspect_value(value, Location.HEADER, name)
+
+    def _scan(
+        self, value: str, location: Location, field: str | None, detectors: Sequence[ValueDetector]
+    ) -> list[Finding]:
+        best: dict[AttackKind, Finding] = {}
+        for variant in decode_variants(value):
+            for detector in detectors:
+                for finding in detector.inspect(variant, location, field):
+                    current = best.get(finding.kind)
+                    if current is None or finding.score > current.score:
+                        best[finding.kind] = finding
+        return list(best.values())
+
+
+def _join(field: str | None, path: str) -> str:
+    if not field:
+        return path
+    return f"{field}{path}" if path.startswith("[") else f"{field}.{path}"
+
+
+def _json_leaves(text: str) -> list[tuple[str, str]] | None:
+    """Each string (keys too) and number of a JSON document with its path; None if not JSON."""
+    try:
+        document = msgspec.json.decode(text)
+    except msgspec.DecodeError:
+        return None
+    leaves: list[tuple[str, str]] = []
+    stack: list[tuple[str, object]] = [("", document)]
+    while stack and len(leaves) < _MAX_JSON_LEAVES:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, child in node.items():
+                child_path = f"{path}.{key}" if path else str(key)
+                leaves.append((child_path, str(key)))
+                stack.append((child_path, child))
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(node))
+        elif isinstance(node, str):
+            leaves.append((path, node))
+    return leaves

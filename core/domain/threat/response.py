@@ -1,0 +1,98 @@
+"""What happens once a verdict is reached: the record, the IP block and the alert."""
+
+import logging
+
+from core.domain.threat.model import Alert, Finding, RequestSample, ThreatEvent, Verdict
+from core.domain.threat.policy import ThreatPolicy, severity_of, worst
+from core.ports.blocklist import Blocklist
+from core.ports.clock import Clock, IdGenerator
+from core.ports.errors import Unavailable
+from core.ports.kv import KeyValueStore
+from core.ports.threat import Notifier, ThreatEventStore
+
+log = logging.getLogger("bhiv.threat")
+
+
+class ThreatResponder:
+    """- Every refused request and every IP block is stored as a threat event.
+    - An IP block lasts longer with each earlier block of that IP (``policy.block_seconds``).
+    - Each IP block and each high-severity event raises an alert, at most one per IP per
+      ``policy.alert_window_seconds``; evidence is truncated and never carries a token."""
+
+    def __init__(
+        self,
+        policy: ThreatPolicy,
+        blocklist: Blocklist,
+        kv: KeyValueStore,
+        events: ThreatEventStore,
+        notifier: Notifier,
+        clock: Clock,
+        ids: IdGenerator,
+    ) -> None:
+        self._policy, self._blocklist, self._kv = policy, blocklist, kv
+        self._events, self._notifier, self._clock, self._ids = events, notifier, clock, ids
+
+    async def respond(
+        self,
+        verdict: Verdict,
+        findings: list[Finding],
+        *,
+        ip: str,
+        sample: RequestSample | None = None,
+        correlation_id: str | None = None,
+    ) -> float | None:
+        """Returns how long the IP is now blocked for (None when it is not)."""
+        top = worst(findings)
+        if top is None:
+            return None
+        block_seconds = await self._block(ip, top.kind) if verdict is Verdict.BLOCK_IP else None
+        severity = severity_of(verdict, findings)
+        event = ThreatEvent(
+            id=self._ids.new_id(),
+            occurred_at=self._clock.now(),
+            ip=ip,
+            verdict=verdict,
+            severity=severity,
+            kind=top.kind,
+            score=top.score,
+            findings=findings[:20],
+            method=sample.method if sample else "",
+            path=sample.path[:300] if sample else "",
+            correlation_id=correlation_id,
+            block_seconds=block_seconds,
+        )
+        await self._events.add(event)
+        if verdict is Verdict.BLOCK_IP or severity == "high":
+            await self._alert(event)
+        return block_seconds
+
+    async def _block(self, ip: str, reason: str) -> float:
+        offences_key = f"threat:offences:{ip}"
+        earlier = int((await self._kv.get(offences_key) or b"0").decode())
+        seconds = self._policy.block_duration(earlier)
+        await self._blocklist.block(ip, reason=f"automatic: {reason}", ttl_seconds=seconds)
+        await self._kv.set(
+            offences_key, str(earlier + 1).encode(), ttl_seconds=self._policy.offence_memory_seconds
+        )
+        return seconds
+
+    async def _alert(self, event: ThreatEvent) -> None:
+        first_in_window = await self._kv.add(
+            f"threat:alerted:{event.ip}", b"1", ttl_seconds=self._policy.alert_window_seconds
+        )
+        if not first_in_window:
+            return
+        action = f"blocked for {event.block_seconds:g}s" if event.block_seconds else "request refused"
+        alert = Alert(
+            id=self._ids.new_id(),
+            created_at=event.occurred_at,
+            ip=event.ip,
+            severity=event.severity,
+            kind=event.kind,
+            summary=f"{event.kind} from {event.ip}: {action}",
+            evidence=[finding.evidence[:120] for finding in event.findings[:5]],
+        )
+        try:
+            await self._notifier.notify(alert)
+        except Unavailable as error:  # an alert channel outage must not open the gate
+            log.warning("alert not delivered: %s", error)

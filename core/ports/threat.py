@@ -1,0 +1,43 @@
+from datetime import datetime
+from typing import Protocol
+
+import msgspec
+
+from core.domain.threat.model import Alert, AttackKind, ThreatEvent
+
+
+class ThreatEventFilter(msgspec.Struct, frozen=True, kw_only=True):
+    ip: str | None = None
+    kind: AttackKind | None = None
+    severity: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class ThreatEventPage(msgspec.Struct, frozen=True, kw_only=True):
+    events: list[ThreatEvent]
+    next_cursor: str | None
+
+
+class ThreatEventStore(Protocol):
+    async def add(self, event: ThreatEvent) -> None:
+        """Stored at once, in its own transaction: a refused request changes nothing else."""
+        ...
+
+    async def search(self, query: ThreatEventFilter, *, after: str | None, limit: int) -> ThreatEventPage:
+        """Newest first."""
+        ...
+
+
+class Notifier(Protocol):
+    async def notify(self, alert: Alert) -> None:
+        """Deliver ``alert`` to the people on call; raises ``Unavailable`` when it cannot."""
+        ...
+
+
+class AlertStore(Protocol):
+    async def add(self, alert: Alert) -> None: ...
+
+    async def recent(self, limit: int) -> list[Alert]:
+        """Newest first."""
+        ...

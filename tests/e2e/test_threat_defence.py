@@ -1,0 +1,198 @@
+"""The gateway's threat defence, as an attacker and an admin meet it: real gateway processes on
+loopback. The gateway trusts 127.0.0.1 as a proxy here, so each test picks its own client IP
+with X-Forwarded-For."""
+
+import random
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.gateway import gateway_env, running_gateway, token
+
+TRUSTING_LOOPBACK = {"BHIV_GATEWAY_TRUSTED_PROXIES": "127.0.0.1/32"}
+ATTACKS = [
+    ("query", "GET", "/health/live?id=1%27%20UNION%20SELECT%20password%20FROM%20users--", {}),
+    ("path", "GET", "/health/live/..%2f..%2f..%2fetc%2fpasswd", {}),
+    (
+        "header",
+        "GET",
+        "/health/live",
+        {"headers": {"User-Agent": "sqlmap/1.7.2#stable (https://sqlmap.org)"}},
+    ),
+    (
+        "json value",
+        "POST",
+        "/api/admin/users",
+        {"json": {"display_name": "<script>alert(document.cookie)</script>"}},
+    ),
+    (
+        "form value",
+        "POST",
+        "/auth/token",
+        {"data": {"grant_type": "password", "username": "x; cat /etc/passwd"}},
+    ),
+]
+TRICKY_BUT_BENIGN = [
+    {"name": "O'Brien"},
+    {"shipping_address": "12 Ping Street, Dublin"},
+    {"q": "select a plan from our catalog"},
+    {"q": "Drop-leaf table, solid oak"},
+    {"question": "is 1=1 true in maths?"},
+    {"a": "1", "b": "2"},
+]
+
+
+_used: set[str] = set()
+
+
+def an_ip() -> str:
+    """A client IP no other test of this module uses."""
+    while (ip := f"203.0.{random.randint(0, 255)}.{random.randint(1, 254)}") in _used:
+        pass
+    _used.add(ip)
+    return ip
+
+
+def send(gateway: str, ip: str, method: str, path: str, **kwargs: object) -> httpx.Response:
+    headers = {"X-Forwarded-For": ip, **kwargs.pop("headers", {})}  # type: ignore[dict-item]
+    return httpx.request(method, f"{gateway}{path}", headers=headers, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One gateway for the tests that each use their own client IPs."""
+    data = tmp_path_factory.mktemp("gateway") / "data"
+    with running_gateway({**gateway_env(data), **TRUSTING_LOOPBACK}) as url:
+        yield url
+
+
+@pytest.mark.parametrize(
+    ("where", "method", "path", "kwargs"), ATTACKS, ids=[attack[0] for attack in ATTACKS]
+)
+def test_an_attack_anywhere_in_the_request_is_refused(gateway: str, where, method, path, kwargs) -> None:  # type: ignore[no-untyped-def]
+    response = send(gateway, an_ip(), method, path, **kwargs)
+
+    assert response.status_code == 403, (where, response.text)
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == "request_refused"
+    assert body["correlation_id"] == response.headers["x-request-id"]
+    assert not any(kind in response.text for kind in ("sqli", "xss", "traversal", "cmdi", "scanner"))
+
+
+@pytest.mark.parametrize("params", TRICKY_BUT_BENIGN)
+def test_benign_inputs_that_look_like_attacks_pass(gateway: str, params: dict[str, str]) -> None:
+    assert send(gateway, an_ip(), "GET", "/health/live", params=params).status_code == 200
+
+
+def test_an_ip_that_keeps_attacking_is_blocked_for_longer_each_time_until_an_admin_unblocks_it(
+    gateway: str,
+) -> None:
+    attacker, admin = an_ip(), {"Authorization": f"Bearer {token(gateway)}"}
+    attack = "/health/live?q=%3Cscript%3Ealert(1)%3C/script%3E"
+
+    statuses = [send(gateway, attacker, "GET", attack).json()["code"] for _ in range(3)]
+    blocked = send(gateway, attacker, "GET", "/health/live")
+
+    assert statuses == ["request_refused", "request_refused", "ip_blocked"]
+    assert blocked.status_code == 403
+    assert blocked.json()["code"] == "ip_blocked"
+    assert blocked.headers["retry-after"] == "300"
+    assert send(gateway, an_ip(), "GET", "/health/live").status_code == 200, "others are not affected"
+
+    blocks = httpx.get(f"{gateway}/api/admin/blocks", headers=admin).json()
+    assert attacker in [block["subject"] for block in blocks]
+    events = httpx.get(f"{gateway}/api/admin/threats", params={"ip": attacker}, headers=admin).json()[
+        "events"
+    ]
+    assert {event["verdict"] for event in events} == {"block_request", "block_ip"}
+    alerts = httpx.get(f"{gateway}/api/admin/alerts", headers=admin).json()
+    assert [alert["ip"] for alert in alerts].count(attacker) == 1
+
+    assert httpx.delete(f"{gateway}/api/admin/blocks/{attacker}", headers=admin).status_code == 204
+    assert send(gateway, attacker, "GET", "/health/live").status_code == 200
+
+    for _ in range(3):
+        send(gateway, attacker, "GET", attack)
+    assert send(gateway, attacker, "GET", "/health/live").headers["retry-after"] == "1800"
+
+
+def test_an_admin_blocks_an_ip_by_hand(gateway: str) -> None:
+    target, admin = an_ip(), {"Authorization": f"Bearer {token(gateway)}"}
+    block = {"ip": target, "duration_seconds": 120, "reason": "abuse report #4711"}
+
+    created = httpx.post(f"{gateway}/api/admin/blocks", json=block, headers=admin)
+    invalid = httpx.post(f"{gateway}/api/admin/blocks", json={**block, "ip": "999.1.1.1"}, headers=admin)
+
+    assert created.status_code == 201, created.text
+    assert send(gateway, target, "GET", "/health/live").json()["code"] == "ip_blocked"
+    assert invalid.status_code == 422
+    assert invalid.json()["code"] == "rule_violated"
+
+
+def test_the_allowlist_is_never_blocked(tmp_path: Path) -> None:
+    env = {**gateway_env(tmp_path / "data"), **TRUSTING_LOOPBACK, "BHIV_THREAT_ALLOWLIST": "198.51.100.0/24"}
+    with running_gateway(env) as gateway:
+        attack = "/health/live?q=1%27%20OR%20%271%27=%271"
+        answers = {send(gateway, "198.51.100.7", "GET", attack).status_code for _ in range(5)}
+        admin = {"Authorization": f"Bearer {token(gateway)}"}
+        recorded = httpx.get(f"{gateway}/api/admin/threats", params={"ip": "198.51.100.7"}, headers=admin)
+    assert answers == {200}
+    assert recorded.json()["events"], "what an allowlisted IP sends is still recorded"
+
+
+def test_a_spoofed_forwarded_for_from_an_untrusted_peer_does_not_dodge_a_block(tmp_path: Path) -> None:
+    with running_gateway(gateway_env(tmp_path / "data")) as gateway:  # trusts no proxy
+        for _ in range(3):
+            send(gateway, an_ip(), "GET", "/health/live?q=%3Csvg%20onload=alert(1)%3E")
+        answer = send(gateway, an_ip(), "GET", "/health/live")
+    assert answer.json()["code"] == "ip_blocked", (
+        "the socket peer (127.0.0.1) was blocked, whatever it claimed"
+    )
+
+
+def test_repeated_failed_logins_for_one_account_block_the_ip(tmp_path: Path) -> None:
+    env = {
+        **gateway_env(tmp_path / "data"),
+        **TRUSTING_LOOPBACK,
+        "BHIV_OUTBOX_RELAY_ENABLED": "true",
+        "BHIV_OUTBOX_POLL_INTERVAL_SECONDS": "0.05",
+        "BHIV_THREAT_FAILED_LOGINS_PER_ACCOUNT": "4",
+    }
+    attacker = an_ip()
+    form = {"grant_type": "password", "username": "victim@example.com", "password": "wrong-password-123"}
+    with running_gateway(env) as gateway:
+        for _ in range(5):
+            send(gateway, attacker, "POST", "/auth/token", data=form)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if send(gateway, attacker, "GET", "/health/live").status_code == 403:
+                break
+            time.sleep(0.1)
+        answer = send(gateway, attacker, "GET", "/health/live")
+    assert answer.json()["code"] == "ip_blocked"
+
+
+@pytest.mark.redis
+def test_a_block_made_by_one_gateway_is_honoured_by_another_sharing_redis(
+    tmp_path: Path, redis_url: str
+) -> None:
+    shared = {
+        "BHIV_REDIS_URL": redis_url,
+        "BHIV_REDIS_KEY_PREFIX": f"test-{uuid.uuid4().hex}:",
+        **TRUSTING_LOOPBACK,
+    }
+    env = {**gateway_env(tmp_path / "data"), **shared}
+    attacker = an_ip()
+    with running_gateway(env) as first, running_gateway(env) as second:
+        for _ in range(3):
+            send(first, attacker, "GET", "/health/live?q=..%2f..%2f..%2fetc%2fshadow")
+        assert send(second, attacker, "GET", "/health/live").json()["code"] == "ip_blocked"
+    with running_gateway(env) as restarted:
+        assert send(restarted, attacker, "GET", "/health/live").json()["code"] == "ip_blocked", (
+            "blocks survive"
+        )

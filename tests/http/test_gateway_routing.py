@@ -1,0 +1,223 @@
+"""The gateway in its own process in front of real upstream processes on loopback."""
+
+import asyncio
+import itertools
+import json
+import time
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.gateway import gateway_env, running_gateway, start_upstream, token
+from tests.support.processes import free_port_block
+
+IDS = ("a", "b", "c", "d", "e")
+
+
+class Platform:
+    def __init__(self, url: str, token: str, ports: dict[str, int], upstreams: dict[str, Any]) -> None:
+        self.url = url
+        self.auth = {"Authorization": f"Bearer {token}"}
+        self.ports = ports
+        self.upstreams = upstreams
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {**self.auth, **kwargs.pop("headers", {})}
+        return httpx.get(f"{self.url}{path}", headers=headers, timeout=10, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    base = free_port_block(7)
+    ports = {ident: base + offset for offset, ident in enumerate(IDS)}
+    upstreams = {ident: start_upstream(ident, port) for ident, port in ports.items()}
+    url = {ident: f"http://127.0.0.1:{port}" for ident, port in ports.items()}
+    dead = [f"http://127.0.0.1:{base + 5}", f"http://127.0.0.1:{base + 6}"]
+    abc = [url["a"], url["b"], url["c"]]
+    env = {
+        **gateway_env(tmp_path_factory.mktemp("gateway")),
+        "BHIV_GATEWAY_UPSTREAMS": json.dumps(
+            {
+                "logistics": abc,
+                "crm": abc,
+                "orchestration": abc,
+                "llm": dead,
+                "integrations": [url["d"], url["e"]],
+            }
+        ),
+        "BHIV_GATEWAY_STRATEGIES": "crm=least_connections,orchestration=weighted",
+        "BHIV_GATEWAY_WEIGHTS": f"{url['a']}=3",
+        "BHIV_GATEWAY_READ_TIMEOUTS": "crm=1",
+        "BHIV_GATEWAY_HEALTH_INTERVAL_SECONDS": "0.3",
+        "BHIV_GATEWAY_EJECT_AFTER_FAILURES": "2",
+        "BHIV_GATEWAY_EJECT_SECONDS": "1",
+        "BHIV_GATEWAY_TRUSTED_PROXIES": "127.0.0.2/32",
+        "BHIV_GATEWAY_MAX_BODY_BYTES": "200000",
+    }
+    try:
+        with running_gateway(env) as gateway:
+            yield Platform(gateway, token(gateway), ports, upstreams)
+    finally:
+        for process in upstreams.values():
+            process.kill()
+            process.wait()
+
+
+def ids(platform: Platform, path: str, count: int) -> list[str]:
+    responses = [platform.get(path) for _ in range(count)]
+    assert all(response.status_code == 200 for response in responses), responses[-1].text
+    return [response.json()["id"] for response in responses]
+
+
+def seen_headers(response: httpx.Response) -> dict[str, str]:
+    return dict(response.json()["headers"])
+
+
+def test_round_robin_strips_the_prefix_and_takes_each_upstream_in_turn(platform: Platform) -> None:
+    response = platform.get("/api/logistics/v1/products?limit=2")
+    assert response.json()["path"] == "/v1/products"
+    assert response.json()["query"] == "limit=2"
+    assert Counter(ids(platform, "/api/logistics/v1/x", 9)) == {"a": 3, "b": 3, "c": 3}
+
+
+def test_weighted_spreads_by_weight(platform: Platform) -> None:
+    assert Counter(ids(platform, "/api/orchestration/v1/x", 10)) == {"a": 6, "b": 2, "c": 2}
+
+
+async def test_least_connections_spreads_concurrent_slow_requests(platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url, headers=platform.auth, timeout=10) as client:
+        responses = await asyncio.gather(
+            *(client.get("/api/crm/slow", params={"seconds": "0.5"}) for _ in range(6))
+        )
+    assert Counter(response.json()["id"] for response in responses) == {"a": 2, "b": 2, "c": 2}
+
+
+def test_a_silent_upstream_is_a_504_after_the_read_timeout(platform: Platform) -> None:
+    started = time.monotonic()
+    response = platform.get("/api/crm/slow", params={"seconds": "3"})
+    assert response.status_code == 504
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "upstream_timeout"
+    assert time.monotonic() - started < 2.5
+
+
+def test_no_healthy_upstream_is_an_immediate_503_problem(platform: Platform) -> None:
+    platform.get("/api/llm/v1/models")  # the first request may find the breakers closed
+    started = time.monotonic()
+    response = platform.get("/api/llm/v1/models")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "upstream_unavailable"
+    assert time.monotonic() - started < 0.5
+
+
+def test_readiness_reports_each_upstream_without_failing(platform: Platform) -> None:
+    response = httpx.get(f"{platform.url}/health/ready")
+    assert response.status_code == 200
+    upstreams = response.json()["upstreams"]
+    assert upstreams["llm"]["available"] is False
+    assert upstreams["logistics"]["available"] is True
+    assert upstreams["crm"]["strategy"] == "least_connections"
+    assert {u["breaker"] for u in upstreams["logistics"]["upstreams"]} == {"closed"}
+
+
+def test_server_sent_events_arrive_one_by_one(platform: Platform) -> None:
+    arrivals = []
+    started = time.monotonic()
+    params = {"events": "5", "interval": "0.3"}
+    with httpx.stream(
+        "GET", f"{platform.url}/api/logistics/sse", params=params, headers=platform.auth, timeout=10
+    ) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("data:"):
+                arrivals.append(time.monotonic() - started)
+    assert len(arrivals) == 5
+    assert arrivals[0] < 0.25, "the first event is not held back until the stream ends"
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
+    assert all(gap > 0.15 for gap in gaps), gaps
+
+
+def test_request_bodies_are_streamed_and_limited(platform: Platform) -> None:
+    response = httpx.post(
+        f"{platform.url}/api/logistics/v1/upload", headers=platform.auth, content=b"x" * 150_000
+    )
+    assert response.json()["body_bytes"] == 150_000
+
+    def chunks() -> Iterator[bytes]:
+        yield from (b"y" * 10_000 for _ in range(15))
+
+    streamed = httpx.post(f"{platform.url}/api/logistics/v1/upload", headers=platform.auth, content=chunks())
+    assert streamed.json()["body_bytes"] == 150_000
+    too_large = httpx.post(
+        f"{platform.url}/api/logistics/v1/upload", headers=platform.auth, content=b"x" * 250_000
+    )
+    assert too_large.status_code == 413
+    assert too_large.json()["code"] == "request_too_large"
+
+
+def test_hop_by_hop_headers_are_dropped_both_ways(platform: Platform) -> None:
+    response = platform.get(
+        "/api/logistics/v1/x",
+        headers={"Connection": "keep-alive, x-private", "X-Private": "1", "TE": "trailers", "X-Kept": "1"},
+    )
+    upstream_saw = seen_headers(response)
+    assert "x-private" not in upstream_saw
+    assert "te" not in upstream_saw
+    assert upstream_saw["x-kept"] == "1"
+    assert upstream_saw["authorization"].startswith("Bearer "), "the service checks the token again"
+    assert "x-upstream-hop" not in response.headers
+    assert response.headers["x-upstream-id"] in {"a", "b", "c"}
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_forwarded_for_comes_from_the_socket_unless_the_peer_is_trusted(platform: Platform) -> None:
+    spoofed = platform.get("/api/logistics/v1/x", headers={"X-Forwarded-For": "6.6.6.6"})
+    assert seen_headers(spoofed)["x-forwarded-for"] == "127.0.0.1"
+    assert seen_headers(spoofed)["x-forwarded-proto"] == "http"
+
+    via_proxy = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"))
+    honoured = via_proxy.get(
+        f"{platform.url}/api/logistics/v1/x",
+        headers={**platform.auth, "X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"},
+    )
+    assert seen_headers(honoured)["x-forwarded-for"] == "203.0.113.9, 127.0.0.2"
+    assert seen_headers(honoured)["x-forwarded-proto"] == "https"
+
+
+def test_trace_context_and_request_id_reach_the_upstream(platform: Platform) -> None:
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    response = platform.get(
+        "/api/logistics/v1/x",
+        headers={"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01", "X-Request-ID": "req-gateway-1"},
+    )
+    upstream_saw = seen_headers(response)
+    assert upstream_saw["x-request-id"] == "req-gateway-1" == response.headers["x-request-id"]
+    assert upstream_saw["traceparent"].split("-")[1] == trace_id
+
+
+def test_proxied_routes_need_a_token_and_gateway_routes_still_work(platform: Platform) -> None:
+    assert httpx.get(f"{platform.url}/api/logistics/v1/x").status_code == 401
+    assert platform.get("/api/admin/users").status_code == 200
+    assert platform.get("/auth/me").status_code == 200
+
+
+def test_a_killed_upstream_fails_no_idempotent_request_and_rejoins(platform: Platform) -> None:
+    assert set(ids(platform, "/api/integrations/v1/x", 4)) == {"d", "e"}
+    platform.upstreams["e"].kill()
+    platform.upstreams["e"].wait()
+    assert set(ids(platform, "/api/integrations/v1/x", 20)) == {"d"}, "retried on d, then e ejected"
+    time.sleep(0.5)
+    report = httpx.get(f"{platform.url}/health/ready").json()["upstreams"]["integrations"]
+    assert [u["available"] for u in report["upstreams"]] == [True, False]
+
+    platform.upstreams["e"] = start_upstream("e", platform.ports["e"])
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if "e" in ids(platform, "/api/integrations/v1/x", 4):
+            return
+        time.sleep(0.2)
+    raise AssertionError("e did not rejoin once healthy")

@@ -1,0 +1,93 @@
+"""A tiny upstream for gateway tests: ``python -m tests.support.upstream --port N --id a``.
+
+Every path answers JSON describing the request it saw (its id, path, headers, body size), except:
+``/health/ready`` (200, or 503 after ``POST /control/unready``), ``/slow?seconds=S``,
+``/sse?events=N&interval=S`` (server-sent events, one per interval) and ``/status/CODE``.
+"""
+
+import argparse
+import asyncio
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+from hypercorn.asyncio import serve
+from hypercorn.config import Config
+
+Scope = dict[str, Any]
+
+
+class Upstream:
+    def __init__(self, ident: str) -> None:
+        self.ident = ident
+        self.ready = True
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            size += len(message.get("body", b""))
+            more = message.get("more_body", False)
+        path, query = scope["path"], parse_qs(scope["query_string"].decode())
+        if path == "/health/ready":
+            await self._json(send, 200 if self.ready else 503, {"ready": self.ready})
+        elif path.startswith("/control/"):
+            self.ready = path == "/control/ready"
+            await self._json(send, 200, {"ready": self.ready})
+        elif path == "/sse":
+            await self._sse(send, int(query["events"][0]), float(query["interval"][0]))
+        else:
+            if path == "/slow":
+                await asyncio.sleep(float(query["seconds"][0]))
+            status = int(path.split("/")[2]) if path.startswith("/status/") else 200
+            await self._json(send, status, self._describe(scope, size))
+
+    def _describe(self, scope: Scope, size: int) -> dict[str, Any]:
+        return {
+            "id": self.ident,
+            "method": scope["method"],
+            "path": scope["path"],
+            "query": scope["query_string"].decode(),
+            "headers": [[name.decode(), value.decode()] for name, value in scope["headers"]],
+            "body_bytes": size,
+        }
+
+    async def _json(self, send: Any, status: int, body: dict[str, Any]) -> None:
+        payload = json.dumps(body).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(payload)).encode()),
+            (b"x-upstream-id", self.ident.encode()),
+            (b"connection", b"x-upstream-hop"),
+            (b"x-upstream-hop", b"1"),
+            (b"keep-alive", b"timeout=5"),
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+    async def _sse(self, send: Any, events: int, interval: float) -> None:
+        headers = [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        for number in range(events):
+            data = f"data: {json.dumps({'id': self.ident, 'n': number})}\n\n".encode()
+            await send({"type": "http.response.body", "body": data, "more_body": True})
+            await asyncio.sleep(interval)
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--id", required=True)
+    args = parser.parse_args()
+    config = Config()
+    config.bind = [f"127.0.0.1:{args.port}"]
+    config.accesslog = None
+    asyncio.run(serve(Upstream(args.id), config))  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()
