@@ -11,14 +11,15 @@ from litestar.params import Body
 from adapters.http.access import AUTHENTICATED, PUBLIC
 from adapters.http.oauth_forms import (
     NO_STORE,
+    OAUTH_FAILURES,
     TokenActionForm,
     TokenForm,
+    authenticated_client,
     client_credentials,
-    oauth_error,
+    oauth_error_for,
     read_form,
 )
 from core.domain.audit.model import Invocation
-from core.domain.identity.errors import InvalidClient, InvalidCredentials
 from core.domain.identity.model import Permission, Principal
 from core.domain.identity.oauth import OAuthError, TokenResponse
 from core.domain.identity.tokens import TokenPolicy
@@ -55,17 +56,15 @@ class OAuthController(Controller):
     ) -> Response[Any]:
         try:
             form: TokenForm = read_form(TokenForm, data)
-            client = client_credentials(request, form.client_id, form.client_secret)
-            if client is not None and form.grant_type != "client_credentials":
-                # A confidential client proves itself before it may ask for a user's tokens.
-                await authenticate.execute(*client)
+            if form.grant_type == "client_credentials":
+                client = client_credentials(request, form.client_id, form.client_secret)
+            else:  # a confidential client proves itself before it may ask for a user's tokens
+                client = await authenticated_client(
+                    request, form.client_id, form.client_secret, authenticate, required=False
+                )
             issued = await self._grant(form, client, invocation, password, client_credentials_grant, refresh)
-        except InvalidCredentials as error:
-            return oauth_error(OAuthError("invalid_grant", error.detail), retry_after=error.retry_after)
-        except InvalidClient as error:
-            return oauth_error(OAuthError("invalid_client", error.detail))
-        except OAuthError as error:
-            return oauth_error(error)
+        except OAUTH_FAILURES as error:
+            return oauth_error_for(error)
         return Response(issued, headers=NO_STORE)
 
     @staticmethod
@@ -112,13 +111,11 @@ class OAuthController(Controller):
     ) -> Response[Any]:
         try:
             form: TokenActionForm = read_form(TokenActionForm, data)
-            client = client_credentials(request, form.client_id, form.client_secret)
-            if client is not None:
-                await authenticate.execute(*client)
-        except InvalidClient as error:
-            return oauth_error(OAuthError("invalid_client", error.detail))
-        except OAuthError as error:
-            return oauth_error(error)
+            client = await authenticated_client(
+                request, form.client_id, form.client_secret, authenticate, required=False
+            )
+        except OAUTH_FAILURES as error:
+            return oauth_error_for(error)
         await revoke.execute(form.token, client_id=client[0] if client else None, by=invocation)
         return Response(b"", headers=NO_STORE)
 
@@ -139,14 +136,11 @@ class OAuthController(Controller):
     ) -> Response[Any]:
         try:
             form: TokenActionForm = read_form(TokenActionForm, data)
-            client = client_credentials(request, form.client_id, form.client_secret)
-            if client is None:
-                raise OAuthError("invalid_client", "introspection needs client authentication")
-            await authenticate.execute(*client)
-        except InvalidClient as error:
-            return oauth_error(OAuthError("invalid_client", error.detail))
-        except OAuthError as error:
-            return oauth_error(error)
+            await authenticated_client(
+                request, form.client_id, form.client_secret, authenticate, required=True
+            )
+        except OAUTH_FAILURES as error:
+            return oauth_error_for(error)
         return Response(await introspect.execute(form.token), headers=NO_STORE)
 
     @get("/auth/me", operation_id="Me", opt=AUTHENTICATED, summary="The signed-in user or client.")

@@ -8,7 +8,9 @@ from urllib.parse import unquote_plus
 import msgspec
 from litestar import Request, Response
 
+from core.domain.identity.errors import InvalidClient, InvalidCredentials
 from core.domain.identity.oauth import OAuthError
+from core.domain.identity.use_cases.clients import AuthenticateClient
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -73,3 +75,34 @@ def oauth_error(error: OAuthError, *, retry_after: float | None = None) -> Respo
     return Response(
         {"error": error.code, "error_description": error.detail}, status_code=status, headers=headers
     )
+
+
+OAUTH_FAILURES = (InvalidCredentials, InvalidClient, OAuthError)
+"""What the OAuth endpoints answer in RFC 6749 form rather than as problem+json."""
+
+
+def oauth_error_for(error: Exception) -> Response[dict[str, str]]:
+    if isinstance(error, InvalidCredentials):
+        return oauth_error(OAuthError("invalid_grant", error.detail), retry_after=error.retry_after)
+    if isinstance(error, InvalidClient):
+        return oauth_error(OAuthError("invalid_client", error.detail))
+    assert isinstance(error, OAuthError)
+    return oauth_error(error)
+
+
+async def authenticated_client(
+    request: Request[Any, Any, Any],
+    client_id: str | None,
+    client_secret: str | None,
+    authenticate: AuthenticateClient,
+    *,
+    required: bool,
+) -> tuple[str, str] | None:
+    """The client's credentials, verified; None when none were sent and none are required."""
+    client = client_credentials(request, client_id, client_secret)
+    if client is None:
+        if required:
+            raise OAuthError("invalid_client", "this endpoint needs client authentication")
+        return None
+    await authenticate.execute(*client)
+    return client

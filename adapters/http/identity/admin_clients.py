@@ -10,7 +10,6 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from adapters.http.access import requires
-from adapters.http.identity.guards import declared_permission_guard
 from core.domain.audit.model import Invocation
 from core.domain.identity.model import Permission, Role, ServiceClient, UserStatus
 from core.domain.identity.use_cases import (
@@ -62,7 +61,6 @@ class IssuedClientOut(msgspec.Struct, frozen=True, kw_only=True):
 class AdminClientsController(Controller):
     path = "/api/admin/clients"
     tags = ["admin: service clients"]
-    guards = [declared_permission_guard]
 
     @post("/", operation_id="CreateServiceClient", description=getdoc(CreateServiceClient), opt=ADMIN)
     @inject

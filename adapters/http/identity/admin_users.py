@@ -10,7 +10,6 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from adapters.http.access import requires
-from adapters.http.identity.guards import declared_permission_guard
 from core.domain.audit.model import Invocation
 from core.domain.identity.model import Permission, Role, User, UserStatus
 from core.domain.identity.use_cases import (
@@ -70,7 +69,6 @@ class UserPageOut(msgspec.Struct, frozen=True, kw_only=True):
 class AdminUsersController(Controller):
     path = "/api/admin/users"
     tags = ["admin: users"]
-    guards = [declared_permission_guard]
 
     @post("/", operation_id="CreateUser", description=getdoc(CreateUser), opt=ADMIN)
     @inject

@@ -18,6 +18,31 @@ from core.ports.password_hasher import PasswordHasher
 from core.ports.revocation import SubjectRevocations
 
 
+async def _save_and_revoke(
+    uow: IdentityUnitOfWork,
+    clock: Clock,
+    revocations: SubjectRevocations,
+    by: Invocation,
+    action: str,
+    user: User,
+    changed: User,
+) -> None:
+    """Store, audit and end every token of the user, then commit."""
+    await uow.users.update(changed)
+    audit(
+        uow,
+        clock,
+        by,
+        action=action,
+        resource=("user", user.id),
+        before=user_state(user),
+        after=user_state(changed),
+    )
+    # Revoked before the commit: should the commit fail, tokens end needlessly, never survive.
+    await revocations.revoke_all(user.id)
+    await uow.commit()
+
+
 class ChangeUserRole:
     """- A `customer` user needs a `customer_id`; any other role must have none.
     - The last active admin cannot lose the admin role.
@@ -38,19 +63,7 @@ class ChangeUserRole:
             changed = msgspec.structs.replace(
                 user, role=role, customer_id=customer_id, updated_at=self._clock.now()
             )
-            await uow.users.update(changed)
-            audit(
-                uow,
-                self._clock,
-                by,
-                action="role_changed",
-                resource=("user", user.id),
-                before=user_state(user),
-                after=user_state(changed),
-            )
-            # Revoked before the commit: should the commit fail, tokens end needlessly, never survive.
-            await self._revocations.revoke_all(user.id)
-            await uow.commit()
+            await _save_and_revoke(uow, self._clock, self._revocations, by, "role_changed", user, changed)
         return changed
 
 
@@ -69,18 +82,7 @@ class DisableUser:
                 return user
             await keep_an_admin(uow, user)
             changed = msgspec.structs.replace(user, status=UserStatus.DISABLED, updated_at=self._clock.now())
-            await uow.users.update(changed)
-            audit(
-                uow,
-                self._clock,
-                by,
-                action="disable",
-                resource=("user", user.id),
-                before=user_state(user),
-                after=user_state(changed),
-            )
-            await self._revocations.revoke_all(user.id)
-            await uow.commit()
+            await _save_and_revoke(uow, self._clock, self._revocations, by, "disable", user, changed)
         return changed
 
 
@@ -102,16 +104,5 @@ class ResetPassword:
         async with self._uow as uow:
             user = await existing_user(uow, user_id)
             changed = msgspec.structs.replace(user, password_hash=password_hash, updated_at=self._clock.now())
-            await uow.users.update(changed)
-            audit(
-                uow,
-                self._clock,
-                by,
-                action="password_reset",
-                resource=("user", user.id),
-                before=user_state(user),
-                after=user_state(changed),
-            )
-            await self._revocations.revoke_all(user.id)
-            await uow.commit()
+            await _save_and_revoke(uow, self._clock, self._revocations, by, "password_reset", user, changed)
         return changed
