@@ -38,6 +38,10 @@ class RateBaseline:
         self._settings = settings
         self._ips: OrderedDict[str, _IpRate] = OrderedDict()
 
+    @property
+    def tracked_ips(self) -> int:
+        return len(self._ips)
+
     def observe(self, ip: str, now: float) -> float | None:
         """Count one request; returns the z-score when this second is anomalous, else None."""
         second = int(now)
