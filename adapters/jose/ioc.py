@@ -22,7 +22,7 @@ from adapters.jose.signer import JoseAccessTokenSigner
 from adapters.jose.verifier import JoseAccessTokenVerifier
 from core.domain.identity.denylist import TokenDenylist
 from core.domain.identity.oauth import TokenIssuer
-from core.domain.identity.revocation import KvSubjectRevocations
+from core.domain.identity.revocation import KvSubjectRevocations, TokenRevocationCheck
 from core.domain.identity.tokens import TokenPolicy
 from core.ports.clock import Clock, IdGenerator
 from core.ports.kv import KeyValueStore
@@ -96,11 +96,10 @@ class AuthProvider(Provider):
         self,
         keys: CachedPublicKeys,
         policy: TokenPolicy,
-        denylist: TokenDenylist,
-        subjects: KvSubjectRevocations,
+        kv: KeyValueStore,
         clock: Clock,
     ) -> AccessTokenVerifier:
-        return JoseAccessTokenVerifier(keys, policy, denylist, subjects, clock)
+        return JoseAccessTokenVerifier(keys, policy, TokenRevocationCheck(kv), clock)
 
     @provide
     def signer(self, keys: JoseSigningKeys) -> AccessTokenSigner:

@@ -12,19 +12,21 @@ from joserfc.errors import (
     JoseError,
     MissingClaimError,
 )
+from joserfc.jwk import ECKey
 
 from adapters.jose.keys import ALGORITHM
 from adapters.jose.public_keys import CachedPublicKeys
 from adapters.jose.signer import TOKEN_TYPE
-from core.domain.identity.denylist import TokenDenylist
 from core.domain.identity.tokens import AccessTokenClaims, InvalidToken, TokenPolicy
 from core.ports.clock import Clock
 
 MAX_TOKEN_BYTES = 8192
+VERIFIED_TOKENS = 4096
+"""Tokens whose signature is remembered as good (memory: at most 4096 x 8 KiB)."""
 
 
-class RevokedSubjects(Protocol):
-    async def revoked_before(self, subject: str) -> float | None: ...
+class RevocationCheck(Protocol):
+    async def is_revoked(self, jti: str, subject: str, issued_at: float) -> bool: ...
 
 
 class JoseAccessTokenVerifier:
@@ -32,19 +34,32 @@ class JoseAccessTokenVerifier:
         self,
         keys: CachedPublicKeys,
         policy: TokenPolicy,
-        denylist: TokenDenylist,
-        subjects: RevokedSubjects,
+        revocations: RevocationCheck,
         clock: Clock,
     ) -> None:
         self._keys = keys
         self._policy = policy
-        self._denylist = denylist
-        self._subjects = subjects
+        self._revocations = revocations
         self._clock = clock
+        self._verified: dict[str, tuple[str, ECKey, dict[str, object]]] = {}
 
     async def verify(self, token: str) -> AccessTokenClaims:
         if len(token) > MAX_TOKEN_BYTES:
             raise InvalidToken("token too large")
+        claims = self._validated(dict(await self._signed_claims(token)))
+        if await self._revocations.is_revoked(claims.jti, claims.sub, claims.iat):
+            raise InvalidToken("token revoked")
+        return claims
+
+    async def _signed_claims(self, token: str) -> dict[str, object]:
+        """The claims of a token whose signature checks out with a key we still trust. A token
+        verified before with the very key the key set still holds is not verified again (the
+        answer cannot differ); time claims and revocations are checked on every call."""
+        seen = self._verified.get(token)
+        if seen is not None:
+            seen_kid, seen_key, seen_claims = seen
+            if await self._keys.find(seen_kid) is seen_key:
+                return seen_claims
         header = _header(token)
         # Only our one asymmetric algorithm: no "none", no HMAC keyed with a public key.
         if header.get("alg") != ALGORITHM:
@@ -53,7 +68,7 @@ class JoseAccessTokenVerifier:
             raise InvalidToken("not an access token")
         kid = header.get("kid")
         key = await self._keys.find(kid) if isinstance(kid, str) and kid else None
-        if key is None:
+        if key is None or not isinstance(kid, str):
             raise InvalidToken("unknown signing key")
         try:
             decoded = jwt.decode(token, key, algorithms=[ALGORITHM])
@@ -61,13 +76,10 @@ class JoseAccessTokenVerifier:
             raise InvalidToken("bad signature") from None
         except JoseError:
             raise InvalidToken("malformed token") from None
-        claims = self._validated(decoded.claims)
-        if await self._denylist.is_revoked(claims.jti):
-            raise InvalidToken("token revoked")
-        revoked_before = await self._subjects.revoked_before(claims.sub)
-        if revoked_before is not None and claims.iat <= revoked_before:
-            raise InvalidToken("token revoked")
-        return claims
+        if len(self._verified) >= VERIFIED_TOKENS:
+            del self._verified[next(iter(self._verified))]  # the oldest
+        self._verified[token] = (kid, key, decoded.claims)
+        return decoded.claims
 
     def _validated(self, raw: dict[str, object]) -> AccessTokenClaims:
         registry = jwt.JWTClaimsRegistry(

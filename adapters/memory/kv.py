@@ -1,5 +1,7 @@
 """In-process key-value store; expiry is measured on the injected clock's monotonic time."""
 
+from collections.abc import Sequence
+
 from adapters.system.clock import SystemClock
 from core.ports.clock import Clock
 from core.ports.kv import KeyValueStore
@@ -14,6 +16,9 @@ class MemoryKeyValueStore(KeyValueStore):
     async def get(self, key: str) -> bytes | None:
         entry = self._live_entry(key)
         return None if entry is None else entry[0]
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        return [None if (entry := self._live_entry(key)) is None else entry[0] for key in keys]
 
     async def set(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
         self._entries[key] = (value, self._expiry(ttl_seconds))

@@ -2,9 +2,14 @@
 
 Redis Cluster: every call touches a single key (``<prefix>kv:<key>``), so keys spread over all
 slots; a caller who needs keys together in one slot can put a ``{hash tag}`` in its key.
+``get_many`` is one ``MGET`` (on a cluster, grouped by slot).
 """
 
 import math
+from collections.abc import Sequence
+from typing import cast
+
+from redis.asyncio import RedisCluster
 
 from adapters.redis.client import RedisClient, as_bytes, redis_errors
 from core.ports.kv import KeyValueStore
@@ -19,6 +24,17 @@ class RedisKeyValueStore(KeyValueStore):
         with redis_errors("kv get"):
             value = await self._client.get(self._prefix + key)
         return None if value is None else as_bytes(value)
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+        names = [self._prefix + key for key in keys]
+        with redis_errors("kv get_many"):
+            if isinstance(self._client, RedisCluster):
+                values = await self._client.mget_nonatomic(names)
+            else:
+                values = await self._client.mget(names)
+        return [None if value is None else as_bytes(value) for value in cast("list[bytes | None]", values)]
 
     async def set(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
         with redis_errors("kv set"):

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Protocol
 
 
@@ -5,6 +6,10 @@ class KeyValueStore(Protocol):
     """Bytes by key with optional expiry; shared by every process that uses the same backend."""
 
     async def get(self, key: str) -> bytes | None: ...
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        """The values of ``keys`` in order (None for a missing key), in one round trip."""
+        ...
 
     async def set(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None: ...
 

@@ -18,6 +18,20 @@ async def test_a_missing_key_reads_as_none(key_value_store: KeyValueStore) -> No
     assert await key_value_store.get("never-set") is None
 
 
+async def test_get_many_reads_every_key_in_order_with_none_for_missing(
+    key_value_store: KeyValueStore,
+) -> None:
+    await key_value_store.set("first", b"1")
+    await key_value_store.set("third", b"3")
+    await key_value_store.set("gone", b"x", ttl_seconds=0.1)
+    await asyncio.sleep(0.2)
+
+    values = await key_value_store.get_many(["third", "missing", "first", "gone"])
+
+    assert values == [b"3", None, b"1", None]
+    assert await key_value_store.get_many([]) == []
+
+
 async def test_set_replaces_the_earlier_value(key_value_store: KeyValueStore) -> None:
     await key_value_store.set("k", b"one")
     await key_value_store.set("k", b"two")

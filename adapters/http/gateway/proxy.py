@@ -171,9 +171,16 @@ class ServiceProxy:
                     "headers": downstream_headers(response.raw_headers),
                 }
             )
+            finished = False
             async for chunk in response.content.iter_any():
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
+                # The last chunk (the whole body, for a small answer) ends the response itself:
+                # one ASGI message less through every layer. A stream still flows chunk by chunk.
+                finished = response.content.at_eof()
+                await send({"type": "http.response.body", "body": chunk, "more_body": not finished})
+                if finished:
+                    break
+            if not finished:
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
         except BaseException:
             failed = True
             response.close()

@@ -6,6 +6,10 @@ from core.ports.kv import KeyValueStore
 _PREFIX = "revoked-jti:"
 
 
+def denylist_key(jti: str) -> str:
+    return _PREFIX + jti
+
+
 class TokenDenylist:
     """- A revoked token stays refused until its ``exp`` (plus leeway), then is forgotten.
     - Shared by every service on the same key-value backend (Redis in production)."""
