@@ -3,6 +3,7 @@ runs, and behaviour tracking (scanning, invalid-token floods) after each answer.
 
 import logging
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
 import msgspec
@@ -38,7 +39,11 @@ class ThreatScreenMiddleware:
         screen, observe = await self._use_cases(scope["app"].state.dishka_container)
         headers = dict(scope["headers"])
         client_ip = scope.get("state", {}).get("client_ip") or (scope.get("client") or ("",))[0]
-        body, receive = await _buffered_body(scope, headers, receive)
+        try:
+            body, receive = await _buffered_body(scope, headers, receive)
+        except BodyTooLarge:
+            await _send_problem(send, 413, "body_too_large", "JSON and form bodies are limited to 1 MiB.")
+            return
         try:
             screening = await screen.execute(sample_of(scope, headers, body, client_ip), correlation_id.get())
         except Unavailable as error:  # the blocklist or the event store is down: fail open, loudly
@@ -70,20 +75,32 @@ class ThreatScreenMiddleware:
         return self._screen, self._observe
 
 
+class BodyTooLarge(Exception):
+    """An inspectable body over the limit: it cannot be inspected, so it is not forwarded."""
+
+
 async def _buffered_body(
     scope: Scope, headers: dict[bytes, bytes], receive: Receive
 ) -> tuple[bytes | None, Receive]:
-    """JSON and form bodies (small by nature) are read for inspection, then replayed; any other
-    body streams through untouched."""
-    length = int(headers.get(b"content-length", b"0") or 0)
-    if body_kind(headers) is None or not 0 < length <= MAX_INSPECTED_BODY:
+    """JSON and form bodies (small by nature) are read for inspection, then replayed, whether
+    or not they declare a length (a chunked body must not slip past); any other body streams
+    through untouched."""
+    if body_kind(headers) is None:
         return None, receive
-    chunks = []
+    declared = headers.get(b"content-length", b"").strip()
+    if declared and (not declared.isdigit() or int(declared) > MAX_INSPECTED_BODY):
+        raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            return None, receive
-        chunks.append(message.get("body", b""))
+            return None, receive  # the client went away
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_INSPECTED_BODY:
+            raise BodyTooLarge
+        chunks.append(chunk)
         if not message.get("more_body"):
             break
     body = b"".join(chunks)
@@ -101,17 +118,24 @@ async def _buffered_body(
 
 async def _refuse(send: Send, verdict: Verdict, blocked_for: float | None) -> None:
     """403 problem+json that names no rule: an attacker learns nothing about the detectors."""
-    blocked = verdict is Verdict.BLOCK_IP
+    if verdict is Verdict.BLOCK_IP:
+        retry = [(b"retry-after", str(max(1, round(blocked_for))).encode())] if blocked_for else []
+        await _send_problem(send, 403, "ip_blocked", "Your address is blocked for a while.", retry)
+    else:
+        await _send_problem(send, 403, "request_refused", "This request was refused.")
+
+
+async def _send_problem(
+    send: Send, status: int, code: str, detail: str, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     problem: dict[str, Any] = {
-        "type": f"urn:bhiv:problem:{'ip_blocked' if blocked else 'request_refused'}",
-        "title": "Forbidden",
-        "status": 403,
-        "detail": "Your address is blocked for a while." if blocked else "This request was refused.",
-        "code": "ip_blocked" if blocked else "request_refused",
+        "type": f"urn:bhiv:problem:{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
         "correlation_id": correlation_id.get(),
     }
-    headers = [(b"content-type", b"application/problem+json")]
-    if blocked and blocked_for:
-        headers.append((b"retry-after", str(max(1, round(blocked_for))).encode()))
-    await send({"type": "http.response.start", "status": 403, "headers": headers})
+    response_headers = [(b"content-type", b"application/problem+json"), *(headers or [])]
+    await send({"type": "http.response.start", "status": status, "headers": response_headers})
     await send({"type": "http.response.body", "body": msgspec.json.encode(problem)})

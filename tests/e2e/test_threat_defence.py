@@ -196,3 +196,34 @@ def test_a_block_made_by_one_gateway_is_honoured_by_another_sharing_redis(
         assert send(restarted, attacker, "GET", "/health/live").json()["code"] == "ip_blocked", (
             "blocks survive"
         )
+
+
+def test_a_chunked_json_body_is_inspected_like_one_with_a_length(gateway: str) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"display_name": "<img src=x '
+        yield b'onerror=alert(document.domain)>"}'
+
+    response = send(
+        gateway,
+        an_ip(),
+        "POST",
+        "/api/admin/users",
+        content=chunks(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "request_refused"
+
+
+def test_a_json_body_too_large_to_inspect_is_not_forwarded(gateway: str) -> None:
+    huge = b'{"notes": "' + b"a" * 1_100_000 + b'"}'
+    response = send(
+        gateway,
+        an_ip(),
+        "POST",
+        "/api/admin/users",
+        content=huge,
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "body_too_large"
