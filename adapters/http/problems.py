@@ -34,15 +34,8 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 
 
-def problem_response(
-    status: int,
-    *,
-    code: str,
-    detail: str,
-    instance: str | None = None,
-    headers: dict[str, str] | None = None,
-    **extensions: Any,
-) -> Response[dict[str, Any]]:
+def problem_body(status: int, *, code: str, detail: str, instance: str | None = None) -> dict[str, Any]:
+    """The RFC 9457 document every error of every service carries, with the correlation id."""
     body: dict[str, Any] = {
         "type": f"urn:bhiv:problem:{code}",
         "title": HTTPStatus(status).phrase,
@@ -53,7 +46,19 @@ def problem_response(
     }
     if instance:
         body["instance"] = instance
-    body.update(extensions)
+    return body
+
+
+def problem_response(
+    status: int,
+    *,
+    code: str,
+    detail: str,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response[dict[str, Any]]:
+    body = problem_body(status, code=code, detail=detail, instance=instance) | extensions
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

@@ -3,12 +3,11 @@ runs, and behaviour tracking (scanning, invalid-token floods) after each answer.
 
 import logging
 from collections.abc import Awaitable, Callable
-from http import HTTPStatus
 from typing import Any
 
-import msgspec
 from dishka import AsyncContainer
 
+from adapters.http.asgi_problem import send_problem
 from adapters.http.context import correlation_id
 from adapters.http.threat_sample import body_kind, sample_of
 from core.domain.threat.model import Verdict
@@ -42,7 +41,8 @@ class ThreatScreenMiddleware:
         try:
             body, receive = await _buffered_body(scope, headers, receive)
         except BodyTooLarge:
-            await _send_problem(send, 413, "body_too_large", "JSON and form bodies are limited to 1 MiB.")
+            detail = "JSON and form bodies are limited to 1 MiB."
+            await send_problem(send, 413, code="body_too_large", detail=detail)
             return
         try:
             screening = await screen.execute(sample_of(scope, headers, body, client_ip), correlation_id.get())
@@ -120,22 +120,8 @@ async def _refuse(send: Send, verdict: Verdict, blocked_for: float | None) -> No
     """403 problem+json that names no rule: an attacker learns nothing about the detectors."""
     if verdict is Verdict.BLOCK_IP:
         retry = [(b"retry-after", str(max(1, round(blocked_for))).encode())] if blocked_for else []
-        await _send_problem(send, 403, "ip_blocked", "Your address is blocked for a while.", retry)
+        await send_problem(
+            send, 403, code="ip_blocked", detail="Your address is blocked for a while.", headers=retry
+        )
     else:
-        await _send_problem(send, 403, "request_refused", "This request was refused.")
-
-
-async def _send_problem(
-    send: Send, status: int, code: str, detail: str, headers: list[tuple[bytes, bytes]] | None = None
-) -> None:
-    problem: dict[str, Any] = {
-        "type": f"urn:bhiv:problem:{code}",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        "code": code,
-        "correlation_id": correlation_id.get(),
-    }
-    response_headers = [(b"content-type", b"application/problem+json"), *(headers or [])]
-    await send({"type": "http.response.start", "status": status, "headers": response_headers})
-    await send({"type": "http.response.body", "body": msgspec.json.encode(problem)})
+        await send_problem(send, 403, code="request_refused", detail="This request was refused.")

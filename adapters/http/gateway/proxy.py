@@ -10,7 +10,7 @@ from typing import Protocol
 import aiohttp
 from litestar.types import HTTPScope, Receive, Send
 
-from adapters.http.gateway.asgi_problem import send_problem
+from adapters.http.asgi_problem import send_problem
 from adapters.http.gateway.config import ServiceRoute
 from adapters.http.gateway.forwarding import downstream_headers, upstream_headers
 from core.domain.routing.model import Failure

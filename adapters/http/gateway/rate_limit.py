@@ -13,7 +13,7 @@ from typing import Any
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from adapters.http.gateway.asgi_problem import send_problem
+from adapters.http.asgi_problem import send_problem
 from adapters.http.gateway.client_ip import CLIENT_IP
 from adapters.http.gateway.runtime import ROUTE_CLASS_KEY
 from core.domain.identity.model import Principal
