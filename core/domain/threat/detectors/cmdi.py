@@ -12,7 +12,8 @@ ends in command execution.
 
 import re
 
-from core.domain.threat.model import AttackKind, Finding, Location
+from core.domain.threat.detectors.scoring import ScoringDetector
+from core.domain.threat.model import AttackKind
 
 _HINT = re.compile(r"[;|&`$\n(<{]")
 _FIRST_WORD = re.compile(r"\s*([\w./\\%~:-]+)")
@@ -57,23 +58,9 @@ _STANDALONE = _words(
 )
 
 
-class CommandInjectionDetector:
-    name = "cmdi"
-
-    def inspect(self, value: str, location: Location, field: str | None) -> list[Finding]:
-        score, evidence = cmdi_score(value)
-        if score <= 0.0:
-            return []
-        return [
-            Finding(
-                kind=AttackKind.CMDI,
-                score=score,
-                location=location,
-                field=field,
-                evidence=evidence[:80],
-                detector=self.name,
-            )
-        ]
+class CommandInjectionDetector(ScoringDetector):
+    def __init__(self) -> None:
+        super().__init__("cmdi", AttackKind.CMDI, cmdi_score)
 
 
 def cmdi_score(value: str) -> tuple[float, str]:

@@ -11,10 +11,11 @@ to hold SQL words ("select a plan from our catalog") has none of that structure.
 import re
 
 from core.domain.threat.detectors import _sql_lexicon as lex
+from core.domain.threat.detectors.scoring import ScoringDetector
 from core.domain.threat.detectors.sql_expr import rebalancing, tautology
 from core.domain.threat.detectors.sql_grammar import clause, stacked, statement
 from core.domain.threat.detectors.sql_tokens import Token, tokenize
-from core.domain.threat.model import AttackKind, Finding, Location
+from core.domain.threat.model import AttackKind
 
 _HINT = re.compile(
     r"['\"`;#()=<>|&@$]|--|/\*|\b(?:or|and|union|select|having|order|group|where|xor|exec|waitfor"
@@ -31,23 +32,9 @@ _LOG_EVASION = re.compile(r"(?:--|#|/\*).*sp_password", re.IGNORECASE | re.DOTAL
 _NOSQL = {"$where": 0.7, "$ne": 0.45, "$gt": 0.45, "$regex": 0.45, "$or": 0.35, "$nin": 0.45}
 
 
-class SqlInjectionDetector:
-    name = "sqli"
-
-    def inspect(self, value: str, location: Location, field: str | None) -> list[Finding]:
-        best, evidence = sqli_score(value)
-        if best <= 0.0:
-            return []
-        return [
-            Finding(
-                kind=AttackKind.SQLI,
-                score=best,
-                location=location,
-                field=field,
-                evidence=evidence,
-                detector=self.name,
-            )
-        ]
+class SqlInjectionDetector(ScoringDetector):
+    def __init__(self) -> None:
+        super().__init__("sqli", AttackKind.SQLI, sqli_score)
 
 
 def sqli_score(value: str) -> tuple[float, str]:

@@ -10,7 +10,8 @@ attack; ``../../../etc/passwd`` and ``/etc/shadow`` are.
 
 import re
 
-from core.domain.threat.model import AttackKind, Finding, Location
+from core.domain.threat.detectors.scoring import ScoringDetector
+from core.domain.threat.model import AttackKind
 
 _HINT = re.compile(r"\.\.|[/\\]|0x2e|:/|%", re.IGNORECASE)
 _HEX_LITERAL = re.compile(r"0x(2e|2f|5c)", re.IGNORECASE)
@@ -36,23 +37,9 @@ _SERVER_FILE = re.compile(r"\.(?:php\d?|aspx?|jsp|conf|cfg|ini|log|xml|ya?ml|env
 _WRAPPER = re.compile(r"\b(?:php|file|expect|zip|phar|glob|compress\.zlib|zlib|input|ogg|ssh2)://", re.I)
 
 
-class PathTraversalDetector:
-    name = "traversal"
-
-    def inspect(self, value: str, location: Location, field: str | None) -> list[Finding]:
-        score, evidence = traversal_score(value)
-        if score <= 0.0:
-            return []
-        return [
-            Finding(
-                kind=AttackKind.TRAVERSAL,
-                score=score,
-                location=location,
-                field=field,
-                evidence=evidence[:80],
-                detector=self.name,
-            )
-        ]
+class PathTraversalDetector(ScoringDetector):
+    def __init__(self) -> None:
+        super().__init__("traversal", AttackKind.TRAVERSAL, traversal_score)
 
 
 def traversal_score(value: str) -> tuple[float, str]:

@@ -10,7 +10,8 @@
 
 import re
 
-from core.domain.threat.model import AttackKind, Finding, Location
+from core.domain.threat.detectors.scoring import ScoringDetector
+from core.domain.threat.model import AttackKind
 
 _HINT = re.compile(r"[<>]|on[a-z]|script|\(|`|expression|\+AD", re.IGNORECASE)
 _TAG = re.compile(r"<\s{0,3}([a-z!?/][\w:-]*)((?:[^<>]|<(?![a-z!/?]))*)(>?)", re.IGNORECASE | re.DOTALL)
@@ -49,23 +50,9 @@ _ENCODED_LT = re.compile(r"\s*(?:&#0*60;?|&#x0*3c;?|&lt;?|\\x3c|\\u0*3c|\\74|%3c
 _UTF7 = {"+ADw-": "<", "+AD4-": ">", "+ACI-": '"', "+ACc-": "'", "+AC8-": "/"}
 
 
-class CrossSiteScriptingDetector:
-    name = "xss"
-
-    def inspect(self, value: str, location: Location, field: str | None) -> list[Finding]:
-        score, evidence = xss_score(value)
-        if score <= 0.0:
-            return []
-        return [
-            Finding(
-                kind=AttackKind.XSS,
-                score=score,
-                location=location,
-                field=field,
-                evidence=evidence[:80],
-                detector=self.name,
-            )
-        ]
+class CrossSiteScriptingDetector(ScoringDetector):
+    def __init__(self) -> None:
+        super().__init__("xss", AttackKind.XSS, xss_score)
 
 
 def xss_score(value: str) -> tuple[float, str]:
