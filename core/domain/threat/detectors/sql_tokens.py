@@ -39,6 +39,19 @@ _TOKEN = re.compile(
 _CALL_AHEAD = re.compile(r"\s*(?:/\*.*?\*/\s*)*\(", re.DOTALL)
 
 
+_TOKEN_CLASS = {
+    "string": "s",
+    "comment": "c",
+    "number": "n",
+    "var": "v",
+    "ident": "b",
+    "cmp": "=",
+    "logic": "&",
+    "op": "o",
+}
+"""Lexer group -> the one-letter token class the grammar reads."""
+
+
 def tokenize(text: str, limit: int = 200) -> list[Token]:
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
@@ -48,26 +61,10 @@ def tokenize(text: str, limit: int = 200) -> list[Token]:
             continue
         if group == "word":
             tokens.append(_word(value.lower(), text, match.end()))
-        elif group == "string":
-            tokens.append(Token("s", value))
-        elif group == "comment":
-            tokens.append(Token("c", value))
-        elif group == "number":
-            tokens.append(Token("n", value))
-        elif group == "var":
-            tokens.append(Token("v", value))
-        elif group == "ident":
-            tokens.append(Token("b", value))
-        elif group == "cmp":
-            tokens.append(Token("=", value))
-        elif group == "logic":
-            tokens.append(Token("&", value))
-        elif group == "op":
-            tokens.append(Token("o", value))
         elif group == "punct":
             tokens.append(Token(value, value))
         else:
-            tokens.append(Token("x", value))
+            tokens.append(Token(_TOKEN_CLASS.get(group or "", "x"), value))
         if len(tokens) >= limit:
             break
     return tokens
