@@ -1,25 +1,18 @@
 """Searching and verifying the audit log, outside any unit of work (it only reads)."""
 
-import base64
-import binascii
-from datetime import datetime
-
 import msgspec
-from sqlalchemy import ColumnElement, and_, or_, select, union
+from sqlalchemy import ColumnElement, select, union
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.db.audit import from_row
 from adapters.db.engine import READ_ONLY
 from adapters.db.errors import translated
+from adapters.db.pagination import clamp, encode_cursor, older_than
 from adapters.db.tables import audit_chain_heads, audit_log
 from core.domain.audit.chain import ChainHead, ChainVerification, ChainVerifier
-from core.domain.errors import RuleViolated
 from core.ports.audit import AuditFilter, AuditPage, AuditReader
 
-MAX_PAGE_SIZE = 200
 VERIFY_BATCH = 1000
-
-_Cursor = tuple[datetime, str]
 
 
 class SqlAuditReader(AuditReader):
@@ -29,12 +22,10 @@ class SqlAuditReader(AuditReader):
 
     @translated
     async def search(self, query: AuditFilter, *, after: str | None, limit: int) -> AuditPage:
-        limit = max(1, min(limit, MAX_PAGE_SIZE))
+        limit = clamp(limit)
         conditions = _conditions(query)
         if after is not None:
-            moment, record_id = _decode_cursor(after)
-            column = audit_log.c.occurred_at
-            conditions.append(or_(column < moment, and_(column == moment, audit_log.c.id < record_id)))
+            conditions.append(older_than(after, audit_log.c.occurred_at, audit_log.c.id))
         statement = (
             select(audit_log)
             .where(*conditions)
@@ -48,7 +39,7 @@ class SqlAuditReader(AuditReader):
         more = len(rows) > limit
         last = records[-1] if more else None
         return AuditPage(
-            records=records, next_cursor=_encode_cursor(last.entry.occurred_at, last.id) if last else None
+            records=records, next_cursor=encode_cursor(last.entry.occurred_at, last.id) if last else None
         )
 
     @translated
@@ -121,19 +112,3 @@ def _conditions(query: AuditFilter) -> list[ColumnElement[bool]]:
     if query.until is not None:
         conditions.append(c.occurred_at < query.until)
     return conditions
-
-
-def _encode_cursor(moment: datetime, record_id: str) -> str:
-    raw = msgspec.json.encode((moment, record_id))
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> _Cursor:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        moment, record_id = msgspec.json.decode(raw, type=_Cursor)
-    except (binascii.Error, ValueError, msgspec.DecodeError):
-        raise RuleViolated("after is not a cursor this API returned") from None
-    if moment.utcoffset() is None:
-        raise RuleViolated("after is not a cursor this API returned")
-    return moment, record_id

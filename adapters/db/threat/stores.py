@@ -1,18 +1,15 @@
-import base64
-from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.errors import translate_errors
+from adapters.db.pagination import clamp, encode_cursor, older_than
 from adapters.db.threat.tables import threat_alerts, threat_events
-from core.domain.errors import RuleViolated
 from core.domain.threat.model import Alert, Finding, ThreatEvent
 from core.ports.threat import AlertStore, ThreatEventFilter, ThreatEventPage, ThreatEventStore
 
-MAX_PAGE = 200
 _findings = msgspec.json.Decoder(list[Finding])
 
 
@@ -28,23 +25,19 @@ class SqlThreatEventStore(ThreatEventStore):
                 await connection.execute(threat_events.insert().values(**row))
 
     async def search(self, query: ThreatEventFilter, *, after: str | None, limit: int) -> ThreatEventPage:
-        limit = max(1, min(limit, MAX_PAGE))
+        limit = clamp(limit)
         statement = select(threat_events).where(*_conditions(query))
         if after:
-            occurred_at, event_id = _decode_cursor(after)
-            statement = statement.where(
-                or_(
-                    threat_events.c.occurred_at < occurred_at,
-                    and_(threat_events.c.occurred_at == occurred_at, threat_events.c.id < event_id),
-                )
-            )
+            statement = statement.where(older_than(after, threat_events.c.occurred_at, threat_events.c.id))
         statement = statement.order_by(threat_events.c.occurred_at.desc(), threat_events.c.id.desc())
         with translate_errors():
             async with self._engine.connect() as connection:
                 rows = (await connection.execute(statement.limit(limit + 1))).mappings().all()
         events = [_event(row) for row in rows[:limit]]
         more = len(rows) > limit
-        return ThreatEventPage(events=events, next_cursor=_encode_cursor(events[-1]) if more else None)
+        return ThreatEventPage(
+            events=events, next_cursor=encode_cursor(events[-1].occurred_at, events[-1].id) if more else None
+        )
 
 
 def _conditions(query: ThreatEventFilter) -> list[Any]:
@@ -73,18 +66,6 @@ def _event(row: Any) -> ThreatEvent:
     return msgspec.convert(fields, ThreatEvent)
 
 
-def _encode_cursor(event: ThreatEvent) -> str:
-    return base64.urlsafe_b64encode(f"{event.occurred_at.isoformat()}|{event.id}".encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        stamp, _, event_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return datetime.fromisoformat(stamp), event_id
-    except ValueError:
-        raise RuleViolated("the cursor is not one this API issued") from None
-
-
 class SqlAlertStore(AlertStore):
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -97,9 +78,7 @@ class SqlAlertStore(AlertStore):
                 await connection.execute(threat_alerts.insert().values(**row))
 
     async def recent(self, limit: int) -> list[Alert]:
-        statement = (
-            select(threat_alerts).order_by(threat_alerts.c.created_at.desc()).limit(min(limit, MAX_PAGE))
-        )
+        statement = select(threat_alerts).order_by(threat_alerts.c.created_at.desc()).limit(clamp(limit))
         with translate_errors():
             async with self._engine.connect() as connection:
                 rows = (await connection.execute(statement)).mappings().all()
