@@ -2,6 +2,8 @@
 
 from typing import Any
 
+import msgspec
+
 from core.domain.audit.model import Invocation
 from core.domain.identity.denylist import TokenDenylist
 from core.domain.identity.model import UserStatus
@@ -87,19 +89,10 @@ class IntrospectToken:
                 claims = await self._verifier.verify(token)
             except InvalidToken:
                 return {"active": False}
-            return {
-                "active": True,
-                "token_type": "access_token",
-                "scope": claims.scope,
-                "sub": claims.sub,
-                "role": claims.role,
-                "exp": claims.exp,
-                "iat": claims.iat,
-                "nbf": claims.nbf,
-                "iss": claims.iss,
-                "aud": claims.aud,
-                "jti": claims.jti,
+            fields = {
+                name: value for name, value in msgspec.structs.asdict(claims).items() if value is not None
             }
+            return {"active": True, "token_type": "access_token", **fields}
         async with self._uow as uow:
             stored = await uow.refresh_tokens.get_by_hash(hash_refresh_token(token))
             user = await uow.users.get(stored.subject) if stored else None
