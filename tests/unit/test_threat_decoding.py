@@ -33,6 +33,7 @@ def test_plain_values_have_one_variant_and_long_ones_are_truncated() -> None:
     ("value", "kind"),
     [
         ("%2527%2520or%25201%253D1--", AttackKind.SQLI),
+        ("admin&apos; or &apos;1&apos;=&apos;1", AttackKind.SQLI),  # an entity-encoded quote
         ("&lt;svg onload=alert(1)&gt;", AttackKind.XSS),
         ("%252e%252e%252f%252e%252e%252fetc%252fpasswd", AttackKind.TRAVERSAL),
         (

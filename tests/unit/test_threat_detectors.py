@@ -79,6 +79,94 @@ def test_known_false_positive_traps_are_benign(value: str) -> None:
     assert verdict(value) is None
 
 
+QUERY_LANGUAGE_INJECTIONS = [
+    # (class of attack, example)
+    ("quote and parenthesis closed, statement ended, rest commented out", "x'); --"),
+    ("statement ended, rest commented out", "1; --"),
+    ("stacked SELECT *", "7;SELECT *"),
+    ("subquery with MSSQL's TOP", "x' (select top 5"),
+    ("logic keyword glued to numbers", "2or2=2"),
+    ("logic keyword glued to numbers", "1and1=1"),
+    ("EXISTS predicate as a tautology", "x' or (EXISTS)"),
+    ("tautology with SQL/CSV doubled quotes", '"x"") or (""b""=""b"'),
+    ("tautology with SQL/CSV doubled quotes", ' or ""b""=""b"'),
+    ("tautology with a national (N'...') literal", "x' or 'b' = N'b"),
+    ("MSSQL stored procedure call", "exec xp"),
+    ("MSSQL stored procedure call", "exec sp_who"),
+    ("Oracle dynamic SQL", "1; execute immediate 'drop table t'"),
+    ("entity-encoded quote then a logic operator", "admin&apos; OR"),
+    ("quote, logic operator, lone quote the application closes", "guest' or '"),
+    ("quote, logic operator, lone quote the application closes", "' NOT REGEXP '"),
+    ("statement spelt as a hex literal", "0x64726f70207461626c652074"),
+    ("clause continued from inside parentheses", "(||7)"),
+    ("MongoDB operator in query-string syntax", "password[$gt]="),
+    ("MongoDB operator in object syntax", "{ $ne: 1 }"),
+    ("MongoDB operator as a JSON key", '{"password": {"$ne": null}}'),
+    ("MongoDB object closed and a key added", "' } ], $where: 'sleep(100)'"),
+    ("JavaScript in $where after a quote breakout", "' && this.token.match(/.*/)//"),
+    ("JavaScript in $where: early return", "'; return '' == '"),
+    ("JavaScript in $where: busy-wait timing", "';t=new Date();do{n=new Date();}while(n-t<3000);"),
+    ("MongoDB shell call", "db.accounts.remove({})"),
+    ("LDAP composite filter", "*(|(cn=*))"),
+    ("LDAP filter closed and a new one opened", "*)(mail=*))(|(mail=*"),
+    ("LDAP always-true filter", "root)(&)"),
+    ("LDAP wildcard closing the filters, rest truncated", "*))%00"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "value"), QUERY_LANGUAGE_INJECTIONS, ids=[r[1] for r in QUERY_LANGUAGE_INJECTIONS]
+)
+def test_query_language_injections_are_reported_as_sqli(rule: str, value: str) -> None:
+    assert verdict(value) == AttackKind.SQLI, rule
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Rock 'n' roll",
+        "it's 5 o'clock",
+        "don't or won't",
+        "rockin' or rollin'",
+        "Tom & Jerry",
+        "what is 2*3?",
+        "ann.o'neil@example.ie",
+        "N'Djamena",
+        "the 'or' operator",
+        '"NOT FOR SALE"',
+        'necklace length 16" or 18"',
+        'say ""hello"" twice',
+        "select top 10 hotels in Paris",
+        "Execute immediate orders",
+        "exec summary",
+        "I said 'no'; return it",
+        "Meet at 5; -- Anna",
+        "I paid $100 in cash",
+        "$in",
+        '{"$schema": "https://json-schema.org/draft-07/schema", "$comment": "v2", "$type": "Order"}',
+        "{name: 'Ann', tags: ['a', 'b']}",
+        "**bold** and _italic_ (see [docs](https://x.example/a?b=1))",
+        "# Heading\n- item one\n- item two",
+        "f(x)(y=2)",
+        "(see note (2*))",
+        "Love you :*))",
+        "(cn=John Smith)",
+        "this.value is empty",
+        "db.example.com",
+    ],
+)
+def test_benign_text_near_the_new_rules_stays_benign(value: str) -> None:
+    assert verdict(value) is None
+
+
+def test_nosql_and_ldap_findings_name_their_detector() -> None:
+    (nosql,) = inspector.inspect_value('{"password": {"$ne": null}}', Location.BODY, "body")
+    assert (nosql.kind, nosql.detector, nosql.field) == (AttackKind.SQLI, "nosql", "body.password.$ne")
+    (ldap,) = inspector.inspect_value("*(|(objectclass=*))", Location.QUERY, "user")
+    assert (ldap.kind, ldap.detector) == (AttackKind.SQLI, "ldap")
+    assert "(|(objectclass=*)" in ldap.evidence
+
+
 def test_findings_carry_evidence_score_and_detector() -> None:
     (finding,) = inspector.inspect_value("1 union select 1,2", Location.QUERY, "id")
     assert finding.detector == "sqli"

@@ -7,6 +7,8 @@ import msgspec
 
 from core.domain.threat.decoding import decode_variants
 from core.domain.threat.detectors.cmdi import CommandInjectionDetector
+from core.domain.threat.detectors.ldap import LdapInjectionDetector
+from core.domain.threat.detectors.nosql import NoSqlInjectionDetector
 from core.domain.threat.detectors.scanner import ScannerSignatureDetector
 from core.domain.threat.detectors.sqli import SqlInjectionDetector
 from core.domain.threat.detectors.traversal import PathTraversalDetector
@@ -24,6 +26,8 @@ _URL_HEADERS = frozenset({"referer", "origin"})
 def default_detectors() -> tuple[ValueDetector, ...]:
     return (
         SqlInjectionDetector(),
+        NoSqlInjectionDetector(),
+        LdapInjectionDetector(),
         CrossSiteScriptingDetector(),
         PathTraversalDetector(),
         CommandInjectionDetector(),

@@ -15,7 +15,7 @@ from core.domain.threat.detectors.sql_tokens import Token
 
 LITERAL = frozenset("ns")
 END = frozenset({"c", ";", ")"})
-_SHORT_LITERAL = re.compile(r"[\w.%-]{0,10}$")
+_SHORT_LITERAL = re.compile(r"(?:[+-]?[\d.]+|[\w.%-]{0,10})\s?$")
 _UNARY = frozenset({"-", "+", "!", "~", "not", "binary"})
 
 
@@ -57,6 +57,8 @@ def operand(tokens: list[Token], j: int) -> tuple[Token | None, int]:
         return None, j  # the rest of a sentence, not a literal that rebalances the quotes
     if token.text in lex.NILADIC:
         return Token("f", token.text), j + 1
+    if token.text == "exists":
+        return Token("f", token.text), j + 1  # ``OR (EXISTS)``: a predicate is a boolean value
     if token.kind == "k" and token.text not in lex.TAUTOLOGY_WORDS:
         return Token("b", token.text), j + 1
     if token.kind in "nsbvk":

@@ -48,15 +48,21 @@ def statement(tokens: list[Token], i: int) -> float:
         return 0.0
     if word == "waitfor" and after.text in ("delay", "time"):
         return 0.9
-    if word in ("exec", "execute") and (
-        after.kind in "(v" or after.text.startswith(("xp_", "sp_", "master"))
-    ):
+    if word in ("exec", "execute") and (after.kind in "(v" or _procedure(after.text)):
         return 0.7
+    if word == "execute" and after.text == "immediate" and _at(tokens, i + 2).kind in "$sv;c":
+        return 0.7  # Oracle's dynamic SQL: ``EXECUTE IMMEDIATE 'DROP TABLE t'``
     if word == "declare" and after.kind == "v":
         return 0.6
     if word == "shutdown" and after.kind in END:
         return 0.6
     return _data_statement(tokens, i, word, after)
+
+
+def _procedure(name: str) -> bool:
+    """MSSQL's extended and system procedures (``xp_cmdshell``, ``sp_who``, ``master..``) and
+    their bare prefixes (``exec xp``)."""
+    return name.startswith(("xp_", "sp_", "master")) or name in ("xp", "sp")
 
 
 def _data_statement(tokens: list[Token], i: int, word: str, after: Token) -> float:
@@ -133,6 +139,9 @@ def select(tokens: list[Token], i: int) -> float:
         if token.kind in "nfvs(&=" or token.text in ("*", "top", "distinct"):
             sqlish = True
     after = _at(tokens, i + 1)
+    if after.text == "*" or (after.text == "top" and _at(tokens, i + 2).kind == "n"):
+        # ``SELECT *``, ``SELECT TOP 1``: no sentence says that; in a subquery, no doubt is left
+        return 0.6 if i > 0 and tokens[i - 1].kind in "(;" else 0.5
     if after.kind in "fg" and _at(tokens, i + 2).kind == "(":
         close = _closing(tokens, i + 2)
         return 0.65 if close >= n or tokens[close].kind in ";c" else 0.5
@@ -182,7 +191,7 @@ def stacked(tokens: list[Token], j: int) -> bool:
     after = tokens[j + 1]
     if word == "select":
         return select(tokens, j) >= 0.35
-    if after.kind in "v(" or after.text.startswith(("xp_", "sp_", "master")):
+    if after.kind in "v(" or _procedure(after.text):
         return True
     if word == "call":
         return after.kind == "g"

@@ -23,7 +23,7 @@ _TOKEN = re.compile(
     (?P<ws>[\s\x00]+)
   | (?P<vopen>/\*!\d*) | (?P<vclose>\*/)
   | (?P<comment>--[^\n]*|\#[^\n]*|/\*.*?(?:\*/|$))
-  | (?P<string>'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?)
+  | (?P<string>n?'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?)
   | (?P<ident>`[^`]*`?|\[[a-z_][^\]]*\])
   | (?P<number>0x[0-9a-f]*|0b[01]+|\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)
   | (?P<var>@@?[\w$.]*)
@@ -37,6 +37,8 @@ _TOKEN = re.compile(
     re.IGNORECASE | re.VERBOSE | re.DOTALL,
 )
 _CALL_AHEAD = re.compile(r"\s*(?:/\*.*?\*/\s*)*\(", re.DOTALL)
+# ``1or1=1``: a logic keyword glued to the numbers around it, to slip past filters that want spaces
+_GLUED_LOGIC = re.compile(r"(and|or|xor)(\d+)", re.IGNORECASE)
 
 
 _TOKEN_CLASS = {
@@ -60,7 +62,11 @@ def tokenize(text: str, limit: int = 200) -> list[Token]:
         if group in ("ws", "vopen", "vclose"):
             continue
         if group == "word":
-            tokens.append(_word(value.lower(), text, match.end()))
+            glued = _GLUED_LOGIC.fullmatch(value) if value[-1].isdigit() else None
+            if glued is not None:
+                tokens += [Token("&", glued.group(1).lower()), Token("n", glued.group(2))]
+            else:
+                tokens.append(_word(value.lower(), text, match.end()))
         elif group == "punct":
             tokens.append(Token(value, value))
         else:

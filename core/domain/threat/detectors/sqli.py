@@ -18,7 +18,7 @@ from core.domain.threat.detectors.sql_tokens import Token, tokenize
 from core.domain.threat.model import AttackKind
 
 _HINT = re.compile(
-    r"['\"`;#()=<>|&@$]|--|/\*|\b(?:or|and|union|select|having|order|group|where|xor|exec|waitfor"
+    r"['\"`;#()=<>|&@$]|--|/\*|\b(?:or|and|union|select|having|order|group|where|xor|exec|execute|waitfor"
     r"|drop|insert|delete|update|sleep|benchmark|declare|shutdown|into|case|true|like|not)\b",
     re.IGNORECASE,
 )
@@ -28,8 +28,11 @@ _EXPRESSION = frozenset("()nsvo=&f")
 _EXPRESSION_WORDS = frozenset({"binary", "select", "limit"}) | lex.NILADIC
 _BLOCK_COMMENT = re.compile(r"/\*(?!!).*?\*/", re.DOTALL)
 _HEX_STRING = re.compile(r"0x((?:[0-9a-f]{2}){8,})", re.IGNORECASE)
+_HIDDEN_STATEMENTS = frozenset(
+    {"select", "insert", "update", "delete", "drop", "create", "alter", "truncate", "union"}
+    | {"exec", "execute", "declare", "waitfor", "shutdown"}
+)
 _LOG_EVASION = re.compile(r"(?:--|#|/\*).*sp_password", re.IGNORECASE | re.DOTALL)
-_NOSQL = {"$where": 0.7, "$ne": 0.45, "$gt": 0.45, "$regex": 0.45, "$or": 0.35, "$nin": 0.45}
 
 
 class SqlInjectionDetector(ScoringDetector):
@@ -39,21 +42,36 @@ class SqlInjectionDetector(ScoringDetector):
 
 def sqli_score(value: str) -> tuple[float, str]:
     best, evidence = _read(value) if _HINT.search(value) else (0.0, "")
-    if best < 0.6 and "/*" in value:
-        # ``uni/**/on``: filters that delete comments glue the halves of a keyword together
-        joined = _BLOCK_COMMENT.sub("", value)
-        if joined != value:
-            score, fragment = _read(joined)
+    if best < 0.6:
+        for rewritten in _rewritings(value):
+            score, fragment = _read(rewritten)
             if score > best:
                 best, evidence = score, fragment
     if best < 0.6 and ("0x" in value or "0X" in value):
         for match in _HEX_STRING.finditer(value):
-            score, fragment = _read(_hex_text(match.group(1)))
+            text = _hex_text(match.group(1))
+            score, fragment = _read(text)
+            first = tokenize(text, limit=1)
+            if score < 0.6 and first and first[0].text in _HIDDEN_STATEMENTS:
+                score = 0.6  # ``0x77616974666f72...``: a statement spelt in hex, for EXEC(@s) to run
             if score > best:
                 best, evidence = score, match.group(0)[:80]
     if best < 0.7 and "sp_password" in value.lower() and _LOG_EVASION.search(value):
         best, evidence = 0.7, "sp_password"  # MSSQL leaves statements naming it out of its logs
     return min(best, 1.0), evidence
+
+
+def _rewritings(value: str) -> list[str]:
+    """Other texts the database may end up reading."""
+    texts = []
+    if "/*" in value:
+        # ``uni/**/on``: filters that delete comments glue the halves of a keyword together
+        texts.append(_BLOCK_COMMENT.sub("", value))
+    if '""' in value:
+        # SQL and CSV escape a quote by doubling it: ``"hi"") or (""a""=""a"`` is ``hi") or ("a"="a``
+        unwrapped = value[1:-1] if len(value) > 2 and value[0] == value[-1] == '"' else value
+        texts.append(unwrapped.replace('""', '"'))
+    return [text for text in texts if text != value]
 
 
 def _read(value: str) -> tuple[float, str]:
@@ -113,8 +131,6 @@ def _score(tokens: list[Token], injected: bool) -> tuple[float, int]:
             weight = clause(tokens, i)
         elif kind == "c" and i == n - 1 and evidence_tokens >= 2:
             weight = 0.25
-        elif kind == "b" and text in _NOSQL:
-            weight = _NOSQL[text] + _mongo_operator_context(tokens, i)
         if kind in "UE&f;vS=k":
             evidence_tokens += 1
         if weight > features.get(kind, 0.0):
@@ -127,8 +143,8 @@ def _score(tokens: list[Token], injected: bool) -> tuple[float, int]:
             first = 0
     if _expression_then_comment(tokens, 1 if injected else 0):
         features["-"] = 0.3 if injected else 0.6  # ``1 --``, ``( 1 * 'b') --``: ends the query early
-    if not injected and kinds[:1] == "&":
-        features["^"] = 0.3  # ``or 1=1``: the value continues a WHERE clause
+    if not injected and kinds.lstrip("(")[:1] == "&":
+        features["^"] = 0.3  # ``or 1=1``, ``(||6)``: the value continues a WHERE clause
     return sum(features.values()), first
 
 
@@ -139,6 +155,8 @@ def _expression_then_comment(tokens: list[Token], start: int) -> bool:
         return False
     if not start and tokens[-1].text.lstrip("-#/*").strip(" -+*/"):
         return False
+    if body[-1].kind == ";":
+        body = body[:-1]  # ``1; --``, ``; --``: end the statement, then comment out the rest
     return all(t.kind in _EXPRESSION or t.text in _EXPRESSION_WORDS for t in body)
 
 
@@ -153,6 +171,12 @@ def _breakout(tokens: list[Token], kinds: str) -> float:
     weight = _BREAKOUT.get(after.kind, 0.0)
     if after.kind in "o=" and len(tokens) > 2 and rebalancing(tokens[-1]):
         weight += 0.3  # ``' / '``, ``a' < 'b``: the trailing quote rebalances the query
+    elif after.kind == "&" and not tokens[0].text[-1:].isspace():
+        # a quote glued to the word before it closes a literal; one after a space opens a quotation
+        # (``the 'or' operator``): ``admin' or '``, ``' NOT LIKE '``, ``' OR``
+        operators = all(t.kind in "&=s" for t in tokens[2:-1])
+        if len(tokens) == 2 or (operators and rebalancing(tokens[-1])):
+            weight += 0.25
     elif after.kind == ";" and len(tokens) == 3 and tokens[2].kind == "c":
         weight += 0.25  # ``'; --``: end the statement, comment out the rest
     return weight
@@ -175,13 +199,6 @@ def _function(tokens: list[Token], kinds: str, i: int) -> float:
     if kinds[i + 1 : i + 3] == "(f":
         return 0.6  # ``ascii(substring(...))``: nested SQL functions, blind extraction
     return 0.45
-
-
-def _mongo_operator_context(tokens: list[Token], i: int) -> float:
-    """``user[$ne]=``, ``{$gt: ''}``: a MongoDB operator where a query-string parser or JSON puts one."""
-    before = tokens[i - 1].text if i > 0 else ""
-    after = tokens[i + 1].text if i + 1 < len(tokens) else ""
-    return 0.25 if before in ("[", "{") or after in ("]", ":") else 0.0
 
 
 def _union_select(tokens: list[Token], i: int) -> bool:
