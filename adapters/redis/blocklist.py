@@ -3,15 +3,18 @@ index (a sorted set of subjects scored by expiry in epoch milliseconds) for ``li
 
 Redis Cluster: all blocklist keys share the hash tag ``{blocklist}`` and so live in one slot;
 that lets ``block`` and ``unblock`` change a subject key and the index in one Lua script, and
-``list_active`` read every block with one ``MGET``. Lookups by subject stay a single ``GET``.
+``list_active`` read every block with one ``MGET``. Lookups by subject stay a single ``GET``,
+and with ``absent_keys`` a subject known not to be blocked is answered without Redis.
 """
 
 import math
 from datetime import datetime, timedelta
+from functools import partial
 from typing import cast
 
 import msgspec
 
+from adapters.redis.absent_keys import AbsentKeys
 from adapters.redis.client import RedisClient, as_bytes, redis_errors
 from adapters.system.clock import SystemClock
 from core.ports.blocklist import Block, Blocklist
@@ -29,11 +32,23 @@ return redis.call('DEL', KEYS[1])
 """
 
 
+def blocklist_subject_prefix(key_prefix: str) -> str:
+    return f"{key_prefix}{{blocklist}}:subject:"
+
+
 class RedisBlocklist(Blocklist):
-    def __init__(self, client: RedisClient, *, key_prefix: str = "bhiv:", clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        client: RedisClient,
+        *,
+        key_prefix: str = "bhiv:",
+        clock: Clock | None = None,
+        absent_keys: AbsentKeys | None = None,
+    ) -> None:
         self._client = client
         self._clock = clock or SystemClock()
-        self._subject_prefix = f"{key_prefix}{{blocklist}}:subject:"
+        self._absent = absent_keys
+        self._subject_prefix = blocklist_subject_prefix(key_prefix)
         self._index = f"{key_prefix}{{blocklist}}:index"
         self._block_script = client.register_script(_BLOCK_SCRIPT)
         self._unblock_script = client.register_script(_UNBLOCK_SCRIPT)
@@ -56,19 +71,23 @@ class RedisBlocklist(Blocklist):
             _epoch_millis(created_at),
         ]
         with redis_errors("blocklist block"):
-            await self._block_script(keys=[self._subject_prefix + subject, self._index], args=args)
+            await self._block_script(keys=[self._written(subject), self._index], args=args)
         return block
 
     async def get(self, subject: str) -> Block | None:
+        names = [self._subject_prefix + subject]
+        reads = self._read if self._absent is None else partial(self._absent.read_through, read=self._read)
+        (encoded,) = await reads(names)
+        return None if encoded is None else self._decoder.decode(encoded)
+
+    async def _read(self, names: list[str]) -> list[bytes | None]:
         with redis_errors("blocklist get"):
-            encoded = await self._client.get(self._subject_prefix + subject)
-        return None if encoded is None else self._decoder.decode(as_bytes(encoded))
+            encoded = await self._client.get(names[0])
+        return [None if encoded is None else as_bytes(encoded)]
 
     async def unblock(self, subject: str) -> bool:
         with redis_errors("blocklist unblock"):
-            removed = await self._unblock_script(
-                keys=[self._subject_prefix + subject, self._index], args=[subject]
-            )
+            removed = await self._unblock_script(keys=[self._written(subject), self._index], args=[subject])
         return bool(removed)
 
     async def list_active(self) -> list[Block]:
@@ -82,6 +101,12 @@ class RedisBlocklist(Blocklist):
             encoded = await self._client.mget(keys)
         # A subject unblocked or expired between the two reads comes back as None.
         return [self._decoder.decode(as_bytes(value)) for value in encoded if value is not None]
+
+    def _written(self, subject: str) -> str:
+        name = self._subject_prefix + subject
+        if self._absent is not None:
+            self._absent.forget((name,))
+        return name
 
 
 def _epoch_millis(moment: datetime) -> int:

@@ -7,17 +7,21 @@ providers and asking for ``list[HealthProbe]`` (checked with dishka 1.10). Once 
 declared, a bare ``HealthProbe`` can no longer be resolved, only the list.
 """
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 from dishka import Provider, Scope, provide
 
-from adapters.redis.blocklist import RedisBlocklist
+from adapters.redis.absent_keys import AbsentKeys
+from adapters.redis.blocklist import RedisBlocklist, blocklist_subject_prefix
 from adapters.redis.client import RedisClient, create_redis_client
 from adapters.redis.events import RedisEventBus
 from adapters.redis.health import RedisHealthProbe
-from adapters.redis.kv import RedisKeyValueStore
+from adapters.redis.kv import RedisKeyValueStore, kv_key_prefix
 from adapters.redis.rate_limit import RedisRateLimiter
 from adapters.redis.settings import RedisSettings
+from core.domain.identity.revocation import REVOCATION_KEY_PREFIXES
 from core.ports.blocklist import Blocklist
 from core.ports.events import EventBus
 from core.ports.health import HealthProbe
@@ -39,16 +43,33 @@ class RedisProvider(Provider):
         await client.aclose()
 
     @provide
-    def key_value_store(self, client: RedisClient) -> KeyValueStore:
-        return RedisKeyValueStore(client, key_prefix=self._settings.key_prefix)
+    async def absent_keys(self) -> AsyncIterator[AbsentKeys]:
+        """Tracked only when enabled and not on a cluster; untracked, it remembers nothing."""
+        prefix = self._settings.key_prefix
+        absent = AbsentKeys(
+            [blocklist_subject_prefix(prefix)]
+            + [kv_key_prefix(prefix) + key_prefix for key_prefix in REVOCATION_KEY_PREFIXES]
+        )
+        tracking = None
+        if self._settings.track_absent_keys and not self._settings.cluster and self._settings.url:
+            tracking = asyncio.create_task(absent.track(self._settings.url))
+        yield absent
+        if tracking is not None:
+            tracking.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await tracking
+
+    @provide
+    def key_value_store(self, client: RedisClient, absent_keys: AbsentKeys) -> KeyValueStore:
+        return RedisKeyValueStore(client, key_prefix=self._settings.key_prefix, absent_keys=absent_keys)
 
     @provide
     def rate_limiter(self, client: RedisClient) -> RateLimiter:
         return RedisRateLimiter(client, key_prefix=self._settings.key_prefix)
 
     @provide
-    def blocklist(self, client: RedisClient) -> Blocklist:
-        return RedisBlocklist(client, key_prefix=self._settings.key_prefix)
+    def blocklist(self, client: RedisClient, absent_keys: AbsentKeys) -> Blocklist:
+        return RedisBlocklist(client, key_prefix=self._settings.key_prefix, absent_keys=absent_keys)
 
     @provide
     def event_bus(self, client: RedisClient) -> EventBus:

@@ -14,5 +14,8 @@ class RedisSettings(msgspec.Struct, frozen=True):
     """Put in front of every key, so several deployments can share one server."""
     socket_timeout_seconds: float = 2.0
     max_connections: int = 50
+    track_absent_keys: bool = True
+    """Answer "not blocked" / "not revoked" from memory, kept true by Redis ``CLIENT TRACKING``
+    invalidations (not on a cluster); see ``adapters/redis/absent_keys.py``."""
     stream_max_length: int = 100_000
     """Streams are trimmed to about this many entries (``XADD MAXLEN ~``)."""

@@ -1,6 +1,5 @@
 """The gateway's threat defence wiring: detectors, policy, responder, stores, use cases."""
 
-from core.domain.threat.detectors.inspector import Inspector
 from dishka import Provider, Scope, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -9,6 +8,7 @@ from adapters.db.threat.stores import SqlAlertStore, SqlThreatEventStore
 from apps._shared.settings import PlatformSettings
 from core.domain.threat.admin import BlockIp, ListBlocks, SearchThreatEvents, UnblockIp
 from core.domain.threat.baseline import RateBaseline, RateBaselineSettings
+from core.domain.threat.detectors.inspector import Inspector
 from core.domain.threat.detectors_api import PayloadInspector
 from core.domain.threat.policy import ThreatPolicy
 from core.domain.threat.response import ThreatResponder

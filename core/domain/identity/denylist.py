@@ -3,11 +3,11 @@
 from core.ports.clock import Clock
 from core.ports.kv import KeyValueStore
 
-_PREFIX = "revoked-jti:"
+DENYLIST_KEY_PREFIX = "revoked-jti:"
 
 
 def denylist_key(jti: str) -> str:
-    return _PREFIX + jti
+    return DENYLIST_KEY_PREFIX + jti
 
 
 class TokenDenylist:
@@ -22,7 +22,7 @@ class TokenDenylist:
     async def revoke(self, jti: str, *, expires_at: int) -> None:
         remaining = expires_at - self._clock.now().timestamp() + self._leeway
         if remaining > 0:
-            await self._kv.set(_PREFIX + jti, b"1", ttl_seconds=remaining)
+            await self._kv.set(denylist_key(jti), b"1", ttl_seconds=remaining)
 
     async def is_revoked(self, jti: str) -> bool:
-        return await self._kv.get(_PREFIX + jti) is not None
+        return await self._kv.get(denylist_key(jti)) is not None

@@ -1,12 +1,15 @@
 """Revoking every token of a subject at once, by remembering when it happened."""
 
-from core.domain.identity.denylist import denylist_key
+from core.domain.identity.denylist import DENYLIST_KEY_PREFIX, denylist_key
 from core.ports.clock import Clock
 from core.ports.kv import KeyValueStore
 from core.ports.revocation import SubjectRevocations
 
 DEFAULT_TTL_SECONDS = 900.0 + 60.0
 """The longest access-token lifetime plus leeway: after that every older token has expired."""
+REVOKED_BEFORE_KEY_PREFIX = "revoked-before:"
+REVOCATION_KEY_PREFIXES = (DENYLIST_KEY_PREFIX, REVOKED_BEFORE_KEY_PREFIX)
+"""Keys read for every verified token and almost never present: a store may remember absences."""
 
 
 class KvSubjectRevocations(SubjectRevocations):
@@ -29,13 +32,14 @@ class KvSubjectRevocations(SubjectRevocations):
 
 
 def _key(subject: str) -> str:
-    return f"revoked-before:{subject}"
+    return REVOKED_BEFORE_KEY_PREFIX + subject
 
 
 class TokenRevocationCheck:
     """Both revocations of an access token (its own ``jti`` on the denylist, and a revoke_all of
-    its subject at or after its ``iat``) read with one ``get_many``: one round trip per token,
-    never cached, so a revocation takes effect on the next request everywhere."""
+    its subject at or after its ``iat``) read with one ``get_many``. A store may answer "absent"
+    from memory only while it is told of every write (see docs/decisions/0015), so a revocation
+    takes effect everywhere as soon as the store has it."""
 
     def __init__(self, kv: KeyValueStore) -> None:
         self._kv = kv
