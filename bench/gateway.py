@@ -67,6 +67,17 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def wait_until_upstream_available(gateway_url: str, service: str, timeout: float) -> None:
+    """The gateway may have checked the service before it listened; its next check admits it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        report = httpx.get(f"{gateway_url}/health/ready").json()
+        if report["upstreams"][service]["available"]:
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"the gateway never saw {service} healthy")
+
+
 def main() -> None:
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     if not shutil.which("wrk"):
@@ -91,6 +102,7 @@ def main() -> None:
     try:
         wait_until_ready(service_url, service, 30)
         wait_until_ready(gateway_url, gateway, 30)
+        wait_until_upstream_available(gateway_url, "logistics", 10)
         bearer = token(gateway_url)
         targets = {"direct": f"{service_url}/v1/whoami", "gateway": f"{gateway_url}/api/logistics/v1/whoami"}
         if shutil.which("nginx"):
