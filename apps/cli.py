@@ -5,9 +5,9 @@ import asyncio
 import getpass
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import msgspec
 
@@ -84,9 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command == "up":
-            return asyncio.run(commands.up(_embedded(settings, args), args.base_port))
+            return _serve_loop(commands.up(_embedded(settings, args), args.base_port))
         if args.command == "serve":
-            return asyncio.run(commands.serve(settings, args.service, args.host, args.port, args.migrate))
+            return _serve_loop(commands.serve(settings, args.service, args.host, args.port, args.migrate))
         if args.command == "migrate":
             return asyncio.run(commands.migrate(settings, args.revision))
         if args.command == "users":
@@ -101,6 +101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bhiv: {error}", file=sys.stderr)
         return 1
     return 2
+
+
+def _serve_loop(main: Coroutine[Any, Any, int]) -> int:
+    """Servers run on uvloop where it is installed (Linux, macOS): measured in decision 0016."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    return uvloop.run(main)
 
 
 def _embedded(settings: PlatformSettings, args: argparse.Namespace) -> PlatformSettings:

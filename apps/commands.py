@@ -5,6 +5,7 @@ import sys
 from collections.abc import Mapping
 
 import msgspec
+import uvicorn
 
 from adapters.db.audit_reader import SqlAuditReader
 from adapters.db.engine import create_engine
@@ -12,7 +13,7 @@ from adapters.db.migrate import upgrade
 from adapters.memory.ioc import MemoryProvider
 from adapters.memory.state import MemoryState
 from apps._shared.observability import configure_logging, tracer_provider
-from apps._shared.server import hypercorn_config, serve_apps
+from apps._shared.server import ReadyCallback, StartupFailed, serve_apps, server_config
 from apps._shared.settings import SERVICE_PORTS, PlatformSettings
 from apps.gateway import identity_cli
 from apps.services import SERVICES, create_service_app
@@ -26,6 +27,15 @@ log = logging.getLogger("bhiv.cli")
 
 class StartupError(RuntimeError):
     """The platform cannot start; the message says why in one line."""
+
+
+async def _serve_or_explain(
+    apps: Mapping[str, uvicorn.Config], on_ready: ReadyCallback | None = None
+) -> None:
+    try:
+        await serve_apps(apps, on_ready=on_ready)
+    except StartupFailed as error:
+        raise StartupError(str(error)) from error
 
 
 async def migrate(settings: PlatformSettings, revision: str = "head") -> int:
@@ -49,8 +59,9 @@ async def serve(
     app = create_service_app(service, settings)
     bind_host = host or settings.http.host
     bind_port = port or settings.http.port or SERVICE_PORTS[service]
-    config = hypercorn_config(bind_host, bind_port, settings.http.graceful_timeout_seconds)
-    await serve_apps({service: (app, config)})
+    await _serve_or_explain(
+        {service: server_config(app, bind_host, bind_port, settings.http.graceful_timeout_seconds)}
+    )
     return 0
 
 
@@ -70,8 +81,8 @@ async def up(settings: PlatformSettings, base_port: int) -> int:
         )
         app = create_service_app(name, own, *overrides)
         port = base_port + offset
-        apps[name] = (app, hypercorn_config(settings.http.host, port, settings.http.graceful_timeout_seconds))
-    await serve_apps(apps, on_ready=_print_ready)
+        apps[name] = server_config(app, settings.http.host, port, settings.http.graceful_timeout_seconds)
+    await _serve_or_explain(apps, on_ready=_print_ready)
     return 0
 
 

@@ -48,7 +48,7 @@ def configure_logging(settings: ObservabilitySettings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
-    for noisy in ("httpx", "httpcore", "aiosqlite", "asyncio", "hypercorn.access", "alembic"):
+    for noisy in ("httpx", "httpcore", "aiosqlite", "asyncio", "uvicorn.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

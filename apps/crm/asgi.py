@@ -1,4 +1,4 @@
-"""ASGI entry point for external servers: ``hypercorn apps.crm.asgi:app``."""
+"""ASGI entry point for external servers: ``uvicorn apps.crm.asgi:app``."""
 
 from apps.crm.main import create_app
 

@@ -1,4 +1,4 @@
-"""ASGI entry point for external servers: ``hypercorn apps.gateway.asgi:app``."""
+"""ASGI entry point for external servers: ``uvicorn apps.gateway.asgi:app``."""
 
 from apps.gateway.main import create_app
 

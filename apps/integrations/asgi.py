@@ -1,4 +1,4 @@
-"""ASGI entry point for external servers: ``hypercorn apps.integrations.asgi:app``."""
+"""ASGI entry point for external servers: ``uvicorn apps.integrations.asgi:app``."""
 
 from apps.integrations.main import create_app
 

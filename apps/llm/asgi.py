@@ -1,4 +1,4 @@
-"""ASGI entry point for external servers: ``hypercorn apps.llm.asgi:app``."""
+"""ASGI entry point for external servers: ``uvicorn apps.llm.asgi:app``."""
 
 from apps.llm.main import create_app
 

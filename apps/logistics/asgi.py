@@ -1,4 +1,4 @@
-"""ASGI entry point for external servers: ``hypercorn apps.logistics.asgi:app``."""
+"""ASGI entry point for external servers: ``uvicorn apps.logistics.asgi:app``."""
 
 from apps.logistics.main import create_app
 

@@ -1,4 +1,4 @@
-"""ASGI entry point for external servers: ``hypercorn apps.orchestration.asgi:app``."""
+"""ASGI entry point for external servers: ``uvicorn apps.orchestration.asgi:app``."""
 
 from apps.orchestration.main import create_app
 

@@ -11,8 +11,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qs
 
-from hypercorn.asyncio import serve
-from hypercorn.config import Config
+import uvicorn
 
 Scope = dict[str, Any]
 
@@ -83,10 +82,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--id", required=True)
     args = parser.parse_args()
-    config = Config()
-    config.bind = [f"127.0.0.1:{args.port}"]
-    config.accesslog = None
-    asyncio.run(serve(Upstream(args.id), config))  # type: ignore[arg-type]
+    uvicorn.run(
+        Upstream(args.id),
+        host="127.0.0.1",
+        port=args.port,
+        http="httptools",
+        lifespan="off",
+        access_log=False,
+        log_level="warning",
+    )
 
 
 if __name__ == "__main__":
