@@ -205,3 +205,14 @@ def test_a_referer_is_read_as_a_url() -> None:
         method="GET", path="/", headers=[("Referer", "https://shop.example/search?a=1&b=2")]
     )
     assert not inspector.inspect_request(clean)
+
+
+def test_a_remembered_verdict_is_the_same_and_callers_cannot_change_it() -> None:
+    inspector = Inspector()
+    first = inspector.inspect_value("1' OR '1'='1")
+    first.clear()
+
+    again = inspector.inspect_value("1' OR '1'='1")
+
+    assert again == Inspector().inspect_value("1' OR '1'='1")
+    assert inspector.is_attack(again)

@@ -1,6 +1,7 @@
 """Every attacker-controlled value of a request through the detectors that make sense for it."""
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
 import msgspec
@@ -20,6 +21,11 @@ DEFAULT_THRESHOLD = 0.6
 """A finding scoring at least this much is an attack; below it, only a reason to look closer."""
 
 _MAX_JSON_LEAVES = 512
+_MEMO_ENTRIES = 8192
+_MEMO_MAX_CHARS = 256
+"""Verdicts on short values are remembered: paths, user agents and common query values repeat
+on almost every request, and detection is a pure function of the value. Attackers' unique
+values only cycle the bounded memo; they cost what an unremembered scan costs."""
 _URL_HEADERS = frozenset({"referer", "origin"})
 
 
@@ -50,6 +56,10 @@ class Inspector(PayloadInspector):
         self.detectors = tuple(detectors) if detectors is not None else default_detectors()
         self.scanner = scanner if scanner is not None else ScannerSignatureDetector()
         self.threshold = threshold
+        self._remembered_scan = lru_cache(maxsize=_MEMO_ENTRIES)(self._scan_variants)
+        # The whole path is read for traversal, each segment for the rest.
+        self._path_detectors = tuple(d for d in self.detectors if d.name == "traversal")
+        self._segment_detectors = tuple(d for d in self.detectors if d.name != "traversal")
 
     def inspect_request(self, sample: RequestSample) -> list[Finding]:
         findings = self._path(sample.path)
@@ -86,12 +96,10 @@ class Inspector(PayloadInspector):
 
     def _path(self, path: str) -> list[Finding]:
         findings = self.scanner.inspect(path, Location.PATH, None)
-        traversal = [d for d in self.detectors if d.name == "traversal"]
-        others = [d for d in self.detectors if d.name != "traversal"]
-        findings += self._scan(path, Location.PATH, None, traversal)
+        findings += self._scan(path, Location.PATH, None, self._path_detectors)
         for segment in path.split("/"):
             if segment:
-                findings += self._scan(segment, Location.PATH, None, others)
+                findings += self._scan(segment, Location.PATH, None, self._segment_detectors)
         return findings
 
     def _header(self, name: str, value: str) -> list[Finding]:
@@ -108,6 +116,13 @@ class Inspector(PayloadInspector):
     def _scan(
         self, value: str, location: Location, field: str | None, detectors: Sequence[ValueDetector]
     ) -> list[Finding]:
+        if len(value) <= _MEMO_MAX_CHARS:
+            return list(self._remembered_scan(value, location, field, tuple(detectors)))
+        return list(self._scan_variants(value, location, field, tuple(detectors)))
+
+    def _scan_variants(
+        self, value: str, location: Location, field: str | None, detectors: tuple[ValueDetector, ...]
+    ) -> tuple[Finding, ...]:
         best: dict[AttackKind, Finding] = {}
         for variant in decode_variants(value):
             for detector in detectors:
@@ -115,7 +130,7 @@ class Inspector(PayloadInspector):
                     current = best.get(finding.kind)
                     if current is None or finding.score > current.score:
                         best[finding.kind] = finding
-        return list(best.values())
+        return tuple(best.values())
 
 
 def _join(field: str | None, path: str) -> str:
