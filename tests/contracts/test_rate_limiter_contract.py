@@ -95,6 +95,27 @@ async def test_concurrent_hits_never_allow_more_than_capacity(rate_limiter: Rate
     assert sum(d.allowed for d in decisions) == 10
 
 
+async def test_concurrent_hits_are_answered_one_after_another(rate_limiter: RateLimiter) -> None:
+    rate = RateLimit(limit=10, period_seconds=60)
+
+    decisions = await asyncio.gather(*(rate_limiter.hit("queue", rate) for _ in range(15)))
+
+    assert sorted(d.remaining for d in decisions if d.allowed) == list(range(10))
+    assert all(d.retry_after > 0 and d.remaining == 0 for d in decisions if not d.allowed)
+
+
+async def test_concurrent_hits_of_mixed_cost_spend_exactly_what_was_allowed(
+    rate_limiter: RateLimiter,
+) -> None:
+    rate = RateLimit(limit=10, period_seconds=60)
+
+    decisions = await asyncio.gather(*(rate_limiter.hit("mixed", rate, cost=c) for c in (3, 4, 5, 1, 2)))
+
+    # In arrival order: 3 and 4 fit, 5 does not (and spends nothing), 1 and 2 fill the budget.
+    assert [d.allowed for d in decisions] == [True, True, False, True, True]
+    assert not (await rate_limiter.hit("mixed", rate)).allowed
+
+
 async def test_reset_makes_the_budget_whole(rate_limiter: RateLimiter) -> None:
     for _ in range(5):
         await rate_limiter.hit("client", FIVE_PER_SECOND)

@@ -1,0 +1,36 @@
+"""On Redis, concurrent hits on one key share script calls instead of one call each."""
+
+import asyncio
+import uuid
+
+import pytest
+
+from adapters.redis.client import create_redis_client
+from adapters.redis.rate_limit import RedisRateLimiter
+from adapters.redis.settings import RedisSettings
+from core.ports.rate_limit import RateLimit
+
+pytestmark = pytest.mark.redis
+
+
+async def script_calls(client: object) -> int:
+    stats = await client.info("commandstats")  # type: ignore[attr-defined]
+    return sum(int(stats.get(name, {}).get("calls", 0)) for name in ("cmdstat_evalsha", "cmdstat_eval"))
+
+
+async def test_a_flood_on_one_key_takes_far_fewer_calls_than_hits(redis_url: str) -> None:
+    prefix = f"bhiv-test:{uuid.uuid4().hex}:"
+    client = create_redis_client(RedisSettings(url=redis_url, key_prefix=prefix))
+    limiter = RedisRateLimiter(client, key_prefix=prefix)
+    rate = RateLimit(limit=1000, period_seconds=60)
+    await limiter.hit("warm-up", rate)  # loads the script
+    before = await script_calls(client)
+
+    decisions = await asyncio.gather(*(limiter.hit("flood", rate) for _ in range(200)))
+
+    calls = await script_calls(client) - before
+    assert all(d.allowed for d in decisions)
+    assert sorted(d.remaining for d in decisions) == list(range(800, 1000))
+    assert calls < 20
+    await client.delete(f"{prefix}rate:flood", f"{prefix}rate:warm-up")
+    await client.aclose()
