@@ -46,14 +46,26 @@ class HttpMetrics:
             registry=self.registry,
         )
         self._service = service
+        self._in_flight = self.in_flight.labels(service)
+        # Looking a labelled child up costs more than using it: keep them (routes are templates,
+        # so there are few).
+        self._counters: dict[tuple[str, str, int], Counter] = {}
+        self._latencies: dict[tuple[str, str], Histogram] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.in_flight.labels(self._service).dec()
-        self.requests.labels(self._service, method, route, str(status)).inc()
-        self.latency.labels(self._service, method, route).observe(seconds)
+        self._in_flight.dec()
+        counter = self._counters.get((method, route, status))
+        if counter is None:
+            counter = self.requests.labels(self._service, method, route, str(status))
+            self._counters[method, route, status] = counter
+        counter.inc()
+        latency = self._latencies.get((method, route))
+        if latency is None:
+            latency = self._latencies[method, route] = self.latency.labels(self._service, method, route)
+        latency.observe(seconds)
 
     def started(self) -> None:
-        self.in_flight.labels(self._service).inc()
+        self._in_flight.inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
