@@ -5,6 +5,11 @@ Every request is ``GET /v1/whoami`` with a real access token (authenticated at t
 again by the service), rate-limited at the gateway with a high limit on Redis when
 ``BHIV_BENCH_REDIS_URL`` is set (default redis://127.0.0.1:6379/0; ``none`` for in-process).
 Load: wrk when installed (``apt-get install wrk``), 1 thread, ``CONNECTIONS`` connections.
+
+``gateway`` is one client (one token, one IP), where concurrent rate-limit hits on the same key
+share Redis calls; ``gw-many`` spreads the same load over ``IDENTITIES`` users and a random
+client IP per request (``X-Forwarded-For`` from a trusted proxy), so nearly every hit has a key
+of its own: the figure for real traffic from many clients.
 Run: python bench/gateway.py [seconds]
 """
 
@@ -21,10 +26,19 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from tests.support.gateway import gateway_env, token
+from tests.support.gateway import PASSWORD, gateway_env, token
 from tests.support.processes import free_port_block, interrupt, start_bhiv, wait_until_ready
 
 CONNECTIONS = 32
+IDENTITIES = 32
+SPREAD_SCRIPT = """
+local tokens = {%s}
+request = function()
+  local ip = "10." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
+  local headers = {["Authorization"] = "Bearer " .. tokens[math.random(#tokens)], ["X-Forwarded-For"] = ip}
+  return wrk.format("GET", nil, headers)
+end
+"""
 NGINX_CONF = """worker_processes 1; pid {dir}/nginx.pid; error_log {dir}/error.log; daemon off;
 events {{ worker_connections 1024; }}
 http {{ access_log off; client_body_temp_path {dir}/b; proxy_temp_path {dir}/p;
@@ -36,18 +50,12 @@ http {{ access_log off; client_body_temp_path {dir}/b; proxy_temp_path {dir}/p;
 """
 
 
-def wrk(url: str, bearer: str, seconds: int, connections: int = CONNECTIONS) -> dict[str, float]:
+def wrk(
+    url: str, bearer: str, seconds: int, connections: int = CONNECTIONS, script: Path | None = None
+) -> dict[str, float]:
+    load = ["-s", str(script)] if script is not None else ["-H", f"Authorization: Bearer {bearer}"]
     out = subprocess.run(
-        [
-            "wrk",
-            "-t1",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "-H",
-            f"Authorization: Bearer {bearer}",
-            url,
-        ],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *load, url],
         capture_output=True,
         text=True,
         check=True,
@@ -78,6 +86,24 @@ def wait_until_upstream_available(gateway_url: str, service: str, timeout: float
     raise SystemExit(f"the gateway never saw {service} healthy")
 
 
+def many_identities(gateway_url: str, admin_bearer: str, data: Path) -> Path:
+    """``IDENTITIES`` ops users, one token each, in a wrk script that also varies the client IP."""
+    tokens = []
+    for number in range(IDENTITIES):
+        email = f"bench-{number}@example.com"
+        user = {"email": email, "password": PASSWORD, "role": "ops", "display_name": f"Bench {number}"}
+        created = httpx.post(
+            f"{gateway_url}/api/admin/users/",
+            json=user,
+            headers={"Authorization": f"Bearer {admin_bearer}"},
+        )
+        assert created.status_code == 201, created.text
+        tokens.append(token(gateway_url, email))
+    script = data / "spread.lua"
+    script.write_text(SPREAD_SCRIPT % ", ".join(f'"{bearer}"' for bearer in tokens))
+    return script
+
+
 def main() -> None:
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     if not shutil.which("wrk"):
@@ -93,6 +119,7 @@ def main() -> None:
             "BHIV_GATEWAY_UPSTREAMS": f"logistics=http://127.0.0.1:{base + 1}",
             "BHIV_GATEWAY_IP_RATE_LIMITS": "*=100000000/60",
             "BHIV_GATEWAY_IDENTITY_RATE_LIMITS": "*:*=100000000/60",
+            "BHIV_GATEWAY_TRUSTED_PROXIES": "127.0.0.1/32",  # for gw-many's X-Forwarded-For
         }
     )
     gateway_url, service_url = f"http://127.0.0.1:{base}", f"http://127.0.0.1:{base + 1}"
@@ -113,14 +140,17 @@ def main() -> None:
         for url in targets.values():
             check = httpx.get(url, headers={"Authorization": f"Bearer {bearer}"})
             assert check.status_code == 200, (url, check.status_code, check.text)
+        spread = many_identities(gateway_url, bearer, data)
         results = {}
         for name, url in targets.items():
             wrk(url, bearer, 2)  # warm-up
             results[name] = wrk(url, bearer, seconds)
             results[f"{name}-c1"] = wrk(url, bearer, max(2, seconds // 2), connections=1)
+            if name == "gateway":
+                results["gw-many"] = wrk(url, bearer, seconds, script=spread)
         print(f"{'path':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'ratio':>6}")
         for name, result in results.items():
-            ratio = result["rps"] / results["direct" + name.removeprefix(name.split("-")[0])]["rps"]
+            ratio = result["rps"] / results["direct-c1" if name.endswith("-c1") else "direct"]["rps"]
             print(
                 f"{name:<8} {result['rps']:>9.0f} {result['p50']:>8.2f} {result['p99']:>8.2f}"
                 f" {result['errors']:>8.0f} {ratio:>6.2f}"
