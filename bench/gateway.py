@@ -7,9 +7,9 @@ again by the service), rate-limited at the gateway with a high limit on Redis wh
 Load: wrk when installed (``apt-get install wrk``), 1 thread, ``CONNECTIONS`` connections.
 
 ``gateway`` is one client (one token, one IP), where concurrent rate-limit hits on the same key
-share Redis calls; ``gw-many`` spreads the same load over ``IDENTITIES`` users and a random
-client IP per request (``X-Forwarded-For`` from a trusted proxy), so nearly every hit has a key
-of its own: the figure for real traffic from many clients.
+share one script call; ``gw-many`` spreads the same load over ``IDENTITIES`` users and 1,000
+client IPs (``X-Forwarded-For`` from a trusted proxy), picked at random per request, so
+concurrent hits rarely share a key: the figure for traffic from many clients.
 Run: python bench/gateway.py [seconds]
 """
 
@@ -34,7 +34,7 @@ IDENTITIES = 32
 SPREAD_SCRIPT = """
 local tokens = {%s}
 request = function()
-  local ip = "10." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
+  local ip = "10.0." .. math.random(0, 3) .. "." .. math.random(1, 250)
   local headers = {["Authorization"] = "Bearer " .. tokens[math.random(#tokens)], ["X-Forwarded-For"] = ip}
   return wrk.format("GET", nil, headers)
 end

@@ -1,19 +1,22 @@
-"""GCRA rate limiter as one Lua script, so each hit is atomic; concurrent hits on one key share
-one script call.
+"""GCRA rate limiter as one Lua script, so each hit is atomic; hits that arrive while a call is
+in flight share the next round trip.
 
 The script reads the server's ``TIME``, so gateway replicas with skewed clocks agree; a
 refused hit writes nothing. Redis Cluster: one key per limited subject
 (``<prefix>rate:<key>``), so the script always runs in a single slot.
 
-Coalescing: while a call for a key is in flight, further hits on that key in this process
-wait and then go together in the next call, which applies them one after another in arrival
-order, exactly as separate calls arriving at that instant would. Under light load every hit
-is its own call (no waiting); under a flood from one IP or identity there is one round trip
-per key per Redis reply instead of one per request.
+Batching: while a call is in flight, further hits in this process wait and then go together:
+one script call per key (applying that key's hits one after another in arrival order, exactly
+as separate calls arriving at that instant would), all keys in one pipeline. Under light load
+every hit is its own call (no waiting); under load there is one round trip per Redis reply
+instead of one per hit.
 """
 
 import asyncio
 from collections.abc import Sequence
+
+from redis.asyncio import RedisCluster
+from redis.exceptions import NoScriptError
 
 from adapters.redis.client import RedisClient, redis_errors
 from core.ports.rate_limit import RateDecision, RateLimit, RateLimiter
@@ -65,7 +68,7 @@ return results
 """
 
 _Slot = tuple[str, RateLimit]
-_Waiter = tuple[int, "asyncio.Future[RateDecision]"]
+_Hit = tuple[_Slot, int, "asyncio.Future[RateDecision]"]
 
 
 class RedisRateLimiter(RateLimiter):
@@ -73,61 +76,102 @@ class RedisRateLimiter(RateLimiter):
         self._client = client
         self._prefix = f"{key_prefix}rate:"
         self._gcra = client.register_script(_GCRA_SCRIPT)
-        self._queued: dict[_Slot, list[_Waiter]] = {}
-        """Present for a slot while a call for it is in flight: the hits that arrived since."""
+        self._next: list[_Hit] | None = None
+        """While a call is in flight: the hits that arrived since (None when idle)."""
         self._calls: set[asyncio.Task[None]] = set()  # referenced until done
 
     async def hit(self, key: str, rate: RateLimit, cost: int = 1) -> RateDecision:
-        slot = (key, rate)
-        queue = self._queued.get(slot)
-        if queue is not None:
+        if self._next is not None:
             future: asyncio.Future[RateDecision] = asyncio.get_running_loop().create_future()
-            queue.append((cost, future))
+            self._next.append(((key, rate), cost, future))
             return await future
-        self._queued[slot] = []
+        self._next = []
         try:
-            (decision,) = await self._apply(key, rate, [cost])
+            ((decision,),) = await self._apply({(key, rate): [cost]})
             return decision
         finally:
-            self._hand_over(slot)
+            self._hand_over()
 
-    def _hand_over(self, slot: _Slot) -> None:
-        waiters = self._queued.pop(slot)
-        if waiters:
-            self._queued[slot] = []
-            call = asyncio.get_running_loop().create_task(self._apply_for(slot, waiters))
+    def _hand_over(self) -> None:
+        batch, self._next = self._next, None
+        if batch:
+            self._next = []
+            call = asyncio.get_running_loop().create_task(self._apply_for(batch))
             self._calls.add(call)
             call.add_done_callback(self._calls.discard)
 
-    async def _apply_for(self, slot: _Slot, waiters: list[_Waiter]) -> None:
+    async def _apply_for(self, batch: list[_Hit]) -> None:
+        costs: dict[_Slot, list[int]] = {}
+        for slot, cost, _ in batch:
+            costs.setdefault(slot, []).append(cost)
         try:
-            decisions = await self._apply(slot[0], slot[1], [cost for cost, _ in waiters])
+            answers = dict(zip(costs, await self._apply(costs), strict=True))
         except Exception as error:
-            for _, future in waiters:
+            for _, _, future in batch:
                 if not future.done():
                     future.set_exception(error)
         else:
-            for (_, future), decision in zip(waiters, decisions, strict=True):
-                if not future.done():  # its caller may have gone away; the hit still counted
+            in_order = {slot: iter(decisions) for slot, decisions in answers.items()}
+            for slot, _, future in batch:
+                decision = next(in_order[slot])
+                if not future.done():  # a caller that went away still spent its hit
                     future.set_result(decision)
         finally:
-            self._hand_over(slot)
+            self._hand_over()
 
-    async def _apply(self, key: str, rate: RateLimit, costs: Sequence[int]) -> list[RateDecision]:
-        args: list[int | str] = [rate.limit, repr(float(rate.period_seconds)), rate.capacity, *costs]
+    async def _apply(self, costs: dict[_Slot, list[int]]) -> list[list[RateDecision]]:
+        """Each key's costs in one script call; several keys in one pipeline (per slot on a cluster)."""
         with redis_errors("rate limit hit"):
-            flat = await self._gcra(keys=[self._prefix + key], args=args)
-        return [
-            RateDecision(
-                allowed=bool(flat[i]),
-                limit=rate.limit,
-                remaining=int(flat[i + 1]),
-                reset_after=float(flat[i + 2]),
-                retry_after=float(flat[i + 3]),
-            )
-            for i in range(0, len(flat), 4)
-        ]
+            if len(costs) == 1:
+                ((key, rate), key_costs), *_ = costs.items()
+                replies = [await self._gcra(keys=[self._prefix + key], args=_args(rate, key_costs))]
+            elif isinstance(self._client, RedisCluster):
+                replies = await asyncio.gather(
+                    *(
+                        self._gcra(keys=[self._prefix + key], args=_args(rate, c))
+                        for (key, rate), c in costs.items()
+                    )
+                )
+            else:
+                replies = await self._pipelined(costs)
+        return [_decisions(rate, reply) for ((_, rate), reply) in zip(costs, replies, strict=True)]
+
+    async def _call(self, slot: _Slot, costs: list[int]) -> list[bytes | int]:
+        key, rate = slot
+        reply: list[bytes | int] = await self._gcra(keys=[self._prefix + key], args=_args(rate, costs))
+        return reply
+
+    async def _pipelined(self, costs: dict[_Slot, list[int]]) -> list[list[bytes | int]]:
+        for attempt in (1, 2):
+            pipe = self._client.pipeline(transaction=False)
+            for (key, rate), key_costs in costs.items():
+                pipe.evalsha(self._gcra.sha, 1, self._prefix + key, *_args(rate, key_costs))
+            try:
+                replies: list[list[bytes | int]] = await pipe.execute()
+                return replies
+            except NoScriptError:
+                if attempt == 2:
+                    raise
+                await self._client.script_load(_GCRA_SCRIPT)  # e.g. after SCRIPT FLUSH or a restart
+        raise AssertionError("unreachable")
 
     async def reset(self, key: str) -> None:
         with redis_errors("rate limit reset"):
             await self._client.delete(self._prefix + key)
+
+
+def _args(rate: RateLimit, costs: Sequence[int]) -> list[int | str]:
+    return [rate.limit, repr(float(rate.period_seconds)), rate.capacity, *costs]
+
+
+def _decisions(rate: RateLimit, flat: Sequence[bytes | int]) -> list[RateDecision]:
+    return [
+        RateDecision(
+            allowed=bool(int(flat[i])),
+            limit=rate.limit,
+            remaining=int(flat[i + 1]),
+            reset_after=float(flat[i + 2]),
+            retry_after=float(flat[i + 3]),
+        )
+        for i in range(0, len(flat), 4)
+    ]

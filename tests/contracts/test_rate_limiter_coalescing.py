@@ -1,4 +1,4 @@
-"""On Redis, concurrent hits on one key share script calls instead of one call each."""
+"""On Redis, concurrent hits share script calls and round trips, and survive a lost script cache."""
 
 import asyncio
 import uuid
@@ -33,4 +33,19 @@ async def test_a_flood_on_one_key_takes_far_fewer_calls_than_hits(redis_url: str
     assert sorted(d.remaining for d in decisions) == list(range(800, 1000))
     assert calls < 20
     await client.delete(f"{prefix}rate:flood", f"{prefix}rate:warm-up")
+    await client.aclose()
+
+
+async def test_a_batch_over_many_keys_survives_a_script_flush(redis_url: str) -> None:
+    prefix = f"bhiv-test:{uuid.uuid4().hex}:"
+    client = create_redis_client(RedisSettings(url=redis_url, key_prefix=prefix))
+    limiter = RedisRateLimiter(client, key_prefix=prefix)
+    rate = RateLimit(limit=5, period_seconds=60)
+    await client.script_flush()
+
+    decisions = await asyncio.gather(*(limiter.hit(f"k{n % 10}", rate) for n in range(60)))
+
+    assert sum(d.allowed for d in decisions) == 50
+    async for key in client.scan_iter(match=f"{prefix}*"):
+        await client.delete(key)
     await client.aclose()

@@ -104,6 +104,18 @@ async def test_concurrent_hits_are_answered_one_after_another(rate_limiter: Rate
     assert all(d.retry_after > 0 and d.remaining == 0 for d in decisions if not d.allowed)
 
 
+async def test_concurrent_hits_on_many_keys_each_spend_their_own_budget(rate_limiter: RateLimiter) -> None:
+    rate = RateLimit(limit=3, period_seconds=60)
+    keys = [f"client-{n % 40}" for n in range(200)]
+
+    decisions = await asyncio.gather(*(rate_limiter.hit(key, rate) for key in keys))
+
+    for key in set(keys):
+        mine = [d for k, d in zip(keys, decisions, strict=True) if k == key]
+        assert [d.allowed for d in mine] == [True, True, True, False, False]
+        assert [d.remaining for d in mine[:3]] == [2, 1, 0]
+
+
 async def test_concurrent_hits_of_mixed_cost_spend_exactly_what_was_allowed(
     rate_limiter: RateLimiter,
 ) -> None:
