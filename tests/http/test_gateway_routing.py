@@ -45,7 +45,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
                 "crm": abc,
                 "orchestration": abc,
                 "llm": dead,
-                "integrations": [url["d"], url["e"]],
+                # by name: an HTTP client keeps cookies for host names, not for IP addresses
+                "integrations": [f"http://localhost:{ports[ident]}" for ident in ("d", "e")],
             }
         ),
         "BHIV_GATEWAY_STRATEGIES": "crm=least_connections,orchestration=weighted",
@@ -172,6 +173,14 @@ def test_hop_by_hop_headers_are_dropped_both_ways(platform: Platform) -> None:
     assert "x-upstream-hop" not in response.headers
     assert response.headers["x-upstream-id"] in {"a", "b", "c"}
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_cookies_set_by_a_service_reach_only_the_client_that_got_them(platform: Platform) -> None:
+    first = platform.get("/api/integrations/set-cookie")
+    assert first.headers["set-cookie"].startswith("session=secret-of-the-first-client")
+
+    for _ in range(4):  # every upstream in turn
+        assert "cookie" not in seen_headers(platform.get("/api/integrations/v1/x"))
 
 
 def test_forwarded_for_comes_from_the_socket_unless_the_peer_is_trusted(platform: Platform) -> None:

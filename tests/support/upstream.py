@@ -2,12 +2,14 @@
 
 Every path answers JSON describing the request it saw (its id, path, headers, body size), except:
 ``/health/ready`` (200, or 503 after ``POST /control/unready``), ``/slow?seconds=S``,
-``/sse?events=N&interval=S`` (server-sent events, one per interval) and ``/status/CODE``.
+``/sse?events=N&interval=S`` (server-sent events, one per interval), ``/status/CODE`` and
+``/set-cookie`` (answers with a ``Set-Cookie`` header).
 """
 
 import argparse
 import asyncio
 import json
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -36,6 +38,9 @@ class Upstream:
         elif path.startswith("/control/"):
             self.ready = path == "/control/ready"
             await self._json(send, 200, {"ready": self.ready})
+        elif path == "/set-cookie":
+            cookie = (b"set-cookie", b"session=secret-of-the-first-client; Path=/")
+            await self._json(send, 200, self._describe(scope, size), extra=[cookie])
         elif path == "/sse":
             await self._sse(send, int(query["events"][0]), float(query["interval"][0]))
         else:
@@ -54,7 +59,9 @@ class Upstream:
             "body_bytes": size,
         }
 
-    async def _json(self, send: Any, status: int, body: dict[str, Any]) -> None:
+    async def _json(
+        self, send: Any, status: int, body: dict[str, Any], extra: Sequence[tuple[bytes, bytes]] = ()
+    ) -> None:
         payload = json.dumps(body).encode()
         headers = [
             (b"content-type", b"application/json"),
@@ -63,6 +70,7 @@ class Upstream:
             (b"connection", b"x-upstream-hop"),
             (b"x-upstream-hop", b"1"),
             (b"keep-alive", b"timeout=5"),
+            *extra,
         ]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})

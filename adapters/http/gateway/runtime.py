@@ -68,17 +68,20 @@ class GatewayRuntime:
             return False
         return any(address in network for network in self.trusted)
 
+    def mount_paths(self) -> list[str]:
+        return [f"/api/{name}" for name in self.proxies]
+
     def route_handlers(self) -> list[ASGIRouteHandler]:
         """One mount per service; the gateway authenticates them all (the service checks again)."""
         return [
             asgi(
-                f"/api/{name}",
+                path,
                 is_mount=True,
                 copy_scope=True,
                 opt={**AUTHENTICATED, ROUTE_CLASS_KEY: name},
                 name=f"proxy-{name}",
             )(proxy)
-            for name, proxy in self.proxies.items()
+            for path, (name, proxy) in zip(self.mount_paths(), self.proxies.items(), strict=True)
         ]
 
     def report(self) -> dict[str, Any]:
@@ -90,7 +93,12 @@ class GatewayRuntime:
             limit=0, limit_per_host=self.settings.pool_connections, keepalive_timeout=30, ttl_dns_cache=60
         )
         self._session = aiohttp.ClientSession(
-            connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent",)
+            connector=connector,
+            auto_decompress=False,
+            skip_auto_headers=("User-Agent",),
+            # One session serves every client: a cookie one client's answer set must never be
+            # sent with another client's request.
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
         checker = asyncio.create_task(self.checker.run(self._session))
         try:
