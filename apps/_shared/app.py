@@ -13,7 +13,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.types import ASGIApp, ControllerRouterHandler
+from litestar.types import ASGIApp, ControllerRouterHandler, Receive, Scope, Send
 from opentelemetry import trace
 
 from adapters.http.access import PUBLIC, declared_access
@@ -55,6 +55,9 @@ class ServiceSpec:
     """Added to the app's state; ``readiness_reports`` (name -> callable) extends /health/ready."""
     background: Sequence[StartupHook] = ()
     """Long-running loops (consumers, checkers), started after start-up, cancelled at shutdown."""
+    mounts_without_request_scope: Sequence[str] = ()
+    """Path prefixes of pure ASGI mounts (the gateway's proxy) that resolve nothing per request,
+    so no request-scoped container is opened for them."""
 
 
 def build_service_app(
@@ -99,7 +102,12 @@ def build_service_app(
         state=State({"metrics": http_metrics, "service": spec.name, **spec.state}),
     )
     _open_framework_routes(app)
+    without_scope = app.asgi_handler
     setup_dishka(container, app)
+    if spec.mounts_without_request_scope:
+        app.asgi_handler = _skip_request_scope(
+            app.asgi_handler, without_scope, spec.mounts_without_request_scope
+        )
     tracer = trace.get_tracer(f"bhiv.{spec.name}")
     inner = app.asgi_handler
     for wrap in reversed(spec.asgi_wrappers):
@@ -112,6 +120,18 @@ def build_service_app(
         access_log_enabled=settings.http.access_log,
     )
     return app
+
+
+def _skip_request_scope(with_scope: ASGIApp, without_scope: ASGIApp, prefixes: Sequence[str]) -> ASGIApp:
+    exact = tuple(prefixes)
+    nested = tuple(f"{prefix}/" for prefix in prefixes)
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        bare = path in exact or path.startswith(nested)
+        await (without_scope if bare else with_scope)(scope, receive, send)
+
+    return route
 
 
 def _open_framework_routes(app: Litestar) -> None:

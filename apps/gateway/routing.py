@@ -76,4 +76,5 @@ def with_routing(spec: ServiceSpec, settings: PlatformSettings) -> ServiceSpec:
         middleware=[DefineMiddleware(IdentityRateLimitMiddleware, limits=limits), *spec.middleware],
         lifespans=[lifespan, *spec.lifespans],
         state={**spec.state, READINESS_REPORTS: {"upstreams": runtime.report}},
+        mounts_without_request_scope=[*spec.mounts_without_request_scope, *runtime.mount_paths()],
     )
