@@ -1,5 +1,7 @@
 """In-process GCRA rate limiter; each ``hit`` runs without awaiting, so it is atomic."""
 
+from collections.abc import Sequence
+
 from adapters.memory.gcra import gcra_step
 from adapters.system.clock import SystemClock
 from core.ports.clock import Clock
@@ -32,6 +34,9 @@ class MemoryRateLimiter(RateLimiter):
             reset_after=round(step.reset_after, 6),
             retry_after=round(step.retry_after, 6),
         )
+
+    async def hit_many(self, hits: Sequence[tuple[str, RateLimit]]) -> list[RateDecision]:
+        return [await self.hit(key, rate) for key, rate in hits]
 
     async def reset(self, key: str) -> None:
         self._tats.pop(key, None)

@@ -81,14 +81,21 @@ class RedisRateLimiter(RateLimiter):
         self._calls: set[asyncio.Task[None]] = set()  # referenced until done
 
     async def hit(self, key: str, rate: RateLimit, cost: int = 1) -> RateDecision:
-        if self._next is not None:
-            future: asyncio.Future[RateDecision] = asyncio.get_running_loop().create_future()
-            self._next.append(((key, rate), cost, future))
-            return await future
+        (decision,) = await self._hits([((key, rate), cost)])
+        return decision
+
+    async def hit_many(self, hits: Sequence[tuple[str, RateLimit]]) -> list[RateDecision]:
+        return await self._hits([((key, rate), 1) for key, rate in hits])
+
+    async def _hits(self, hits: list[tuple[_Slot, int]]) -> list[RateDecision]:
+        if self._next is not None:  # a call is in flight: join the next round trip
+            loop = asyncio.get_running_loop()
+            futures: list[asyncio.Future[RateDecision]] = [loop.create_future() for _ in hits]
+            self._next.extend((slot, cost, fut) for (slot, cost), fut in zip(hits, futures, strict=True))
+            return list(await asyncio.gather(*futures))
         self._next = []
         try:
-            ((decision,),) = await self._apply({(key, rate): [cost]})
-            return decision
+            return await self._round_trip(hits)
         finally:
             self._hand_over()
 
@@ -96,28 +103,31 @@ class RedisRateLimiter(RateLimiter):
         batch, self._next = self._next, None
         if batch:
             self._next = []
-            call = asyncio.get_running_loop().create_task(self._apply_for(batch))
+            call = asyncio.get_running_loop().create_task(self._round_trip_for(batch))
             self._calls.add(call)
             call.add_done_callback(self._calls.discard)
 
-    async def _apply_for(self, batch: list[_Hit]) -> None:
-        costs: dict[_Slot, list[int]] = {}
-        for slot, cost, _ in batch:
-            costs.setdefault(slot, []).append(cost)
+    async def _round_trip_for(self, batch: list[_Hit]) -> None:
         try:
-            answers = dict(zip(costs, await self._apply(costs), strict=True))
+            decisions = await self._round_trip([(slot, cost) for slot, cost, _ in batch])
         except Exception as error:
             for _, _, future in batch:
                 if not future.done():
                     future.set_exception(error)
         else:
-            in_order = {slot: iter(decisions) for slot, decisions in answers.items()}
-            for slot, _, future in batch:
-                decision = next(in_order[slot])
+            for (_, _, future), decision in zip(batch, decisions, strict=True):
                 if not future.done():  # a caller that went away still spent its hit
                     future.set_result(decision)
         finally:
             self._hand_over()
+
+    async def _round_trip(self, hits: list[tuple[_Slot, int]]) -> list[RateDecision]:
+        """The hits' decisions in their order; each key's costs go in one script call."""
+        costs: dict[_Slot, list[int]] = {}
+        for slot, cost in hits:
+            costs.setdefault(slot, []).append(cost)
+        answers = {slot: iter(found) for slot, found in zip(costs, await self._apply(costs), strict=True)}
+        return [next(answers[slot]) for slot, _ in hits]
 
     async def _apply(self, costs: dict[_Slot, list[int]]) -> list[list[RateDecision]]:
         """Each key's costs in one script call; several keys in one pipeline (per slot on a cluster)."""

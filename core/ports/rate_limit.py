@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Protocol
 
 import msgspec
@@ -31,6 +32,11 @@ class RateLimiter(Protocol):
 
         A refused hit spends nothing.
         """
+        ...
+
+    async def hit_many(self, hits: Sequence[tuple[str, RateLimit]]) -> list[RateDecision]:
+        """One ``hit`` (cost 1) per item, in order, in as few round trips as the backend allows:
+        a request's limits (per IP, per identity) are checked together."""
         ...
 
     async def reset(self, key: str) -> None: ...

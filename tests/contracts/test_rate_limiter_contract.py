@@ -128,6 +128,16 @@ async def test_concurrent_hits_of_mixed_cost_spend_exactly_what_was_allowed(
     assert not (await rate_limiter.hit("mixed", rate)).allowed
 
 
+async def test_hit_many_spends_one_unit_per_item_in_order(rate_limiter: RateLimiter) -> None:
+    rate = RateLimit(limit=2, period_seconds=60)
+
+    decisions = await rate_limiter.hit_many([("ip:a", rate), ("id:a", rate), ("ip:a", rate), ("ip:a", rate)])
+
+    assert [d.allowed for d in decisions] == [True, True, True, False]
+    assert [d.remaining for d in decisions[:3]] == [1, 1, 0]
+    assert await rate_limiter.hit_many([]) == []
+
+
 async def test_reset_makes_the_budget_whole(rate_limiter: RateLimiter) -> None:
     for _ in range(5):
         await rate_limiter.hit("client", FIVE_PER_SECOND)

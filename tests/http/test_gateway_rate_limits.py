@@ -64,3 +64,18 @@ def test_identity_and_ip_limits_are_shared_by_gateway_replicas(
         assert by_address.status_code == 429
         assert "address" in by_address.json()["detail"]
         assert by_address.headers["RateLimit-Limit"] == "8"
+
+
+def test_requests_with_bad_tokens_are_still_charged_to_their_address(tmp_path: Path, upstream: str) -> None:
+    env = {
+        **gateway_env(tmp_path),
+        "BHIV_GATEWAY_UPSTREAMS": f"logistics={upstream}",
+        "BHIV_GATEWAY_IP_RATE_LIMITS": "*=3/60,auth=100/60",
+    }
+    with running_gateway(env) as gateway:
+        forged = {"Authorization": "Bearer not-a-token"}
+        answers = [httpx.get(f"{gateway}/api/logistics/v1/whoami", headers=forged) for _ in range(4)]
+
+    assert [answer.status_code for answer in answers] == [401, 401, 401, 429]
+    assert [answer.headers.get("RateLimit-Remaining") for answer in answers[:3]] == ["2", "1", "0"]
+    assert "address" in answers[3].json()["detail"]

@@ -1,5 +1,12 @@
-"""Rate limits at the gateway: per client IP for every request, then per identity once
+"""Rate limits at the gateway: per client IP for every request, and per identity once
 authenticated, by role and route class, on the shared atomic limiter (Redis in production).
+
+A request without a bearer token is charged to its IP before routing. A request with one is
+charged to its IP and its identity together, in one limiter call, once the token is verified;
+if it never gets there (a bad token, an unknown route) its IP is charged before the answer
+goes out, and a refusal replaces that answer. Either way every request is charged to its IP
+exactly once, before the service does any work for it. Charged together, a request refused for
+its address still counts for its identity (and the other way round).
 
 The response carries the tighter of the two budgets (``RateLimit-*``); a refusal is a 429
 problem with ``Retry-After``. When the limiter itself fails, requests pass: limits protect
@@ -22,6 +29,7 @@ from core.ports.rate_limit import RateDecision, RateLimit, RateLimiter
 
 log = logging.getLogger("bhiv.gateway")
 DECISION = "rate_limit"
+PENDING_IP_HIT = "rate_limit_ip_pending"
 _EXEMPT = ("/health/", "/metrics")
 
 
@@ -60,14 +68,15 @@ class RateLimits:
         self.per_identity = per_identity
         self.limiter: RateLimiter | None = None
 
-    async def hit(self, key: str, rate: RateLimit) -> RateDecision | None:
+    async def hit(self, *hits: tuple[str, RateLimit]) -> list[RateDecision | None]:
+        """Each hit's decision, in one limiter call; all None when the limiter failed."""
         if self.limiter is None:
             raise RuntimeError("the rate limiter is set in the gateway's lifespan")
         try:
-            return await self.limiter.hit(key, rate)
+            return list(await self.limiter.hit_many(hits))
         except PortError as error:
             log.warning("rate limiter unavailable, letting the request pass: %s", error)
-            return None
+            return [None] * len(hits)
 
 
 async def refuse(send: Send, decision: RateDecision, what: str) -> None:
@@ -86,17 +95,34 @@ class IpRateLimitMiddleware:
             return
         state: dict[str, Any] = scope["state"]
         rule = lookup(self.limits.per_ip, route_class(scope["path"]), "*")
-        decision = None
+        state[DECISION] = None
         if rule is not None:
-            decision = await self.limits.hit(f"ip:{state.get(CLIENT_IP)}:{rule[0]}", rule[1])
-            if decision is not None and not decision.allowed:
-                await refuse(send, decision, "from this address")
-                return
-        state[DECISION] = decision
+            hit = (f"ip:{state.get(CLIENT_IP)}:{rule[0]}", rule[1])
+            if _has_bearer(scope):
+                state[PENDING_IP_HIT] = hit  # charged with the identity, after verification
+            else:
+                (decision,) = await self.limits.hit(hit)
+                if decision is not None and not decision.allowed:
+                    await refuse(send, decision, "from this address")
+                    return
+                state[DECISION] = decision
+        replaced = False
 
         async def send_with_limits(message: Message) -> None:
-            if message["type"] == "http.response.start" and state.get(DECISION) is not None:
-                message["headers"] = [*message.get("headers", ()), *limit_headers(state[DECISION])]
+            nonlocal replaced
+            if replaced:
+                return
+            if message["type"] == "http.response.start":
+                pending = state.pop(PENDING_IP_HIT, None)
+                if pending is not None:  # the request never reached the identity limit
+                    (decision,) = await self.limits.hit(pending)
+                    if decision is not None and not decision.allowed:
+                        replaced = True
+                        await refuse(send, decision, "from this address")
+                        return
+                    state[DECISION] = decision
+                if state.get(DECISION) is not None:
+                    message["headers"] = [*message.get("headers", ()), *limit_headers(state[DECISION])]
             await send(message)
 
         await self.app(scope, receive, send_with_limits)
@@ -110,24 +136,40 @@ class IdentityRateLimitMiddleware:
         self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        principal = scope.get("user")
-        if scope["type"] != ScopeType.HTTP or not isinstance(principal, Principal):
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        route = scope["route_handler"].opt.get(ROUTE_CLASS_KEY) or route_class(scope["path"])
-        role = principal.role.value
-        rule = lookup(self.limits.per_identity, f"{role}:{route}", f"{role}:*", f"*:{route}", "*:*")
-        if rule is not None:
-            key = f"id:{principal.kind}:{principal.subject}:{rule[0]}"
-            decision = await self.limits.hit(key, rule[1])
-            if decision is not None:
-                state = scope["state"]
-                current: RateDecision | None = state.get(DECISION)
-                if not decision.allowed or current is None or decision.remaining < current.remaining:
-                    state[DECISION] = decision
-                if not decision.allowed:
-                    # The outer middleware adds the headers of this decision.
-                    state[DECISION] = None
-                    await refuse(send, decision, "for this identity")
-                    return
+        state = scope["state"]
+        hits: list[tuple[str, RateLimit]] = []
+        refusals: list[str] = []
+        pending = state.pop(PENDING_IP_HIT, None)
+        if pending is not None:
+            hits.append(pending)
+            refusals.append("from this address")
+        principal = scope.get("user")
+        if isinstance(principal, Principal):
+            route = scope["route_handler"].opt.get(ROUTE_CLASS_KEY) or route_class(scope["path"])
+            role = principal.role.value
+            rule = lookup(self.limits.per_identity, f"{role}:{route}", f"{role}:*", f"*:{route}", "*:*")
+            if rule is not None:
+                hits.append((f"id:{principal.kind}:{principal.subject}:{rule[0]}", rule[1]))
+                refusals.append("for this identity")
+        for decision, what in zip(await self.limits.hit(*hits) if hits else [], refusals, strict=True):
+            if decision is None:
+                continue
+            current: RateDecision | None = state.get(DECISION)
+            if current is None or decision.remaining < current.remaining:
+                state[DECISION] = decision
+            if not decision.allowed:
+                # The outer middleware would add headers: this refusal carries its own.
+                state[DECISION] = None
+                await refuse(send, decision, what)
+                return
         await self.app(scope, receive, send)
+
+
+def _has_bearer(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            return value[:7].lower() == b"bearer "
+    return False
