@@ -22,6 +22,13 @@ def test_a_sudden_flood_from_a_usually_calm_ip_is_anomalous() -> None:
     assert burst(baseline, "198.51.100.1", 200, at=now)
 
 
+def test_an_anomalous_second_is_reported_once() -> None:
+    baseline = RateBaseline(SETTINGS)
+    now = steady(baseline, "198.51.100.7", per_second=5, seconds=60)
+
+    assert len(burst(baseline, "198.51.100.7", 500, at=now)) == 1
+
+
 def test_a_busy_ip_at_its_usual_rate_is_not_anomalous() -> None:
     baseline = RateBaseline(SETTINGS)
     now = steady(baseline, "198.51.100.2", per_second=40, seconds=60)

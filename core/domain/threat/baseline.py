@@ -21,7 +21,7 @@ class RateBaselineSettings(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class _IpRate:
-    __slots__ = ("count", "mean", "second", "seconds_seen", "variance")
+    __slots__ = ("count", "mean", "reported", "second", "seconds_seen", "variance")
 
     def __init__(self, second: int) -> None:
         self.second = second
@@ -29,6 +29,7 @@ class _IpRate:
         self.mean = 0.0
         self.variance = 0.0
         self.seconds_seen = 0
+        self.reported = False
 
 
 class RateBaseline:
@@ -43,7 +44,8 @@ class RateBaseline:
         return len(self._ips)
 
     def observe(self, ip: str, now: float) -> float | None:
-        """Count one request; returns the z-score when this second is anomalous, else None."""
+        """Count one request; returns the z-score at the request that makes this second
+        anomalous, else None (once per IP and second: a flood is one finding, not thousands)."""
         second = int(now)
         state = self._ips.get(ip)
         if state is None:
@@ -53,7 +55,11 @@ class RateBaseline:
         if second != state.second:
             self._close_seconds(state, second)
         state.count += 1
-        return self._z_if_anomalous(state)
+        if state.reported:
+            return None
+        z = self._z_if_anomalous(state)
+        state.reported = z is not None
+        return z
 
     def _track(self, ip: str, second: int) -> _IpRate:
         if len(self._ips) >= self._settings.max_tracked_ips:
@@ -71,6 +77,7 @@ class RateBaseline:
             state.seconds_seen += 1
         state.second = second
         state.count = 0
+        state.reported = False
 
     def _z_if_anomalous(self, state: _IpRate) -> float | None:
         settings = self._settings
