@@ -2,12 +2,12 @@
 in flight share the next round trip.
 
 The script reads the server's ``TIME``, so gateway replicas with skewed clocks agree; a
-refused hit writes nothing. Redis Cluster: one key per limited subject
-(``<prefix>rate:<key>``), so the script always runs in a single slot.
+refused hit writes nothing. Keys are ``<prefix>rate:<key>``, one per limited subject; on Redis
+Cluster, where they fall in different slots, each key gets a call of its own.
 
-Batching: while a call is in flight, further hits in this process wait and then go together:
-one script call per key (applying that key's hits one after another in arrival order, exactly
-as separate calls arriving at that instant would), all keys in one pipeline. Under light load
+Batching: while a call is in flight, further hits in this process wait and then go together in
+one script call (on a cluster, one per key), which applies each key's hits one after another in
+arrival order, exactly as separate calls arriving at that instant would. Under light load
 every hit is its own call (no waiting); under load there is one round trip per Redis reply
 instead of one per hit.
 """
@@ -16,53 +16,57 @@ import asyncio
 from collections.abc import Sequence
 
 from redis.asyncio import RedisCluster
-from redis.exceptions import NoScriptError
 
 from adapters.redis.client import RedisClient, redis_errors
 from core.ports.rate_limit import RateDecision, RateLimit, RateLimiter
 
 _GCRA_SCRIPT = """
--- GCRA steps, mirroring adapters/memory/gcra.py, one per cost in ARGV[4..] in order.
--- KEYS[1]: the key's tat (seconds, server time). ARGV: limit, period_seconds, capacity, costs...
+-- GCRA steps, mirroring adapters/memory/gcra.py. For each key in KEYS (its tat, in seconds of
+-- server time), ARGV holds: limit, period_seconds, capacity, n, then n costs, applied in order.
 -- Returns {allowed, remaining, reset_after, retry_after} per cost, flattened; the last two as
 -- strings because Redis truncates Lua numbers to integers.
 local epsilon = 1e-6
-local limit = tonumber(ARGV[1])
-local period = tonumber(ARGV[2])
-local capacity = tonumber(ARGV[3])
-
 local time = redis.call('TIME')
 local now = tonumber(time[1]) + tonumber(time[2]) / 1000000
-local interval = period / limit
-local tolerance = interval * capacity
-
-local current = now
-local stored = redis.call('GET', KEYS[1])
-if stored then
-  current = math.max(tonumber(stored), now)
-end
-local changed = false
 local results = {}
-for i = 4, #ARGV do
-  local new_tat = current + interval * tonumber(ARGV[i])
-  local slack = now + tolerance - new_tat
-  if slack < -epsilon then
-    local remaining = math.max(0, math.floor((now + tolerance - current) / interval + epsilon))
-    for _, v in ipairs({0, remaining, string.format('%.6f', current - now), string.format('%.6f', -slack)}) do
-      results[#results + 1] = v
-    end
-  else
-    current = new_tat
-    changed = true
-    local remaining = math.max(0, math.floor(slack / interval + epsilon))
-    for _, v in ipairs({1, remaining, string.format('%.6f', new_tat - now), '0'}) do
-      results[#results + 1] = v
+local arg = 1
+for k = 1, #KEYS do
+  local limit, period, capacity = tonumber(ARGV[arg]), tonumber(ARGV[arg + 1]), tonumber(ARGV[arg + 2])
+  local n = tonumber(ARGV[arg + 3])
+  arg = arg + 4
+  local interval = period / limit
+  local tolerance = interval * capacity
+  local current = now
+  local stored = redis.call('GET', KEYS[k])
+  if stored then
+    current = math.max(tonumber(stored), now)
+  end
+  local changed = false
+  for i = 1, n do
+    local new_tat = current + interval * tonumber(ARGV[arg])
+    arg = arg + 1
+    local slack = now + tolerance - new_tat
+    local remaining
+    if slack < -epsilon then
+      remaining = math.max(0, math.floor((now + tolerance - current) / interval + epsilon))
+      results[#results + 1] = 0
+      results[#results + 1] = remaining
+      results[#results + 1] = string.format('%.6f', current - now)
+      results[#results + 1] = string.format('%.6f', -slack)
+    else
+      current = new_tat
+      changed = true
+      remaining = math.max(0, math.floor(slack / interval + epsilon))
+      results[#results + 1] = 1
+      results[#results + 1] = remaining
+      results[#results + 1] = string.format('%.6f', new_tat - now)
+      results[#results + 1] = '0'
     end
   end
-end
-if changed then
-  local ttl = math.max(1, math.ceil((current - now) * 1000))
-  redis.call('SET', KEYS[1], string.format('%.6f', current), 'PX', ttl)
+  if changed then
+    local ttl = math.max(1, math.ceil((current - now) * 1000))
+    redis.call('SET', KEYS[k], string.format('%.6f', current), 'PX', ttl)
+  end
 end
 return results
 """
@@ -130,48 +134,32 @@ class RedisRateLimiter(RateLimiter):
         return [next(answers[slot]) for slot, _ in hits]
 
     async def _apply(self, costs: dict[_Slot, list[int]]) -> list[list[RateDecision]]:
-        """Each key's costs in one script call; several keys in one pipeline (per slot on a cluster)."""
+        """Every key's costs in one script call; on a cluster (keys in different slots), one call
+        per key, concurrently."""
         with redis_errors("rate limit hit"):
-            if len(costs) == 1:
-                ((key, rate), key_costs), *_ = costs.items()
-                replies = [await self._gcra(keys=[self._prefix + key], args=_args(rate, key_costs))]
-            elif isinstance(self._client, RedisCluster):
-                replies = await asyncio.gather(
-                    *(
-                        self._gcra(keys=[self._prefix + key], args=_args(rate, c))
-                        for (key, rate), c in costs.items()
-                    )
-                )
+            if isinstance(self._client, RedisCluster):
+                replies = await asyncio.gather(*(self._call({slot: c}) for slot, c in costs.items()))
+                flat = [value for reply in replies for value in reply]
             else:
-                replies = await self._pipelined(costs)
-        return [_decisions(rate, reply) for ((_, rate), reply) in zip(costs, replies, strict=True)]
+                flat = await self._call(costs)
+        decisions: list[list[RateDecision]] = []
+        at = 0
+        for (_, rate), key_costs in costs.items():
+            decisions.append(_decisions(rate, flat[at : at + 4 * len(key_costs)]))
+            at += 4 * len(key_costs)
+        return decisions
 
-    async def _call(self, slot: _Slot, costs: list[int]) -> list[bytes | int]:
-        key, rate = slot
-        reply: list[bytes | int] = await self._gcra(keys=[self._prefix + key], args=_args(rate, costs))
+    async def _call(self, costs: dict[_Slot, list[int]]) -> list[bytes | int]:
+        args: list[int | str] = []
+        for (_, rate), key_costs in costs.items():
+            args += [rate.limit, repr(float(rate.period_seconds)), rate.capacity, len(key_costs), *key_costs]
+        keys = [self._prefix + key for key, _ in costs]
+        reply: list[bytes | int] = await self._gcra(keys=keys, args=args)
         return reply
-
-    async def _pipelined(self, costs: dict[_Slot, list[int]]) -> list[list[bytes | int]]:
-        for attempt in (1, 2):
-            pipe = self._client.pipeline(transaction=False)
-            for (key, rate), key_costs in costs.items():
-                pipe.evalsha(self._gcra.sha, 1, self._prefix + key, *_args(rate, key_costs))
-            try:
-                replies: list[list[bytes | int]] = await pipe.execute()
-                return replies
-            except NoScriptError:
-                if attempt == 2:
-                    raise
-                await self._client.script_load(_GCRA_SCRIPT)  # e.g. after SCRIPT FLUSH or a restart
-        raise AssertionError("unreachable")
 
     async def reset(self, key: str) -> None:
         with redis_errors("rate limit reset"):
             await self._client.delete(self._prefix + key)
-
-
-def _args(rate: RateLimit, costs: Sequence[int]) -> list[int | str]:
-    return [rate.limit, repr(float(rate.period_seconds)), rate.capacity, *costs]
 
 
 def _decisions(rate: RateLimit, flat: Sequence[bytes | int]) -> list[RateDecision]:
