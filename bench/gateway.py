@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +73,22 @@ def wrk(
         "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),  # type: ignore[union-attr]
         "errors": float(non_2xx.group(1)) if non_2xx else 0.0,
     }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(pids: dict[str, int], run: Callable[[], dict[str, float]], seconds: int) -> dict[str, float]:
+    """``run``'s figures plus each process's CPU microseconds per request during it."""
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    result = run()
+    requests = max(1.0, result["rps"] * seconds)
+    for name, pid in pids.items():
+        result[f"{name}_cpu_us"] = (cpu_seconds(pid) - before[name]) / requests * 1e6
+    return result
 
 
 def _ms(value: str) -> float:
@@ -123,6 +141,14 @@ def report(rounds: dict[str, list[dict[str, float]]]) -> None:
         )
     per_round = [g["rps"] / d["rps"] for g, d in zip(rounds["gateway"], rounds["direct"], strict=True)]
     print("gateway/direct by round:", " ".join(f"{ratio:.2f}" for ratio in per_round))
+    service_alone = median["direct"]["service_cpu_us"]
+    for name in ("gateway", "gw-many"):
+        gateway_cpu = median[name]["gateway_cpu_us"]
+        print(
+            f"CPU per request, {name}: gateway process {gateway_cpu:.0f} us, service behind it"
+            f" {median[name]['service_cpu_us']:.0f} us; service reached directly {service_alone:.0f} us"
+            f" (gateway / service: {gateway_cpu / service_alone:.2f})"
+        )
     added = median["gateway-c1"]["p50"] - median["direct-c1"]["p50"]
     print(f"unloaded (1 connection), the gateway adds {added:.2f} ms at p50; {os.cpu_count()} cores")
 
@@ -177,9 +203,11 @@ def main() -> None:
             wrk(url, bearer, 2)  # warm-up
         # Rounds interleave the paths, so a slow spell on this shared machine hits them all.
         rounds: dict[str, list[dict[str, float]]] = {name: [] for name in runs}
+        pids = {"gateway": gateway.pid, "service": service.pid}
         for _ in range(ROUNDS):
             for name, (url, options) in runs.items():
-                rounds[name].append(wrk(url, bearer, seconds, **options))
+                load = partial(wrk, url, bearer, seconds, **options)
+                rounds[name].append(measured(pids, load, seconds))
         report(rounds)
     finally:
         if nginx is not None:
