@@ -23,6 +23,7 @@ Redis Cluster is not supported here (tracking is per node); the cluster client r
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from redis.asyncio import Redis
@@ -92,6 +93,7 @@ class AbsentKeys:
         """Keep the tracking connection up until cancelled (run it as a background task)."""
         failures = 0
         while True:
+            started = time.monotonic()
             try:
                 await self._follow_announcements(url)
             except asyncio.CancelledError:
@@ -99,16 +101,22 @@ class AbsentKeys:
             except Exception as error:  # any failure: drop everything, reconnect after a pause
                 self.live = False
                 self.forget_all()
+                # Back off while connecting keeps failing; start over after a connection that held.
+                failures = 0 if time.monotonic() - started > 2 * HEARTBEAT_SECONDS else failures
                 pause = RECONNECT_SECONDS[min(failures, len(RECONNECT_SECONDS) - 1)]
                 failures += 1
                 log.warning("redis key tracking lost (%s); reads go to redis, retry in %ss", error, pause)
                 await asyncio.sleep(pause)
-            else:
-                failures = 0
 
     async def _follow_announcements(self, url: str) -> None:
         # RESP2 so invalidations arrive as ordinary pub/sub messages on this one connection.
-        client = Redis.from_url(url, protocol=2, single_connection_client=True, socket_timeout=None)
+        client = Redis.from_url(
+            url,
+            protocol=2,
+            single_connection_client=True,
+            socket_timeout=None,  # reads wait for announcements; the heartbeat bounds silence
+            socket_connect_timeout=HEARTBEAT_SECONDS,
+        )
         try:
             client_id = await client.client_id()
             await client.client_tracking_on(clientid=client_id, bcast=True, prefix=list(self.prefixes))
