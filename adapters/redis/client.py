@@ -20,10 +20,19 @@ from core.ports.errors import Unavailable, UpstreamTimeout
 RedisClient: TypeAlias = Redis | RedisCluster
 
 
-def create_redis_client(settings: RedisSettings) -> RedisClient:
+def create_redis_client(settings: RedisSettings, *, single_connection: bool = False) -> RedisClient:
+    """``single_connection``: one connection, no pool (for a caller with one call in flight at
+    a time, which skips the pool's checkout on every call); not on a cluster."""
     if settings.url is None:
         raise ValueError("RedisSettings.url is not set; use the memory adapters instead")
     timeout = settings.socket_timeout_seconds
+    if single_connection and not settings.cluster:
+        return Redis.from_url(
+            settings.url,
+            single_connection_client=True,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+        )
     if settings.cluster:
         return RedisCluster.from_url(
             settings.url,

@@ -64,8 +64,12 @@ class RedisProvider(Provider):
         return RedisKeyValueStore(client, key_prefix=self._settings.key_prefix, absent_keys=absent_keys)
 
     @provide
-    def rate_limiter(self, client: RedisClient) -> RateLimiter:
-        return RedisRateLimiter(client, key_prefix=self._settings.key_prefix)
+    async def rate_limiter(self) -> AsyncIterator[RateLimiter]:
+        # Its own connection: the limiter has one call in flight at a time (later hits wait and
+        # go together), so a pool would only add a checkout to every call.
+        own = create_redis_client(self._settings, single_connection=True)
+        yield RedisRateLimiter(own, key_prefix=self._settings.key_prefix)
+        await own.aclose()
 
     @provide
     def blocklist(self, client: RedisClient, absent_keys: AbsentKeys) -> Blocklist:
