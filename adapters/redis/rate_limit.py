@@ -1,15 +1,14 @@
-"""GCRA rate limiter as one Lua script, so each hit is atomic; hits that arrive while a call is
-in flight share the next round trip.
+"""GCRA rate limiter as one Lua script, so each hit is atomic; hits made together share a call.
 
 The script reads the server's ``TIME``, so gateway replicas with skewed clocks agree; a
 refused hit writes nothing. Keys are ``<prefix>rate:<key>``, one per limited subject; on Redis
-Cluster, where they fall in different slots, each key gets a call of its own.
+Cluster, keys in different slots get calls of their own.
 
-Batching: while a call is in flight, further hits in this process wait and then go together in
-one script call (on a cluster, one per key), which applies each key's hits one after another in
-arrival order, exactly as separate calls arriving at that instant would. Under light load
-every hit is its own call (no waiting); under load there is one round trip per Redis reply
-instead of one per hit.
+Batching: a call waits one turn of the event loop, so the hits of requests handled in the same
+turn join it; hits made while it is in flight go together in the next one. One script call (on
+a cluster, one per hash slot) applies each key's hits one after another in arrival order,
+exactly as separate calls arriving at that instant would. Under light load every hit is its own
+call; under load there is one round trip per Redis reply instead of one per hit.
 """
 
 import asyncio
@@ -98,8 +97,17 @@ class RedisRateLimiter(RateLimiter):
             self._next.extend((slot, cost, fut) for (slot, cost), fut in zip(hits, futures, strict=True))
             return list(await asyncio.gather(*futures))
         self._next = []
+        joined: list[_Hit] = []
         try:
-            return await self._round_trip(hits)
+            await asyncio.sleep(0)  # requests handled in this turn of the loop join this call
+            joined, self._next = self._next, []
+            decisions = await self._round_trip(hits + [(slot, cost) for slot, cost, _ in joined])
+        except Exception as error:
+            _settle(joined, error)
+            raise
+        else:
+            _settle(joined, decisions[len(hits) :])
+            return decisions[: len(hits)]
         finally:
             self._hand_over()
 
@@ -113,15 +121,9 @@ class RedisRateLimiter(RateLimiter):
 
     async def _round_trip_for(self, batch: list[_Hit]) -> None:
         try:
-            decisions = await self._round_trip([(slot, cost) for slot, cost, _ in batch])
+            _settle(batch, await self._round_trip([(slot, cost) for slot, cost, _ in batch]))
         except Exception as error:
-            for _, _, future in batch:
-                if not future.done():
-                    future.set_exception(error)
-        else:
-            for (_, _, future), decision in zip(batch, decisions, strict=True):
-                if not future.done():  # a caller that went away still spent its hit
-                    future.set_result(decision)
+            _settle(batch, error)
         finally:
             self._hand_over()
 
@@ -134,20 +136,20 @@ class RedisRateLimiter(RateLimiter):
         return [next(answers[slot]) for slot, _ in hits]
 
     async def _apply(self, costs: dict[_Slot, list[int]]) -> list[list[RateDecision]]:
-        """Every key's costs in one script call; on a cluster (keys in different slots), one call
-        per key, concurrently."""
+        """Every key's costs in one script call; on a cluster, one call per hash slot."""
         with redis_errors("rate limit hit"):
             if isinstance(self._client, RedisCluster):
-                replies = await asyncio.gather(*(self._call({slot: c}) for slot, c in costs.items()))
-                flat = [value for reply in replies for value in reply]
+                groups: dict[int, dict[_Slot, list[int]]] = {}
+                for slot, key_costs in costs.items():
+                    groups.setdefault(self._client.keyslot(self._prefix + slot[0]), {})[slot] = key_costs
+                answers: dict[_Slot, list[RateDecision]] = {}
+                # One slot after another: many first calls at once to several nodes made
+                # redis-py's cluster client use a connection before it was open.
+                for group in groups.values():
+                    answers.update(_split(group, await self._call(group)))
             else:
-                flat = await self._call(costs)
-        decisions: list[list[RateDecision]] = []
-        at = 0
-        for (_, rate), key_costs in costs.items():
-            decisions.append(_decisions(rate, flat[at : at + 4 * len(key_costs)]))
-            at += 4 * len(key_costs)
-        return decisions
+                answers = _split(costs, await self._call(costs))
+        return [answers[slot] for slot in costs]
 
     async def _call(self, costs: dict[_Slot, list[int]]) -> list[bytes | int]:
         args: list[int | str] = []
@@ -160,6 +162,26 @@ class RedisRateLimiter(RateLimiter):
     async def reset(self, key: str) -> None:
         with redis_errors("rate limit reset"):
             await self._client.delete(self._prefix + key)
+
+
+def _split(costs: dict[_Slot, list[int]], flat: Sequence[bytes | int]) -> dict[_Slot, list[RateDecision]]:
+    """The script's flat answer, four values per cost, back into each key's decisions."""
+    answers: dict[_Slot, list[RateDecision]] = {}
+    at = 0
+    for slot, key_costs in costs.items():
+        answers[slot] = _decisions(slot[1], flat[at : at + 4 * len(key_costs)])
+        at += 4 * len(key_costs)
+    return answers
+
+
+def _settle(batch: list[_Hit], outcome: list[RateDecision] | Exception) -> None:
+    for index, (_, _, future) in enumerate(batch):
+        if future.done():  # its caller went away; the hit was still spent
+            continue
+        if isinstance(outcome, Exception):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome[index])
 
 
 def _decisions(rate: RateLimit, flat: Sequence[bytes | int]) -> list[RateDecision]:
