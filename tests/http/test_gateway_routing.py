@@ -183,6 +183,15 @@ def test_cookies_set_by_a_service_reach_only_the_client_that_got_them(platform: 
         assert "cookie" not in seen_headers(platform.get("/api/integrations/v1/x"))
 
 
+def test_the_gateway_adds_no_content_negotiation_of_its_own(platform: Platform) -> None:
+    with httpx.Client(headers=platform.auth) as client:
+        for name in ("accept", "accept-encoding", "user-agent"):
+            del client.headers[name]
+        response = client.post(f"{platform.url}/api/logistics/v1/x", content=b"raw bytes")
+
+    assert not {"accept", "accept-encoding", "content-type", "user-agent"} & seen_headers(response).keys()
+
+
 def test_forwarded_for_comes_from_the_socket_unless_the_peer_is_trusted(platform: Platform) -> None:
     spoofed = platform.get("/api/logistics/v1/x", headers={"X-Forwarded-For": "6.6.6.6"})
     assert seen_headers(spoofed)["x-forwarded-for"] == "127.0.0.1"

@@ -95,7 +95,9 @@ class GatewayRuntime:
         self._session = aiohttp.ClientSession(
             connector=connector,
             auto_decompress=False,
-            skip_auto_headers=("User-Agent",),
+            # A proxy forwards the client's headers as they are: no Accept-Encoding (the body would
+            # come back compressed to a client that never asked), no Accept, no Content-Type.
+            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
             # One session serves every client: a cookie one client's answer set must never be
             # sent with another client's request.
             cookie_jar=aiohttp.DummyCookieJar(),
