@@ -2,6 +2,7 @@
 
 import hashlib
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import msgspec
 
@@ -48,6 +49,7 @@ class AccessTokenClaims(msgspec.Struct, frozen=True, kw_only=True):
         )
 
 
+@lru_cache(maxsize=1024)  # tokens carry a handful of distinct scopes; this runs per request
 def parse_scope(scope: str | None) -> frozenset[Permission] | None:
     """None for an absent or empty scope; raises ValueError naming an unknown permission."""
     if not scope or not scope.strip():

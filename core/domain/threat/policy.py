@@ -3,6 +3,7 @@
 import ipaddress
 from collections.abc import Sequence
 from enum import StrEnum
+from functools import lru_cache
 
 import msgspec
 
@@ -68,8 +69,13 @@ class ThreatPolicy(msgspec.Struct, frozen=True, kw_only=True):
 class Allowlist:
     def __init__(self, cidrs: Sequence[str]) -> None:
         self._networks = [ipaddress.ip_network(cidr, strict=False) for cidr in cidrs]
+        # Asked for every request; the same addresses come again and again.
+        self._answers = lru_cache(maxsize=4096)(self._contains)
 
     def __contains__(self, ip: str) -> bool:
+        return self._answers(ip) if self._networks else False
+
+    def _contains(self, ip: str) -> bool:
         try:
             address = ipaddress.ip_address(ip)
         except ValueError:
