@@ -40,9 +40,9 @@ Reader = Callable[[list[str]], Awaitable[list[bytes | None]]]
 
 
 class AbsentKeys:
-    def __init__(self, prefixes: Sequence[str], *, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
-        if not prefixes:
-            raise ValueError("AbsentKeys needs at least one tracked prefix")
+    """With no prefixes (the adapters' default) it covers nothing and never remembers."""
+
+    def __init__(self, prefixes: Sequence[str] = (), *, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
         self.prefixes = tuple(prefixes)
         self._max_entries = max_entries
         self._absent: dict[str, None] = {}  # insertion-ordered: the oldest is dropped first
@@ -67,6 +67,11 @@ class AbsentKeys:
             (name for name, value in found.items() if value is None and self.covers(name)), generation
         )
         return [found.get(name) for name in names]
+
+    def written(self, name: str) -> str:
+        """Call before writing ``name``; returns it. The writer's own reads see its write at once."""
+        self.forget((name,))
+        return name
 
     def generation(self) -> int:
         """Take before reading Redis; pass to ``remember_absent`` with what the read found."""

@@ -9,7 +9,6 @@ and with ``absent_keys`` a subject known not to be blocked is answered without R
 
 import math
 from datetime import datetime, timedelta
-from functools import partial
 from typing import cast
 
 import msgspec
@@ -47,7 +46,7 @@ class RedisBlocklist(Blocklist):
     ) -> None:
         self._client = client
         self._clock = clock or SystemClock()
-        self._absent = absent_keys
+        self._absent = absent_keys or AbsentKeys()
         self._subject_prefix = blocklist_subject_prefix(key_prefix)
         self._index = f"{key_prefix}{{blocklist}}:index"
         self._block_script = client.register_script(_BLOCK_SCRIPT)
@@ -75,9 +74,7 @@ class RedisBlocklist(Blocklist):
         return block
 
     async def get(self, subject: str) -> Block | None:
-        names = [self._subject_prefix + subject]
-        reads = self._read if self._absent is None else partial(self._absent.read_through, read=self._read)
-        (encoded,) = await reads(names)
+        (encoded,) = await self._absent.read_through([self._subject_prefix + subject], self._read)
         return None if encoded is None else self._decoder.decode(encoded)
 
     async def _read(self, names: list[str]) -> list[bytes | None]:
@@ -103,10 +100,7 @@ class RedisBlocklist(Blocklist):
         return [self._decoder.decode(as_bytes(value)) for value in encoded if value is not None]
 
     def _written(self, subject: str) -> str:
-        name = self._subject_prefix + subject
-        if self._absent is not None:
-            self._absent.forget((name,))
-        return name
+        return self._absent.written(self._subject_prefix + subject)
 
 
 def _epoch_millis(moment: datetime) -> int:

@@ -30,16 +30,13 @@ class RedisKeyValueStore(KeyValueStore):
     ) -> None:
         self._client = client
         self._prefix = kv_key_prefix(key_prefix)
-        self._absent = absent_keys
+        self._absent = absent_keys or AbsentKeys()
 
     async def get(self, key: str) -> bytes | None:
         return (await self.get_many([key]))[0]
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
-        names = [self._prefix + key for key in keys]
-        if self._absent is None:
-            return await self._read(names)
-        return await self._absent.read_through(names, self._read)
+        return await self._absent.read_through([self._prefix + key for key in keys], self._read)
 
     async def _read(self, names: list[str]) -> list[bytes | None]:
         if not names:
@@ -54,10 +51,7 @@ class RedisKeyValueStore(KeyValueStore):
         return [None if value is None else as_bytes(value) for value in cast("list[bytes | None]", values)]
 
     def _written(self, key: str) -> str:
-        name = self._prefix + key
-        if self._absent is not None:
-            self._absent.forget((name,))
-        return name
+        return self._absent.written(self._prefix + key)
 
     async def set(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
         with redis_errors("kv set"):

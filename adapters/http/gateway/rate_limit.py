@@ -72,6 +72,8 @@ class RateLimits:
         """Each hit's decision, in one limiter call; all None when the limiter failed."""
         if self.limiter is None:
             raise RuntimeError("the rate limiter is set in the gateway's lifespan")
+        if not hits:
+            return []
         try:
             return list(await self.limiter.hit_many(hits))
         except PortError as error:
@@ -154,7 +156,7 @@ class IdentityRateLimitMiddleware:
             if rule is not None:
                 hits.append((f"id:{principal.kind}:{principal.subject}:{rule[0]}", rule[1]))
                 refusals.append("for this identity")
-        for decision, what in zip(await self.limits.hit(*hits) if hits else [], refusals, strict=True):
+        for decision, what in zip(await self.limits.hit(*hits), refusals, strict=True):
             if decision is None:
                 continue
             current: RateDecision | None = state.get(DECISION)
