@@ -104,6 +104,10 @@ def tautology(tokens: list[Token], i: int) -> float:
         j += 1  # ``SOUNDS LIKE``, ``IS NOT``: one operator in two words
     right, _, literal_right, _ = _expression(tokens, j + 1)
     if right is None:
+        if literal_left and j + 2 == n and unterminated(tokens[-1]):
+            # ``' OR '' = '<tab>prose``: the last quote opens a literal that the application's own
+            # quote closes, whatever it holds: literals compared, though not visibly equal ones
+            return 0.4
         return 0.1
     if operator == "between":
         return 0.6 if literal_left and literal_right else 0.2

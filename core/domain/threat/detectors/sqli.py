@@ -32,6 +32,8 @@ _HIDDEN_STATEMENTS = frozenset(
     {"select", "insert", "update", "delete", "drop", "create", "alter", "truncate", "union"}
     | {"exec", "execute", "declare", "waitfor", "shutdown"}
 )
+_ESCAPE_LAYERS = 3
+_COMMENT_OPENER = re.compile(r"--(?:\s|$)|#(?!\w)|/\*")
 _LOG_EVASION = re.compile(r"(?:--|#|/\*).*sp_password", re.IGNORECASE | re.DOTALL)
 
 
@@ -67,11 +69,26 @@ def _rewritings(value: str) -> list[str]:
     if "/*" in value:
         # ``uni/**/on``: filters that delete comments glue the halves of a keyword together
         texts.append(_BLOCK_COMMENT.sub("", value))
-    if '""' in value:
-        # SQL and CSV escape a quote by doubling it: ``"hi"") or (""a""=""a"`` is ``hi") or ("a"="a``
-        unwrapped = value[1:-1] if len(value) > 2 and value[0] == value[-1] == '"' else value
-        texts.append(unwrapped.replace('""', '"'))
+    for quote in "\"'":
+        texts += _unescaped(value, quote)
     return [text for text in texts if text != value]
+
+
+def _unescaped(value: str, quote: str) -> list[str]:
+    """SQL and CSV escape a quote by doubling it, once per layer of quoting the value went
+    through: ``"hi"") or (""a""=""a"`` is ``hi") or ("a"="a``; two layers deep, each quote of
+    that payload is a run of four. Each layer is peeled in turn, at most ``_ESCAPE_LAYERS``."""
+    doubled = quote * 2
+    if doubled not in value:
+        return []
+    texts = []
+    text = value[1:-1] if len(value) > 2 and value[0] == value[-1] == quote else value
+    for _ in range(_ESCAPE_LAYERS):
+        text = text.replace(doubled, quote)
+        texts.append(text)
+        if doubled not in text:
+            break
+    return texts
 
 
 def _read(value: str) -> tuple[float, str]:
@@ -166,8 +183,7 @@ def _breakout(tokens: list[Token], kinds: str) -> float:
     if after.kind == "k":
         return 0.3 if after.text in _BREAKOUT_CLAUSES else 0.0
     if after.kind == "c":
-        rest = after.text.lstrip("-#/*").strip(" -+*/")
-        return 0.6 if not rest else 0.3
+        return 0.6 if _comments_out_the_rest(tokens[0].text, after.text) else 0.3
     weight = _BREAKOUT.get(after.kind, 0.0)
     if after.kind in "o=" and len(tokens) > 2 and rebalancing(tokens[-1]):
         weight += 0.3  # ``' / '``, ``a' < 'b``: the trailing quote rebalances the query
@@ -180,6 +196,16 @@ def _breakout(tokens: list[Token], kinds: str) -> float:
     elif after.kind == ";" and len(tokens) == 3 and tokens[2].kind == "c":
         weight += 0.25  # ``'; --``: end the statement, comment out the rest
     return weight
+
+
+def _comments_out_the_rest(literal: str, comment: str) -> bool:
+    """``admin' --``, ``' -- &password=``: after the quote that closed a one-word literal, a
+    comment turns the rest of the query into dead code, whatever the comment says. Words glued
+    to the opener are prose, not a comment: ``--INFANT`` (MySQL wants a space after ``--``),
+    ``#2`` (a number sign). After a sentence (``soap 1 '#``) the quote is an apostrophe."""
+    if len(literal.split()) > 1:
+        return False
+    return _COMMENT_OPENER.match(comment) is not None or not comment.lstrip("-#/*").strip(" -+*/")
 
 
 def _union(tokens: list[Token], kinds: str, i: int) -> float:

@@ -1,0 +1,103 @@
+"""SQL injection rules about what the database does not read: comments, the application's own
+closing quote, and quotes escaped by doubling. Each rule: attacks it finds, look-alikes it leaves."""
+
+import pytest
+
+from core.domain.threat.detectors.inspector import DEFAULT_THRESHOLD, Inspector
+from core.domain.threat.detectors.sqli import sqli_score
+from core.domain.threat.model import AttackKind
+
+inspector = Inspector()
+
+
+def verdict(value: str) -> AttackKind | None:
+    strongest = inspector.strongest(inspector.inspect_value(value))
+    return strongest.kind if strongest is not None and strongest.score >= DEFAULT_THRESHOLD else None
+
+
+# -- 1. After a quote that breaks out, a comment makes the rest dead code, whatever it says.
+
+
+@pytest.mark.parametrize("literal", ["", "admin", "1", "john.doe@example.com"])
+@pytest.mark.parametrize(
+    "comment", ["-- &password=", "-- anything at all", "--\tx", "# anything", "#", "/* and the rest"]
+)
+def test_a_comment_after_the_breakout_scores_as_a_bare_one(literal: str, comment: str) -> None:
+    bare = sqli_score(f"{literal}' --")[0]
+    assert bare >= DEFAULT_THRESHOLD
+    assert sqli_score(f"{literal}' {comment}")[0] == bare
+    assert verdict(f"{literal}' {comment}") is AttackKind.SQLI
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Best plan for kids' -- 5 stars",  # a sentence before the quote: an apostrophe
+        "BAMBOO CHARCOAL SOAP 1 '#",
+        "Kids' #1 pick",  # ``#`` glued to a word is a number sign or a hashtag
+        '7" #2 CIRCULAR NEEDLE',
+        '"#2 MOM"',
+        "SALE' --XMAS -KIDS",  # ``--`` glued to a word: MySQL reads no comment there, prose a dash
+        "50% off -- today only!",  # no quote broke out: the numeric reading keeps its stricter rule
+    ],
+)
+def test_comment_look_alikes_in_prose_stay_benign(value: str) -> None:
+    assert verdict(value) is None
+
+
+# -- 2. A comparison's last literal is closed by the application's quote, whatever it holds.
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "'OR '' = '\tAllows authentication without a valid username.",
+        "' or 'a'='a and some trailing words",
+        "x' or current_user != ' a b",  # a niladic function is a value too
+        "1' and 2='2 or so",
+    ],
+)
+def test_breakout_then_comparison_with_an_open_literal_is_found(value: str) -> None:
+    assert verdict(value) is AttackKind.SQLI
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "He said 'yes' or 'no' = 'maybe later",  # the shape alone, with no quote breaking out
+        "rock 'n' roll or 'jazz' = 'my favourite music",
+        "Tom and Jerry = 'the best cartoon ever",
+        "either 'or' = 'one or the other' in logic",
+        "is 1=1 true in maths?",
+    ],
+)
+def test_open_literals_in_prose_stay_benign(value: str) -> None:
+    assert verdict(value) is None
+
+
+def test_an_open_literal_weighs_less_than_a_visible_tautology() -> None:
+    assert sqli_score("' OR '' = '\tsome text")[0] < sqli_score("' OR '' = '")[0]
+
+
+# -- 3. A quote escaped by doubling, once per layer of quoting, is still a quote.
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"hi"") or (""a""=""a"',  # one layer (CSV field)
+        'hi"") or (""a""=""a""',
+        'hi"""") or (""""a""""=""""a"""',  # two layers: runs of four
+        "hi'''') or (''''a''''=''''a'''",  # the same with single quotes
+    ],
+)
+def test_doubled_quote_runs_are_unescaped_layer_by_layer(value: str) -> None:
+    assert verdict(value) is AttackKind.SQLI
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['He said ""hello"" twice', "it''s O''Brien's", '""""quoted"""" title', "O'Brien"],
+)
+def test_doubled_quotes_in_prose_stay_benign(value: str) -> None:
+    assert verdict(value) is None
