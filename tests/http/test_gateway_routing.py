@@ -175,6 +175,25 @@ def test_hop_by_hop_headers_are_dropped_both_ways(platform: Platform) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
+def test_a_connection_header_naming_the_length_cannot_unframe_the_body(platform: Platform) -> None:
+    smuggled = b"GET /v1/admin HTTP/1.1\r\nhost: internal\r\nx-ignore: "
+    response = httpx.post(
+        f"{platform.url}/api/logistics/v1/x",
+        headers={**platform.auth, "Connection": "content-length"},
+        content=smuggled,
+    )
+    assert response.json()["body_bytes"] == len(smuggled)  # one request, its body whole
+    assert seen_headers(response)["content-length"] == str(len(smuggled))
+
+
+def test_an_encoded_line_break_in_the_path_stays_encoded_on_the_way_up(platform: Platform) -> None:
+    # Routed by its decoded form (%6c is "l"), the path is sent on encoded, never raw.
+    response = platform.get("/api/%6cogistics/v1/x%0d%0aX-Injected:%201")
+    assert response.status_code == 200
+    assert response.json()["path"] == "/v1/x\r\nX-Injected: 1"  # decoded by the upstream itself
+    assert "x-injected" not in seen_headers(response)
+
+
 def test_cookies_set_by_a_service_reach_only_the_client_that_got_them(platform: Platform) -> None:
     first = platform.get("/api/integrations/set-cookie")
     assert first.headers["set-cookie"].startswith("session=secret-of-the-first-client")

@@ -35,59 +35,60 @@ def _connection_tokens(headers: list[tuple[bytes, bytes]]) -> frozenset[bytes]:
 
 def upstream_headers(
     headers: list[tuple[bytes, bytes]], *, peer: str | None, peer_trusted: bool, scheme: str
-) -> list[tuple[str, str]]:
+) -> list[tuple[bytes, bytes]]:
+    """The client's headers as the upstream gets them (names lower-case, as the server gives them)."""
     listed = _connection_tokens(headers)
-    forwarded: list[tuple[str, str]] = []
+    forwarded: list[tuple[bytes, bytes]] = []
     prior_for = proto = host = traceparent = tracestate = None
     for name, value in headers:
         if name in HOP_BY_HOP or name in listed:
             continue
         if name in _REPLACED:
             if name == b"x-forwarded-for":
-                prior_for = value.decode("latin-1")
+                prior_for = value
             elif name == b"x-forwarded-proto":
-                proto = value.decode("latin-1")
+                proto = value
             elif name == b"host":
-                host = value.decode("latin-1")
+                host = value
             continue
         if name == b"traceparent":
-            traceparent = value.decode("latin-1")
+            traceparent = value
             continue
         if name == b"tracestate":
-            tracestate = value.decode("latin-1")
+            tracestate = value
             continue
-        forwarded.append((name.decode("latin-1"), value.decode("latin-1")))
+        forwarded.append((name, value))
     # Only a trusted proxy's chain is extended; anyone else's is replaced by the socket peer.
-    chain = f"{prior_for}, {peer}" if peer_trusted and prior_for else peer
+    own = peer.encode("ascii") if peer else None
+    chain = prior_for + b", " + own if peer_trusted and prior_for and own else own
     if chain:
-        forwarded.append(("x-forwarded-for", chain))
-    forwarded.append(("x-forwarded-proto", proto if peer_trusted and proto else scheme))
+        forwarded.append((b"x-forwarded-for", chain))
+    forwarded.append((b"x-forwarded-proto", proto if peer_trusted and proto else scheme.encode("ascii")))
     if host:
-        forwarded.append(("x-forwarded-host", host))
+        forwarded.append((b"x-forwarded-host", host))
     request_id = correlation_id.get()
     if request_id:
-        forwarded.append(("x-request-id", request_id))
+        forwarded.append((b"x-request-id", request_id.encode("latin-1")))
     _add_trace_context(forwarded, traceparent, tracestate)
     return forwarded
 
 
 def _add_trace_context(
-    headers: list[tuple[str, str]], traceparent: str | None, tracestate: str | None
+    headers: list[tuple[bytes, bytes]], traceparent: bytes | None, tracestate: bytes | None
 ) -> None:
     """The gateway's own span becomes the upstream's parent; without one, pass the client's on."""
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
     if "traceparent" in carrier:
-        headers.extend(carrier.items())
+        headers.extend((name.encode("latin-1"), value.encode("latin-1")) for name, value in carrier.items())
         return
     if traceparent:
-        headers.append(("traceparent", traceparent))
+        headers.append((b"traceparent", traceparent))
         if tracestate:
-            headers.append(("tracestate", tracestate))
+            headers.append((b"tracestate", tracestate))
 
 
-def downstream_headers(raw: tuple[tuple[bytes, bytes], ...]) -> list[tuple[bytes, bytes]]:
-    headers = list(raw)
+def downstream_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     listed = _connection_tokens(headers)
     return [
         (lowered, value)

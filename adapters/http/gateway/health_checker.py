@@ -4,8 +4,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-import aiohttp
-
+from adapters.http.gateway.upstream_client import UpstreamClient, UpstreamError, UpstreamTimeout
 from core.domain.routing.pool import UpstreamPool
 from core.domain.routing.upstream_state import UpstreamState
 
@@ -18,28 +17,37 @@ class ActiveHealthChecker:
         self, pools: Sequence[UpstreamPool], *, path: str, interval_seconds: float, timeout_seconds: float
     ) -> None:
         self._states = [state for pool in pools for state in pool.states]
-        self._path = path
+        self._path = path.encode()
         self._interval = interval_seconds
-        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._timeout = timeout_seconds
 
-    async def run(self, session: aiohttp.ClientSession) -> None:
+    async def run(self, client: UpstreamClient) -> None:
         while True:
-            await self.check_all(session)
+            await self.check_all(client)
             # A down upstream (or one still starting beside the gateway) is looked at sooner.
             all_healthy = all(state.healthy for state in self._states)
             await asyncio.sleep(self._interval if all_healthy else min(self._interval, RECHECK_DOWN_SECONDS))
 
-    async def check_all(self, session: aiohttp.ClientSession) -> None:
-        await asyncio.gather(*(self._check(session, state) for state in self._states))
+    async def check_all(self, client: UpstreamClient) -> None:
+        await asyncio.gather(*(self._check(client, state) for state in self._states))
 
-    async def _check(self, session: aiohttp.ClientSession, state: UpstreamState) -> None:
+    async def _check(self, client: UpstreamClient, state: UpstreamState) -> None:
         error: str | None = None
+        timeout = self._timeout
         try:
-            async with session.get(state.url + self._path, timeout=self._timeout) as response:
-                await response.read()
-                if response.status != 200:
-                    error = f"readiness answered {response.status}"
-        except (aiohttp.ClientError, TimeoutError, OSError) as failure:
+            async with asyncio.timeout(timeout):
+                response = await client.request(
+                    state.url, "GET", self._path, [], connect_timeout=timeout, read_timeout=timeout
+                )
+                try:
+                    finished = False
+                    while not finished:
+                        _, finished = await response.read()
+                finally:
+                    response.release()
+            if response.status != 200:
+                error = f"readiness answered {response.status}"
+        except (UpstreamError, UpstreamTimeout, TimeoutError, OSError) as failure:
             error = str(failure) or type(failure).__name__
         if (error is None) != state.healthy:
             log.warning("upstream %s is %s", state.url, "healthy" if error is None else f"down: {error}")

@@ -1,4 +1,4 @@
-"""One gateway's routing state: a pool and a proxy per service, the shared session, the checker."""
+"""One gateway's routing state: a pool and a proxy per service, the shared client, the checker."""
 
 import asyncio
 import contextlib
@@ -6,7 +6,6 @@ import ipaddress
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-import aiohttp
 from litestar import Litestar, asgi
 from litestar.handlers import ASGIRouteHandler
 
@@ -15,6 +14,7 @@ from adapters.http.gateway.config import service_routes, trusted_networks
 from adapters.http.gateway.health_checker import ActiveHealthChecker
 from adapters.http.gateway.proxy import ServiceProxy
 from adapters.http.gateway.settings import GatewaySettings
+from adapters.http.gateway.upstream_client import UpstreamClient
 from core.domain.routing.pool import UpstreamPool
 from core.domain.routing.retry import RetryPolicy
 from core.ports.clock import Clock
@@ -51,13 +51,13 @@ class GatewayRuntime:
             interval_seconds=settings.health_interval_seconds,
             timeout_seconds=settings.health_timeout_seconds,
         )
-        self._session: aiohttp.ClientSession | None = None
+        self._client: UpstreamClient | None = None
 
     @property
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None:
+    def client(self) -> UpstreamClient:
+        if self._client is None:
             raise RuntimeError("the gateway's lifespan has not started")
-        return self._session
+        return self._client
 
     def is_trusted(self, peer: str | None) -> bool:
         if peer is None or not self.trusted:
@@ -89,25 +89,15 @@ class GatewayRuntime:
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
-        connector = aiohttp.TCPConnector(
-            limit=0, limit_per_host=self.settings.pool_connections, keepalive_timeout=30, ttl_dns_cache=60
-        )
-        self._session = aiohttp.ClientSession(
-            connector=connector,
-            auto_decompress=False,
-            # A proxy forwards the client's headers as they are: no Accept-Encoding (the body would
-            # come back compressed to a client that never asked), no Accept, no Content-Type.
-            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
-            # One session serves every client: a cookie one client's answer set must never be
-            # sent with another client's request.
-            cookie_jar=aiohttp.DummyCookieJar(),
-        )
-        checker = asyncio.create_task(self.checker.run(self._session))
+        # The client adds no headers of its own (no Accept-Encoding: an answer would come back
+        # compressed to a client that never asked) and keeps no cookies (one client serves all).
+        self._client = UpstreamClient(connections_per_upstream=self.settings.pool_connections)
+        checker = asyncio.create_task(self.checker.run(self._client))
         try:
             yield
         finally:
             checker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await checker
-            await self._session.close()
-            self._session = None
+            await self._client.close()
+            self._client = None

@@ -54,6 +54,11 @@ class CircuitBreaker:
         self._open = False
         self._trial_in_flight = False
 
+    def record_no_verdict(self) -> None:
+        """A request ended saying nothing of the upstream (its client went away): a half-open
+        breaker lets another trial through."""
+        self._trial_in_flight = False
+
     def record_failure(self) -> None:
         if self._open:
             if self._trial_in_flight:  # the trial failed: another full cool-down

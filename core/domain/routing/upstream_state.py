@@ -40,6 +40,12 @@ class UpstreamState:
         else:
             self.breaker.record_success()
 
+    def abandon(self) -> None:
+        """The request ended without a verdict on this upstream: its client went away. Counting
+        that as a failure would let clients that hang up eject a healthy upstream."""
+        self.in_flight -= 1
+        self.breaker.record_no_verdict()
+
     def checked(self, error: str | None) -> None:
         """The result of an active health check: None when it passed."""
         self.healthy = error is None

@@ -1,0 +1,449 @@
+"""The gateway's upstream client against a scripted HTTP server on loopback.
+
+Each test's server reads one request head (and its body, when framed) per turn and answers with
+the exact bytes the test gives, so answers a framework would never send can be sent too.
+"""
+
+import asyncio
+import gc
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+
+from adapters.http.gateway.upstream_client import (
+    UpstreamClient,
+    UpstreamError,
+    UpstreamResponse,
+    UpstreamTimeout,
+)
+
+Script = Callable[[asyncio.StreamReader, asyncio.StreamWriter, "Server"], Awaitable[None]]
+
+
+class Server:
+    def __init__(self, script: Script) -> None:
+        self.script = script
+        self.connections = 0
+        self.requests: list[bytes] = []
+        self.url = ""
+        self._server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> "Server":
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self._server is not None
+        self._server.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        try:
+            await self.script(reader, writer, self)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    async def read_request(self, reader: asyncio.StreamReader) -> bytes:
+        head = await reader.readuntil(b"\r\n\r\n")
+        self.requests.append(head)
+        return head
+
+
+def answering(*answers: bytes, keep_open: bool = True) -> Script:
+    """Answers each request on a connection with the next of ``answers``."""
+
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        for answer in answers:
+            await server.read_request(reader)
+            writer.write(answer)
+            await writer.drain()
+        if keep_open:
+            await reader.read()  # until the client closes
+
+    return script
+
+
+OK = b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello"
+
+
+async def body_of(response: UpstreamResponse) -> bytes:
+    pieces, finished = [], False
+    while not finished:
+        piece, finished = await response.read()
+        pieces.append(piece)
+    response.release()
+    return b"".join(pieces)
+
+
+async def get(
+    client: UpstreamClient, server: Server, method: str = "GET", read_timeout: float = 2.0
+) -> UpstreamResponse:
+    headers = [(b"x-who", b"me")]
+    return await client.request(
+        server.url, method, b"/v1/x?a=1", headers, connect_timeout=2.0, read_timeout=read_timeout
+    )
+
+
+async def test_answers_are_read_whole_and_the_connection_is_kept_alive() -> None:
+    async with Server(answering(OK, OK)) as server:
+        client = UpstreamClient(connections_per_upstream=4)
+        for _ in range(2):
+            response = await get(client, server)
+            assert (response.status, await body_of(response)) == (200, b"hello")
+        assert server.connections == 1
+        assert server.requests[0].startswith(b"GET /v1/x?a=1 HTTP/1.1\r\nhost: 127.0.0.1:")
+        assert b"\r\nx-who: me\r\n" in server.requests[0]
+        await client.close()
+
+
+async def test_the_request_carries_only_the_callers_headers_and_the_host() -> None:
+    async with Server(answering(OK)) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        await body_of(await get(client, server))
+        names = [line.split(b":")[0] for line in server.requests[0].split(b"\r\n")[1:] if line]
+        assert names == [b"host", b"x-who"]
+        await client.close()
+
+
+async def test_a_chunked_answer_streams_piece_by_piece() -> None:
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nfirst\r\n")
+        await writer.drain()
+        await asyncio.sleep(0.3)
+        writer.write(b"6\r\nsecond\r\n0\r\n\r\n")
+        await reader.read()
+
+    async with Server(script) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        response = await get(client, server)
+        first = await asyncio.wait_for(response.read(), 0.2)  # before the second piece is sent
+        assert first == (b"first", False)
+        assert await body_of(response) == b"second"
+        await client.close()
+
+
+async def test_an_answer_without_length_ends_with_its_connection_which_is_not_reused() -> None:
+    close_delimited = b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nall of it"
+    async with Server(answering(close_delimited, keep_open=False)) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        assert await body_of(await get(client, server)) == b"all of it"
+        assert await body_of(await get(client, server)) == b"all of it"
+        assert server.connections == 2
+        await client.close()
+
+
+async def test_a_head_answer_has_no_body_whatever_its_length_says() -> None:
+    async def by_method(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        while True:
+            request = await server.read_request(reader)
+            head_only = request.startswith(b"HEAD ")
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 1234\r\n\r\n" if head_only else OK)
+
+    async with Server(by_method) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        response = await asyncio.wait_for(get(client, server, "HEAD"), 1)
+        assert (response.status, await asyncio.wait_for(body_of(response), 1)) == (200, b"")
+        assert await body_of(await get(client, server)) == b"hello"  # on a fresh connection
+        assert server.connections == 2
+        await client.close()
+
+
+async def test_an_interim_answer_is_passed_over_for_the_final_one() -> None:
+    interim_then_final = b"HTTP/1.1 100 Continue\r\n\r\n" + OK
+    async with Server(answering(interim_then_final)) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        response = await get(client, server)
+        assert (response.status, await body_of(response)) == (200, b"hello")
+        await client.close()
+
+
+async def test_an_answer_cut_short_is_an_error_not_a_shorter_body() -> None:
+    truncated = b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nhalf"
+    async with Server(answering(truncated, keep_open=False)) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        response = await get(client, server)
+        with pytest.raises(UpstreamError):
+            await body_of(response)
+        await client.close()
+
+
+async def test_an_answer_that_is_not_http_is_an_error() -> None:
+    async with Server(answering(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        with pytest.raises(UpstreamError):
+            await get(client, server)
+        await client.close()
+
+
+async def test_an_upstream_silent_for_the_read_timeout_times_out() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        await reader.read()
+
+    async with Server(silent) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        with pytest.raises(UpstreamTimeout):
+            await get(client, server, read_timeout=0.2)
+        await client.close()
+
+
+async def test_a_slow_but_steady_stream_does_not_time_out() -> None:
+    async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
+        for _ in range(5):
+            await asyncio.sleep(0.1)
+            writer.write(b"1\r\n.\r\n")
+        writer.write(b"0\r\n\r\n")
+        await reader.read()
+
+    async with Server(trickle) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        assert await body_of(await get(client, server, read_timeout=0.3)) == b"....."
+        await client.close()
+
+
+async def test_a_refused_connection_is_an_error() -> None:
+    async with Server(answering(OK)) as server:
+        url = server.url
+    client = UpstreamClient(connections_per_upstream=1)
+    with pytest.raises(UpstreamError):
+        await client.request(url, "GET", b"/", [], connect_timeout=1, read_timeout=1)
+    await client.close()
+
+
+async def body(*pieces: bytes) -> AsyncIterator[bytes]:
+    for piece in pieces:
+        yield piece
+
+
+async def read_body(reader: asyncio.StreamReader, head: bytes) -> bytes:
+    if b"transfer-encoding: chunked" in head:
+        data = b""
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+            data += (await reader.readexactly(size + 2))[:-2]
+            if size == 0:
+                return data
+    length = int(head.split(b"content-length: ")[1].split(b"\r\n")[0])
+    return await reader.readexactly(length)
+
+
+async def test_a_body_goes_as_given_with_its_length_or_chunked_without() -> None:
+    received: list[bytes] = []
+
+    async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        while True:
+            head = await server.read_request(reader)
+            received.append(await read_body(reader, head))
+            writer.write(OK)
+
+    async with Server(echo) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        framed = [(b"content-length", b"6")]
+        pieces = body(b"abc", b"def")
+        response = await client.request(
+            server.url, "POST", b"/", framed, pieces, content_length=6, connect_timeout=1, read_timeout=1
+        )
+        await body_of(response)
+        response = await client.request(
+            server.url, "POST", b"/", [], body(b"abc", b"", b"defg"), connect_timeout=1, read_timeout=1
+        )
+        await body_of(response)
+        assert received == [b"abcdef", b"abcdefg"]
+        assert b"transfer-encoding: chunked" in server.requests[1]
+        assert b"transfer-encoding" not in server.requests[0]
+        await client.close()
+
+
+async def test_a_large_answer_arrives_whole_through_the_paused_buffer() -> None:
+    size = 3 * 1024 * 1024
+    big = b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % size + b"x" * size
+    async with Server(answering(big)) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        response = await get(client, server)
+        await asyncio.sleep(0.2)  # the upstream sends faster than this reader takes
+        assert len(await body_of(response)) == size
+        await client.close()
+
+
+async def test_at_the_connection_limit_requests_wait_for_a_free_connection() -> None:
+    async def slow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        while True:
+            await server.read_request(reader)
+            await asyncio.sleep(0.05)
+            writer.write(OK)
+
+    async with Server(slow) as server:
+        client = UpstreamClient(connections_per_upstream=2)
+
+        async def one() -> bytes:
+            return await body_of(await get(client, server))
+
+        assert await asyncio.gather(*(one() for _ in range(6))) == [b"hello"] * 6
+        assert server.connections == 2
+        await client.close()
+
+
+async def test_an_idle_connection_the_upstream_closed_is_not_used_again() -> None:
+    async with Server(answering(OK, keep_open=False)) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        assert await body_of(await get(client, server)) == b"hello"
+        await asyncio.sleep(0.1)  # the upstream has closed its side by now
+        assert await body_of(await get(client, server)) == b"hello"
+        assert server.connections == 2
+        await client.close()
+
+
+async def test_a_failed_body_gives_its_connection_back_and_leaves_no_error_unretrieved(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def failing() -> AsyncIterator[bytes]:
+        yield b"abc"
+        raise ConnectionResetError("the client went away")
+
+    async with Server(answering(OK)) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        with pytest.raises(ConnectionResetError):
+            await client.request(server.url, "POST", b"/", [], failing(), connect_timeout=1, read_timeout=1)
+        # With the only connection given back (closed), the next request gets a new one at once.
+        response = await asyncio.wait_for(get(client, server), 1)
+        assert await body_of(response) == b"hello"
+        gc.collect()  # an unretrieved future's error is logged when it is collected
+        assert not [record for record in caplog.records if "never retrieved" in record.getMessage()]
+        await client.close()
+
+
+async def test_framing_is_the_clients_own_whatever_headers_the_caller_passes() -> None:
+    received: list[bytes] = []
+
+    async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        head = await server.read_request(reader)
+        received.append(await read_body(reader, head))
+        writer.write(OK)
+        await reader.read()
+
+    slipped = [
+        (b"content-length", b"999"),
+        (b"transfer-encoding", b"chunked"),
+        (b"host", b"evil"),
+        (b"connection", b"x"),
+    ]
+    async with Server(echo) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        response = await client.request(
+            server.url,
+            "POST",
+            b"/",
+            slipped,
+            body(b"abc"),
+            content_length=3,
+            connect_timeout=1,
+            read_timeout=1,
+        )
+        assert await body_of(response) == b"hello"
+        head = server.requests[0].lower()
+        assert (head.count(b"content-length"), head.count(b"transfer-encoding"), head.count(b"host:")) == (
+            1,
+            0,
+            1,
+        )
+        assert b"content-length: 3\r\n" in head
+        assert b"evil" not in head
+        assert received == [b"abc"]
+        await client.close()
+
+
+async def test_a_target_with_spaces_or_line_breaks_is_never_sent() -> None:
+    async with Server(answering(OK)) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        for target in (b"/x HTTP/1.1\r\nhost: a\r\n\r\nGET /admin", b"/x\ny", b"/x\x00"):
+            with pytest.raises(ValueError, match="not a request target"):
+                await client.request(server.url, "GET", target, [], connect_timeout=1, read_timeout=1)
+        assert server.requests == []
+        await client.close()
+
+
+async def test_bytes_after_the_answer_never_become_part_of_it_or_of_the_next() -> None:
+    smuggled = OK + b"HTTP/1.1 302 Found\r\nlocation: https://evil\r\ncontent-length: 4\r\n\r\nEVIL"
+    async with Server(answering(smuggled, OK)) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        response = await get(client, server)
+        assert (response.status, await body_of(response)) == (200, b"hello")
+        assert all(name != b"location" for name, _ in response.headers)
+        assert await body_of(await get(client, server)) == b"hello"
+        assert server.connections == 2  # the poisoned connection was not reused
+        await client.close()
+
+
+async def test_an_answer_before_the_whole_body_is_sent_stops_the_upload() -> None:
+    async def refuse_early(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server
+    ) -> None:
+        await server.read_request(reader)
+        writer.write(b"HTTP/1.1 413 Content Too Large\r\ncontent-length: 3\r\n\r\nbig")
+        await writer.drain()
+        await asyncio.sleep(5)  # reads nothing of the body
+
+    async def endless() -> AsyncIterator[bytes]:
+        while True:
+            yield b"x" * 65536
+
+    async with Server(refuse_early) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        request = client.request(server.url, "POST", b"/", [], endless(), connect_timeout=1, read_timeout=1)
+        response = await asyncio.wait_for(request, 3)
+        assert (response.status, await body_of(response)) == (413, b"big")
+        await client.close()
+
+
+async def test_an_upstream_that_takes_none_of_the_body_times_out() -> None:
+    async def deaf(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        await asyncio.sleep(5)
+
+    async def endless() -> AsyncIterator[bytes]:
+        while True:
+            yield b"x" * 65536
+
+    async with Server(deaf) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        with pytest.raises(UpstreamTimeout):
+            await asyncio.wait_for(
+                client.request(server.url, "POST", b"/", [], endless(), connect_timeout=1, read_timeout=0.3),
+                3,
+            )
+        await client.close()
+
+
+async def test_a_body_without_length_cut_by_our_timeout_is_an_error_not_a_short_answer() -> None:
+    async def stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\npart")
+        await asyncio.sleep(5)
+
+    async with Server(stall) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        response = await get(client, server, read_timeout=0.2)
+        with pytest.raises(UpstreamTimeout):
+            await body_of(response)
+        await client.close()
+
+
+async def test_a_waiter_cancelled_as_it_is_woken_passes_the_connection_on() -> None:
+    async with Server(answering(OK, OK, OK)) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        holding = await get(client, server)
+        cancelled = asyncio.create_task(get(client, server))
+        next_in_line = asyncio.create_task(get(client, server))
+        await asyncio.sleep(0.05)  # both wait for the only connection
+        assert await body_of(holding) == b"hello"  # gives it back: wakes the first waiter...
+        cancelled.cancel()  # ...which leaves in the same loop turn
+        response = await asyncio.wait_for(next_in_line, 1)
+        assert await body_of(response) == b"hello"
+        await client.close()
