@@ -1,5 +1,6 @@
-"""SQL injection rules about what the database does not read: comments, the application's own
-closing quote, and quotes escaped by doubling. Each rule: attacks it finds, look-alikes it leaves."""
+"""SQL injection rules about what the database does not read (comments, the application's own
+closing quote, quotes escaped by doubling) and about the expression a breakout quote opens
+(concatenation). Each rule: attacks it finds, look-alikes it leaves."""
 
 import pytest
 
@@ -100,4 +101,76 @@ def test_doubled_quote_runs_are_unescaped_layer_by_layer(value: str) -> None:
     ['He said ""hello"" twice', "it''s O''Brien's", '""""quoted"""" title', "O'Brien"],
 )
 def test_doubled_quotes_in_prose_stay_benign(value: str) -> None:
+    assert verdict(value) is None
+
+
+# -- 4. A concatenation after the breakout quote puts the value in expression context.
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "'||(select user from dual)||'",
+        "'+(select @@version)+'",
+        "' || myappadmin.adduser('admin', 'newpass') || '",  # a schema-qualified call, unknown name
+        "'+x+'",
+        "'+sqlvuln",  # an identifier left for the application's quote to follow
+        "'||current_user||'",
+        "9999'||app.fn(1)||'9999",  # a short literal rebalances the quotes too
+        "admin'+(select top 1 name from users)+'",
+        '"||schema.fn(1)||"',
+        "' || x -- ",
+        "'+x;",
+    ],
+)
+def test_concatenation_after_the_breakout_is_found(value: str) -> None:
+    assert sqli_score(value)[0] >= DEFAULT_THRESHOLD
+    assert verdict(value) is AttackKind.SQLI
+
+
+def test_a_trailing_concatenation_and_quote_weigh_more() -> None:
+    assert sqli_score("'+x+'")[0] > sqli_score("'+x")[0] >= DEFAULT_THRESHOLD
+    assert sqli_score("'||a.b(1)||'")[0] > sqli_score("'||a.b(1)")[0] >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "'+1 for this idea",  # words after the operand: prose, not an expression
+        "'+1 for this idea'",
+        "' + ' separated",  # a quotation, not an operand
+        "'||' is the or operator in C",
+        '"||" means or',
+        "'+' is the plus sign",
+        "'|| means or in bash",
+        '"+1" from me',
+        "'+447911123456",  # a spreadsheet's text marker before a phone number: a lone literal
+        "'+44 20 7946 0958",
+        "'+1-555-0100",
+        "'+1'",
+        "'+x'",  # a quoted flag: nothing joins the closing quote
+        "'+(see below)",
+        "girls'+dresses",  # ``+`` is a space in a query string: a possessive, then a word
+        "kids'+shoes+size+4",
+        "4'+X+4'+WOOD",  # feet
+        '12"+RULER',  # inches
+        "Rock'+n'+Roll",
+    ],
+)
+def test_concatenation_look_alikes_stay_benign(value: str) -> None:
+    assert verdict(value) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "O'Brien",
+        "shipping_address",
+        "select a plan from our catalog",
+        "Drop-leaf table",
+        "is 1=1 true in maths?",
+        "a=1&b=2",
+    ],
+)
+def test_known_traps_stay_benign(value: str) -> None:
     assert verdict(value) is None

@@ -12,6 +12,7 @@ import re
 
 from core.domain.threat.detectors import _sql_lexicon as lex
 from core.domain.threat.detectors.scoring import ScoringDetector
+from core.domain.threat.detectors.sql_concat import concatenation
 from core.domain.threat.detectors.sql_expr import rebalancing, tautology
 from core.domain.threat.detectors.sql_grammar import clause, stacked, statement
 from core.domain.threat.detectors.sql_tokens import Token, tokenize
@@ -185,7 +186,9 @@ def _breakout(tokens: list[Token], kinds: str) -> float:
     if after.kind == "c":
         return 0.6 if _comments_out_the_rest(tokens[0].text, after.text) else 0.3
     weight = _BREAKOUT.get(after.kind, 0.0)
-    if after.kind in "o=" and len(tokens) > 2 and rebalancing(tokens[-1]):
+    if after.text == "+" and len(tokens) > 3:
+        pass  # ``'+1 for this idea'``: a quotation; what may follow ``'+`` is for ``concatenation``
+    elif after.kind in "o=" and len(tokens) > 2 and rebalancing(tokens[-1]):
         weight += 0.3  # ``' / '``, ``a' < 'b``: the trailing quote rebalances the query
     elif after.kind == "&" and not tokens[0].text[-1:].isspace():
         # a quote glued to the word before it closes a literal; one after a space opens a quotation
@@ -195,6 +198,9 @@ def _breakout(tokens: list[Token], kinds: str) -> float:
             weight += 0.25
     elif after.kind == ";" and len(tokens) == 3 and tokens[2].kind == "c":
         weight += 0.25  # ``'; --``: end the statement, comment out the rest
+    if after.text in ("||", "+"):
+        # ``'||(SELECT user FROM dual)||'``, ``'+sqlvuln``: an expression joined to the literal
+        weight = max(weight, concatenation(tokens))
     return weight
 
 
