@@ -5,10 +5,18 @@ the exact bytes the test gives, so answers a framework would never send can be s
 """
 
 import asyncio
+import datetime
 import gc
+import ipaddress
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from adapters.http.gateway.upstream_client import (
     UpstreamClient,
@@ -21,17 +29,18 @@ Script = Callable[[asyncio.StreamReader, asyncio.StreamWriter, "Server"], Awaita
 
 
 class Server:
-    def __init__(self, script: Script) -> None:
+    def __init__(self, script: Script, tls: ssl.SSLContext | None = None) -> None:
         self.script = script
+        self.tls = tls
         self.connections = 0
         self.requests: list[bytes] = []
         self.url = ""
         self._server: asyncio.Server | None = None
 
     async def __aenter__(self) -> "Server":
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0, ssl=self.tls)
         port = self._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"{'https' if self.tls else 'http'}://127.0.0.1:{port}"
         return self
 
     async def __aexit__(self, *_: object) -> None:
@@ -447,3 +456,59 @@ async def test_a_waiter_cancelled_as_it_is_woken_passes_the_connection_on() -> N
         response = await asyncio.wait_for(next_in_line, 1)
         assert await body_of(response) == b"hello"
         await client.close()
+
+
+def certificate_authority(directory: Path) -> tuple[Path, ssl.SSLContext]:
+    """A CA file, and a server context whose certificate (for 127.0.0.1) that CA signed."""
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key, server_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test upstream CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    server = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+        .issuer_name(ca_name)
+        .public_key(server_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    ca_file, chain_file, key_file = directory / "ca.pem", directory / "server.pem", directory / "key.pem"
+    ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    chain_file.write_bytes(server.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        server_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(chain_file, key_file)
+    return ca_file, context
+
+
+async def test_an_https_upstream_is_trusted_only_through_the_configured_ca(tmp_path: Path) -> None:
+    ca_file, server_tls = certificate_authority(tmp_path)
+    async with Server(answering(OK), tls=server_tls) as server:
+        trusting = UpstreamClient(connections_per_upstream=1, ca_file=str(ca_file))
+        response = await trusting.request(server.url, "GET", b"/", [], connect_timeout=2, read_timeout=2)
+        assert (response.status, await body_of(response)) == (200, b"hello")
+        await trusting.close()
+
+        system_cas_only = UpstreamClient(connections_per_upstream=1)
+        with pytest.raises(UpstreamError, match="certificate verify failed"):
+            await system_cas_only.request(server.url, "GET", b"/", [], connect_timeout=2, read_timeout=2)
+        await system_cas_only.close()

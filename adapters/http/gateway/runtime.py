@@ -91,7 +91,10 @@ class GatewayRuntime:
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
         # The client adds no headers of its own (no Accept-Encoding: an answer would come back
         # compressed to a client that never asked) and keeps no cookies (one client serves all).
-        self._client = UpstreamClient(connections_per_upstream=self.settings.pool_connections)
+        self._client = UpstreamClient(
+            connections_per_upstream=self.settings.pool_connections,
+            ca_file=self.settings.upstream_ca_file or None,
+        )
         checker = asyncio.create_task(self.checker.run(self._client))
         try:
             yield

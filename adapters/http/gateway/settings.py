@@ -27,7 +27,9 @@ class GatewaySettings(msgspec.Struct, frozen=True):
     retries: int = 2
     max_body_bytes: int = 10_485_760
     pool_connections: int = 512
-    """Kept-alive connections per upstream."""
+    """Connections per upstream at most (kept alive); beyond, a request waits for a free one."""
+    upstream_ca_file: str = ""
+    """PEM file of the CAs that sign ``https://`` upstreams' certificates; empty: the system's."""
     health_interval_seconds: float = 5.0
     health_timeout_seconds: float = 2.0
     health_path: str = "/health/ready"

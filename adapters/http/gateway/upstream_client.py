@@ -28,13 +28,13 @@ IDLE_SECONDS = 4.0
 class _Origin:
     """Where a pool's connections go, parsed once from the upstream URL."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, tls: ssl.SSLContext) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) upstream URL: {url!r}")
         self.host = parts.hostname
         self.port = parts.port or (443 if parts.scheme == "https" else 80)
-        self.tls = ssl.create_default_context() if parts.scheme == "https" else None
+        self.tls = tls if parts.scheme == "https" else None
         self.host_header = parts.netloc.rpartition("@")[2].encode("idna")
         self.path_prefix = parts.path.rstrip("/").encode()
 
@@ -159,8 +159,11 @@ class UpstreamResponse:
 
 
 class UpstreamClient:
-    def __init__(self, connections_per_upstream: int) -> None:
+    def __init__(self, connections_per_upstream: int, ca_file: str | None = None) -> None:
+        """``ca_file``: the CAs that sign ``https://`` upstreams' certificates (default: the
+        system's). Certificates and host names are always verified."""
         self._limit = connections_per_upstream
+        self._tls = ssl.create_default_context(cafile=ca_file)
         self._pools: dict[str, _OriginPool] = {}
 
     async def request(
@@ -183,7 +186,7 @@ class UpstreamClient:
         """
         pool = self._pools.get(upstream)
         if pool is None:
-            pool = self._pools[upstream] = _OriginPool(_Origin(upstream), self._limit)
+            pool = self._pools[upstream] = _OriginPool(_Origin(upstream, self._tls), self._limit)
         origin = pool.origin
         connection = await pool.acquire(connect_timeout)
         try:
