@@ -3,6 +3,7 @@
 import asyncio
 import itertools
 import json
+import socket
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -192,6 +193,24 @@ def test_an_encoded_line_break_in_the_path_stays_encoded_on_the_way_up(platform:
     assert response.status_code == 200
     assert response.json()["path"] == "/v1/x\r\nX-Injected: 1"  # decoded by the upstream itself
     assert "x-injected" not in seen_headers(response)
+
+
+def test_clients_that_hang_up_mid_upload_eject_no_upstream(platform: Platform) -> None:
+    host, port = platform.url.removeprefix("http://").split(":")
+    head = (
+        "POST /api/logistics/v1/upload HTTP/1.1\r\nhost: gateway\r\n"
+        "content-type: application/octet-stream\r\n"
+        f"authorization: {platform.auth['Authorization']}\r\ncontent-length: 100000\r\n\r\n"
+    )
+    for _ in range(6):  # three times the failures that would eject an upstream
+        with socket.create_connection((host, int(port))) as client:
+            client.sendall(head.encode() + b"x" * 1000)
+            time.sleep(0.2)  # the gateway has the request under way, then its client is gone
+
+    time.sleep(0.3)
+    logistics = httpx.get(f"{platform.url}/health/ready").json()["upstreams"]["logistics"]["upstreams"]
+    assert {(u["breaker"], u["in_flight"]) for u in logistics} == {("closed", 0)}
+    assert platform.get("/api/logistics/v1/x").status_code == 200
 
 
 def test_cookies_set_by_a_service_reach_only_the_client_that_got_them(platform: Platform) -> None:
