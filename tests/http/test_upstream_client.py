@@ -338,7 +338,7 @@ async def test_framing_is_the_clients_own_whatever_headers_the_caller_passes() -
         await reader.read()
 
     slipped = [
-        (b"content-length", b"999"),
+        (b"Content-Length", b"999"),
         (b"transfer-encoding", b"chunked"),
         (b"host", b"evil"),
         (b"connection", b"x"),
@@ -512,3 +512,18 @@ async def test_an_https_upstream_is_trusted_only_through_the_configured_ca(tmp_p
         with pytest.raises(UpstreamError, match="certificate verify failed"):
             await system_cas_only.request(server.url, "GET", b"/", [], connect_timeout=2, read_timeout=2)
         await system_cas_only.close()
+
+
+async def test_a_header_with_a_line_break_or_nul_is_never_sent() -> None:
+    async with Server(answering(OK)) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        for header in (
+            (b"x-a", b"1\r\nx-injected: 2"),
+            (b"x-a", b"1\nx"),
+            (b"x-a\r\nx-b", b"1"),
+            (b"x-a", b"\x00"),
+        ):
+            with pytest.raises(ValueError, match="line break or NUL"):
+                await client.request(server.url, "GET", b"/", [header], connect_timeout=1, read_timeout=1)
+        assert server.requests == []
+        await client.close()

@@ -188,10 +188,11 @@ class UpstreamClient:
         if pool is None:
             pool = self._pools[upstream] = _OriginPool(_Origin(upstream, self._tls), self._limit)
         origin = pool.origin
+        head = _head(method, origin.path_prefix + target, origin.host_header, headers, body, content_length)
         connection = await pool.acquire(connect_timeout)
         try:
             await connection.exchange(
-                _head(method, origin.path_prefix + target, origin.host_header, headers, body, content_length),
+                head,
                 body,
                 content_length=content_length,
                 head_only=method == "HEAD",
@@ -221,12 +222,22 @@ def _head(
     if _UNSAFE_TARGET.search(target) is not None:
         raise ValueError(f"not a request target: {target!r}")
     lines = [method.encode("ascii"), b" ", target, b" HTTP/1.1\r\nhost: ", host, b"\r\n"]
+    breaks = 3  # after the request line, the host line and the head
     for name, value in headers:
-        if name not in _FRAMING:
+        if name.lower() not in _FRAMING:
             lines += (name, b": ", value, b"\r\n")
+            breaks += 1
     if content_length is not None:
         lines += (b"content-length: ", b"%d" % content_length, b"\r\n")
+        breaks += 1
     elif body is not None:
         lines.append(b"transfer-encoding: chunked\r\n")
+        breaks += 1
     lines.append(b"\r\n")
-    return b"".join(lines)
+    head = b"".join(lines)
+    # Every line ends in CRLF and nothing else holds a CR, LF or NUL: a header that did would
+    # start a header, or a request, of its own at the upstream. Counting is cheaper than a scan
+    # per value (the server already refuses such bytes from clients; this is the last guard).
+    if head.count(b"\n") != breaks or head.count(b"\r") != breaks or b"\x00" in head:
+        raise ValueError("a header name or value holds a line break or NUL")
+    return head
