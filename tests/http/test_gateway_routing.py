@@ -25,6 +25,17 @@ class Platform:
         self.ports = ports
         self.upstreams = upstreams
 
+    def address(self) -> tuple[str, int]:
+        host, port = self.url.removeprefix("http://").split(":")
+        return host, int(port)
+
+    def raw_head(self, request_line: str, content_length: int) -> bytes:
+        """An authenticated request head for a raw socket, promising a body of that length."""
+        return (
+            f"{request_line} HTTP/1.1\r\nhost: gateway\r\ncontent-type: application/octet-stream\r\n"
+            f"authorization: {self.auth['Authorization']}\r\ncontent-length: {content_length}\r\n\r\n"
+        ).encode()
+
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         headers = {**self.auth, **kwargs.pop("headers", {})}
         return httpx.get(f"{self.url}{path}", headers=headers, timeout=10, **kwargs)
@@ -58,6 +69,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         "BHIV_GATEWAY_EJECT_SECONDS": "1",
         "BHIV_GATEWAY_TRUSTED_PROXIES": "127.0.0.2/32",
         "BHIV_GATEWAY_MAX_BODY_BYTES": "200000",
+        "BHIV_GATEWAY_CLIENT_BODY_TIMEOUT_SECONDS": "0.5",
     }
     try:
         with running_gateway(env) as gateway:
@@ -196,21 +208,50 @@ def test_an_encoded_line_break_in_the_path_stays_encoded_on_the_way_up(platform:
 
 
 def test_clients_that_hang_up_mid_upload_eject_no_upstream(platform: Platform) -> None:
-    host, port = platform.url.removeprefix("http://").split(":")
-    head = (
-        "POST /api/logistics/v1/upload HTTP/1.1\r\nhost: gateway\r\n"
-        "content-type: application/octet-stream\r\n"
-        f"authorization: {platform.auth['Authorization']}\r\ncontent-length: 100000\r\n\r\n"
-    )
     for _ in range(6):  # three times the failures that would eject an upstream
-        with socket.create_connection((host, int(port))) as client:
-            client.sendall(head.encode() + b"x" * 1000)
+        with socket.create_connection(platform.address()) as client:
+            client.sendall(platform.raw_head("POST /api/logistics/v1/upload", 100_000) + b"x" * 1000)
             time.sleep(0.2)  # the gateway has the request under way, then its client is gone
 
     time.sleep(0.3)
     logistics = httpx.get(f"{platform.url}/health/ready").json()["upstreams"]["logistics"]["upstreams"]
     assert {(u["breaker"], u["in_flight"]) for u in logistics} == {("closed", 0)}
     assert platform.get("/api/logistics/v1/x").status_code == 200
+
+
+def in_flight(platform: Platform, service: str) -> set[int]:
+    upstreams = httpx.get(f"{platform.url}/health/ready").json()["upstreams"][service]["upstreams"]
+    return {upstream["in_flight"] for upstream in upstreams}
+
+
+def test_a_client_that_hangs_up_on_a_stream_ends_it_at_the_upstream(platform: Platform) -> None:
+    params = {"events": "1000", "interval": "0.05"}  # 50 s of events
+    for _ in range(3):
+        with httpx.stream(
+            "GET", f"{platform.url}/api/logistics/sse", params=params, headers=platform.auth, timeout=10
+        ) as response:
+            next(response.iter_lines())  # the stream is under way; then the client hangs up
+    deadline = time.monotonic() + 3
+    while in_flight(platform, "logistics") != {0}:
+        assert time.monotonic() < deadline, "the streams still hold their upstreams"
+        time.sleep(0.1)
+
+
+def test_a_client_that_stalls_mid_upload_gets_a_408_and_frees_its_upstream(platform: Platform) -> None:
+    with socket.create_connection(platform.address()) as client:
+        client.sendall(platform.raw_head("POST /api/logistics/v1/upload", 10_000) + b"x" * 100)
+        client.settimeout(5)
+        answer = client.recv(4096)  # nothing more is sent: the client body timeout is 0.5 s
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    assert b"request_timeout" in answer
+    assert in_flight(platform, "logistics") == {0}
+
+
+def test_a_not_modified_answer_with_a_length_keeps_the_clients_connection(platform: Platform) -> None:
+    with httpx.Client(headers=platform.auth, timeout=5) as client:
+        for _ in range(3):  # one connection, kept alive across the answers
+            assert client.get(f"{platform.url}/api/logistics/status/304").status_code == 304
+            assert client.get(f"{platform.url}/api/logistics/v1/x").status_code == 200
 
 
 def test_cookies_set_by_a_service_reach_only_the_client_that_got_them(platform: Platform) -> None:

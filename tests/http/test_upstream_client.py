@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from adapters.http.gateway.upstream_client import (
+    UpstreamBusy,
     UpstreamClient,
     UpstreamError,
     UpstreamResponse,
@@ -281,14 +282,20 @@ async def test_a_large_answer_arrives_whole_through_the_paused_buffer() -> None:
         await client.close()
 
 
-async def test_at_the_connection_limit_requests_wait_for_a_free_connection() -> None:
-    async def slow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+def answering_after(seconds: float) -> Script:
+    """Answers every request on a connection, each after ``seconds``."""
+
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
         while True:
             await server.read_request(reader)
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(seconds)
             writer.write(OK)
 
-    async with Server(slow) as server:
+    return script
+
+
+async def test_at_the_connection_limit_requests_wait_for_a_free_connection() -> None:
+    async with Server(answering_after(0.05)) as server:
         client = UpstreamClient(connections_per_upstream=2)
 
         async def one() -> bytes:
@@ -526,4 +533,61 @@ async def test_a_header_with_a_line_break_or_nul_is_never_sent() -> None:
             with pytest.raises(ValueError, match="line break or NUL"):
                 await client.request(server.url, "GET", b"/", [header], connect_timeout=1, read_timeout=1)
         assert server.requests == []
+        await client.close()
+
+
+async def test_at_the_limit_requests_are_served_in_arrival_order_however_many_wait() -> None:
+    async with Server(answering_after(0.001)) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        served: list[int] = []
+
+        async def one(number: int) -> None:
+            await body_of(await get(client, server))
+            served.append(number)
+
+        waiting = []
+        for number in range(1500):  # more than the interpreter's recursion limit
+            waiting.append(asyncio.create_task(one(number)))
+            await asyncio.sleep(0)  # arrives after the one before
+        await asyncio.gather(*waiting)
+        assert served == list(range(1500))
+        await client.close()
+
+
+async def test_when_every_connection_stays_busy_the_request_is_refused_as_busy() -> None:
+    async def stuck(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        await asyncio.sleep(5)
+
+    async with Server(stuck) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        holding = asyncio.create_task(get(client, server, read_timeout=5))
+        await asyncio.sleep(0.05)
+        with pytest.raises(UpstreamBusy):
+            await client.request(server.url, "GET", b"/", [], connect_timeout=0.2, read_timeout=1)
+        holding.cancel()
+        await client.close()
+
+
+async def closing_on_the_second_request(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server
+) -> None:
+    """Answers the first request on a connection, then closes as the next one comes in, as an
+    upstream does whose keep-alive ran out at that moment."""
+    await server.read_request(reader)
+    writer.write(OK)
+    await writer.drain()
+    await reader.readuntil(b"\r\n\r\n")
+
+
+async def test_a_replayable_request_on_a_kept_alive_connection_closed_under_it_goes_again() -> None:
+    async with Server(closing_on_the_second_request) as server:
+        client = UpstreamClient(connections_per_upstream=1)
+        assert await body_of(await get(client, server)) == b"hello"
+        assert await body_of(await get(client, server)) == b"hello"  # once more, on a new connection
+        assert server.connections == 2
+        with pytest.raises(UpstreamError):  # not a POST: the upstream may have acted on it
+            await client.request(
+                server.url, "POST", b"/", [], content_length=0, connect_timeout=1, read_timeout=1
+            )
         await client.close()

@@ -23,6 +23,7 @@ _REPLACED = frozenset(
 )
 # The gateway's server and edge middleware write these on the way out.
 _RESPONSE_OWN = frozenset({b"date", b"server", b"x-request-id"})
+_BODY_FRAMING = frozenset({b"content-length", b"transfer-encoding"})
 
 
 def _connection_tokens(headers: list[tuple[bytes, bytes]]) -> frozenset[bytes]:
@@ -88,12 +89,13 @@ def _add_trace_context(
             headers.append((b"tracestate", tracestate))
 
 
-def downstream_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+def downstream_headers(headers: list[tuple[bytes, bytes]], status: int) -> list[tuple[bytes, bytes]]:
     listed = _connection_tokens(headers)
+    # A 204 or 304 has no body whatever its framing headers say, and the server would wait
+    # for the body a Content-Length promises, then break the client's connection.
+    dropped = _RESPONSE_OWN | _BODY_FRAMING if status in (204, 304) else _RESPONSE_OWN
     return [
         (lowered, value)
         for name, value in headers
-        if (lowered := name.lower()) not in HOP_BY_HOP
-        and lowered not in listed
-        and lowered not in _RESPONSE_OWN
+        if (lowered := name.lower()) not in HOP_BY_HOP and lowered not in listed and lowered not in dropped
     ]

@@ -6,16 +6,23 @@ throughput (docs/decisions/0011) and still spent three times its CPU.
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from typing import NamedTuple, Protocol
 from urllib.parse import quote
 
 from litestar.types import HTTPScope, Receive, Send
 
 from adapters.http.asgi_problem import send_problem
+from adapters.http.gateway.client_stream import (
+    BodyTooLarge,
+    ClientGone,
+    ClientStalled,
+    RequestBody,
+    until_disconnect,
+)
 from adapters.http.gateway.config import ServiceRoute
 from adapters.http.gateway.forwarding import downstream_headers, upstream_headers
 from adapters.http.gateway.upstream_client import (
+    UpstreamBusy,
     UpstreamClient,
     UpstreamError,
     UpstreamResponse,
@@ -31,46 +38,8 @@ _UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
-class ClientGone(Exception):
-    """The client disconnected while its body was being sent on: no fault of the upstream's."""
-
-
-class _RequestBody:
-    """The client's body, read from ``receive`` only as the upstream takes it."""
-
-    __slots__ = ("limit", "receive", "sent", "started", "too_large")
-
-    def __init__(self, receive: Receive, limit: int) -> None:
-        self.receive = receive
-        self.limit = limit
-        self.sent = 0
-        self.started = False
-        self.too_large = False
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        self.started = True
-        more = True
-        while more:
-            message = await self.receive()
-            if message["type"] == "http.disconnect":
-                raise ClientGone
-            chunk = bytes(message.get("body", b""))  # type: ignore[call-overload]
-            more = bool(message.get("more_body", False))
-            self.sent += len(chunk)
-            if self.sent > self.limit:
-                self.too_large = True
-                raise BodyTooLarge
-            if chunk:
-                yield chunk
-
-
 class _Body(NamedTuple):
-    receive: Receive | None
-    """None when the request has no body."""
+    present: bool
     length: int | None
     """The client's Content-Length; None when it sent its body chunked."""
 
@@ -89,12 +58,14 @@ class ServiceProxy:
         pool: UpstreamPool,
         retry: RetryPolicy,
         max_body_bytes: int,
+        client_body_timeout: float,
         gateway: Runtime,
     ) -> None:
         self.route = route
         self.pool = pool
         self.retry = retry
         self.max_body_bytes = max_body_bytes
+        self.client_body_timeout = client_body_timeout
         self.gateway = gateway
         self.prefix = f"/api/{route.service}".encode()
         """Holds the client (made in the lifespan, on the running loop) and trusted networks."""
@@ -122,8 +93,8 @@ class ServiceProxy:
         )
         query = scope["query_string"]
         target = self._path(scope) + (b"?" + query if query else b"")
-        body = _Body(receive if has_body else None, content_length)
-        await self._forward(scope["method"], target, forwarded, body, send)
+        body = _Body(has_body, content_length)
+        await self._forward(scope["method"], target, forwarded, body, receive, send)
 
     def _path(self, scope: HTTPScope) -> bytes:
         """The client's own bytes after the prefix (the mount's path gains a trailing slash)."""
@@ -144,7 +115,13 @@ class ServiceProxy:
         return quote(path, safe=_PATH_SAFE).encode("ascii")
 
     async def _forward(
-        self, method: str, target: bytes, headers: list[tuple[bytes, bytes]], client_body: _Body, send: Send
+        self,
+        method: str,
+        target: bytes,
+        headers: list[tuple[bytes, bytes]],
+        client_body: _Body,
+        receive: Receive,
+        send: Send,
     ) -> None:
         tried: list[UpstreamState] = []
         attempt = 0
@@ -155,8 +132,9 @@ class ServiceProxy:
                 await self._unavailable(send)
                 return
             tried.append(state)
-            receive = client_body.receive
-            body = _RequestBody(receive, self.max_body_bytes) if receive is not None else None
+            body = None
+            if client_body.present:
+                body = RequestBody(receive, self.max_body_bytes, self.client_body_timeout)
             try:
                 response = await self.gateway.client.request(
                     state.url,
@@ -168,23 +146,12 @@ class ServiceProxy:
                     connect_timeout=self.route.connect_timeout,
                     read_timeout=self.route.read_timeout,
                 )
-            except ClientGone:
-                state.abandon()
-                return
             except UpstreamTimeout:
                 state.release(failed=True)
-                await send_problem(
-                    send,
-                    504,
-                    code="upstream_timeout",
-                    detail=f"the {self.route.service} service did not answer in time",
-                )
+                detail = f"the {self.route.service} service did not answer in time"
+                await send_problem(send, 504, code="upstream_timeout", detail=detail)
                 return
-            except (UpstreamError, BodyTooLarge) as error:
-                if body is not None and body.too_large:
-                    state.release(failed=False)
-                    await self._too_large(send)
-                    return
+            except UpstreamError as error:
                 state.release(failed=True)
                 sent = body is not None and body.started
                 log.warning("%s upstream %s failed: %r", self.route.service, state.url, error)
@@ -192,33 +159,47 @@ class ServiceProxy:
                     continue
                 await self._unavailable(send)
                 return
-            except asyncio.CancelledError:
+            except BaseException as error:
+                # The client's doing (gone, stalled, too large), our load, or a cancellation:
+                # no verdict on the upstream, or clients could eject a healthy one.
                 state.abandon()
-                raise
-            except BaseException:
-                state.release(failed=True)  # a breaker's trial must end, whatever went wrong
-                raise
-            await self._relay(response, state, send)
+                await self._answer_for_client_side(error, send)
+                return
+            await self._relay(response, state, receive, send)
             return
 
-    async def _relay(self, response: UpstreamResponse, state: UpstreamState, send: Send) -> None:
+    async def _answer_for_client_side(self, error: BaseException, send: Send) -> None:
+        if isinstance(error, BodyTooLarge):
+            await self._too_large(send)
+        elif isinstance(error, ClientStalled):
+            detail = f"no part of the request body came for {self.client_body_timeout} s"
+            await send_problem(send, 408, code="request_timeout", detail=detail)
+        elif isinstance(error, UpstreamBusy):
+            log.warning("%s: %s", self.route.service, error)
+            await self._unavailable(send)
+        elif not isinstance(error, ClientGone):
+            raise error
+
+    async def _relay(
+        self, response: UpstreamResponse, state: UpstreamState, receive: Receive, send: Send
+    ) -> None:
         failed = response.status in _UNAVAILABLE_STATUSES
         reading = False
+        watcher: asyncio.Task[None] | None = None
         try:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": response.status,
-                    "headers": downstream_headers(response.headers),
-                }
-            )
+            headers = downstream_headers(response.headers, response.status)
+            await send({"type": "http.response.start", "status": response.status, "headers": headers})
             finished = False
             while not finished:
-                # The last piece (the whole body, for a small answer) ends the response itself:
-                # one ASGI message less through every layer. A stream still flows piece by piece.
                 reading = True
                 chunk, finished = await response.read()
                 reading = False
+                if not finished and watcher is None:
+                    # A stream. The server does not tell us when its client hangs up (sending
+                    # just stops), so a watcher does, or the stream would hold its upstream.
+                    watcher = _cancel_on_disconnect(receive)
+                # The last piece (the whole body, for a small answer) ends the response itself:
+                # one ASGI message less through every layer. A stream still flows piece by piece.
                 await send({"type": "http.response.body", "body": chunk, "more_body": not finished})
         except BaseException as error:
             response.close()
@@ -226,7 +207,14 @@ class ServiceProxy:
                 state.release(failed=True)  # the upstream broke its answer off
             else:
                 state.abandon()  # the client went away; the upstream did nothing wrong
-            raise
+            hung_up = watcher is not None and watcher.done() and not watcher.cancelled()
+            if not (hung_up and isinstance(error, asyncio.CancelledError)):
+                raise
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]  # our own cancel, handled
+            return
+        finally:
+            if watcher is not None:
+                watcher.cancel()
         response.release()
         state.release(failed=failed)
 
@@ -239,3 +227,17 @@ class ServiceProxy:
     async def _too_large(self, send: Send) -> None:
         detail = f"the request body exceeds {self.max_body_bytes} bytes"
         await send_problem(send, 413, code="request_too_large", detail=detail)
+
+
+def _cancel_on_disconnect(receive: Receive) -> "asyncio.Task[None]":
+    """Watches for the client's hang-up and then cancels the task relaying to it."""
+    relay = asyncio.current_task()
+    assert relay is not None
+
+    def stop_relay(watcher: "asyncio.Task[None]") -> None:
+        if not watcher.cancelled() and watcher.exception() is None:
+            relay.cancel()
+
+    watcher = asyncio.get_running_loop().create_task(until_disconnect(receive))
+    watcher.add_done_callback(stop_relay)
+    return watcher

@@ -42,7 +42,14 @@ class GatewayRuntime:
         }
         retry = RetryPolicy(max_retries=settings.retries)
         self.proxies = {
-            name: ServiceProxy(route, self.pools[name], retry, settings.max_body_bytes, self)
+            name: ServiceProxy(
+                route,
+                self.pools[name],
+                retry,
+                max_body_bytes=settings.max_body_bytes,
+                client_body_timeout=settings.client_body_timeout_seconds,
+                gateway=self,
+            )
             for name, route in routes.items()
         }
         self.checker = ActiveHealthChecker(
@@ -91,16 +98,18 @@ class GatewayRuntime:
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
         # The client adds no headers of its own (no Accept-Encoding: an answer would come back
         # compressed to a client that never asked) and keeps no cookies (one client serves all).
-        self._client = UpstreamClient(
-            connections_per_upstream=self.settings.pool_connections,
-            ca_file=self.settings.upstream_ca_file or None,
-        )
-        checker = asyncio.create_task(self.checker.run(self._client))
+        ca_file = self.settings.upstream_ca_file or None
+        self._client = UpstreamClient(self.settings.pool_connections, ca_file=ca_file)
+        # Checks have connections of their own: a pool full of slow requests must not make an
+        # upstream that answers look down.
+        checks = UpstreamClient(connections_per_upstream=1, ca_file=ca_file)
+        checker = asyncio.create_task(self.checker.run(checks))
         try:
             yield
         finally:
             checker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await checker
+            await checks.close()
             await self._client.close()
             self._client = None

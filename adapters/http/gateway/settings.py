@@ -26,6 +26,8 @@ class GatewaySettings(msgspec.Struct, frozen=True):
     """Per service, overriding the above: ``llm=300,crm=10``."""
     retries: int = 2
     max_body_bytes: int = 10_485_760
+    client_body_timeout_seconds: float = 30.0
+    """Longest silence of a client sending a proxied body (408 after it)."""
     pool_connections: int = 512
     """Connections per upstream at most (kept alive); beyond, a request waits for a free one."""
     upstream_ca_file: str = ""

@@ -13,12 +13,18 @@ from collections import deque
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
-from adapters.http.gateway.upstream_connection import UpstreamConnection, UpstreamError, UpstreamTimeout
+from adapters.http.gateway.upstream_connection import (
+    UpstreamBusy,
+    UpstreamConnection,
+    UpstreamError,
+    UpstreamTimeout,
+)
 
+_REPLAYABLE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _FRAMING = frozenset({b"content-length", b"transfer-encoding", b"host", b"connection"})
 _UNSAFE_TARGET = re.compile(rb"[\x00-\x20\x7f]")
 
-__all__ = ["UpstreamClient", "UpstreamError", "UpstreamResponse", "UpstreamTimeout"]
+__all__ = ["UpstreamBusy", "UpstreamClient", "UpstreamError", "UpstreamResponse", "UpstreamTimeout"]
 
 # Below uvicorn's default keep-alive of 5 s: an idle connection is dropped here before the
 # upstream closes it, so a request is rarely written into a connection being closed.
@@ -48,26 +54,30 @@ class _OriginPool:
         self.closed = False
         self._waiters: deque[asyncio.Future[None]] = deque()
 
-    async def acquire(self, connect_timeout: float) -> UpstreamConnection:
+    async def acquire(
+        self, connect_timeout: float, *, fresh: bool = False
+    ) -> tuple[UpstreamConnection, bool]:
+        """A connection, and whether it was kept alive from an earlier request. At the limit,
+        requests wait in line, at most ``connect_timeout``; a slot given back goes straight to
+        the first in line, so no newcomer takes it first."""
         loop = asyncio.get_running_loop()
-        now = loop.time()
-        while self.idle:
-            connection = self.idle.pop()  # the most recently used is the least likely to be stale
-            if connection.usable and now - connection.idle_since < IDLE_SECONDS:
-                self.in_use += 1
-                return connection
-            connection.close()
-        if self.in_use >= self.limit:
-            await self._free_slot(loop, connect_timeout)
-            return await self.acquire(connect_timeout)
-        self.in_use += 1
+        if self.in_use >= self.limit or self._waiters:
+            await self._slot_handed_over(loop, connect_timeout)
+        else:
+            self.in_use += 1
         try:
-            return await self._connect(loop, connect_timeout)
+            now = loop.time()
+            while self.idle and not fresh:
+                connection = self.idle.pop()  # the most recently used is the least likely to be stale
+                if connection.usable and now - connection.idle_since < IDLE_SECONDS:
+                    return connection, True
+                connection.close()
+            return await self._connect(loop, connect_timeout), False
         except BaseException:
             self._returned()
             raise
 
-    async def _free_slot(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:
+    async def _slot_handed_over(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:
         waiter = loop.create_future()
         self._waiters.append(waiter)
         try:
@@ -75,11 +85,11 @@ class _OriginPool:
                 await waiter
         except BaseException as error:
             if waiter.done() and not waiter.cancelled():
-                self._wake_next()  # woken, but leaving: the slot goes to the next in line
+                self._returned()  # handed a slot, but leaving: it goes on to the next in line
             elif waiter in self._waiters:
                 self._waiters.remove(waiter)
             if isinstance(error, TimeoutError):
-                raise UpstreamError(f"all {self.limit} connections stayed busy for {seconds} s") from None
+                raise UpstreamBusy(f"all {self.limit} connections stayed busy for {seconds} s") from None
             raise
 
     async def _connect(self, loop: asyncio.AbstractEventLoop, seconds: float) -> UpstreamConnection:
@@ -108,15 +118,13 @@ class _OriginPool:
         self._returned()
 
     def _returned(self) -> None:
-        self.in_use -= 1
-        self._wake_next()
-
-    def _wake_next(self) -> None:
+        """A slot is given back: to the first in line (still counted in use), else freed."""
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
                 waiter.set_result(None)
                 return
+        self.in_use -= 1
 
     def _forget(self, connection: UpstreamConnection) -> None:
         """An idle connection the upstream closed leaves the pool at once."""
@@ -189,15 +197,26 @@ class UpstreamClient:
             pool = self._pools[upstream] = _OriginPool(_Origin(upstream, self._tls), self._limit)
         origin = pool.origin
         head = _head(method, origin.path_prefix + target, origin.host_header, headers, body, content_length)
-        connection = await pool.acquire(connect_timeout)
+        head_only = method == "HEAD"
+        connection, reused = await pool.acquire(connect_timeout)
         try:
             await connection.exchange(
-                head,
-                body,
-                content_length=content_length,
-                head_only=method == "HEAD",
-                read_timeout=read_timeout,
+                head, body, content_length=content_length, head_only=head_only, read_timeout=read_timeout
             )
+        except UpstreamError:
+            pool.release(connection, False)
+            if not (reused and body is None and method in _REPLAYABLE and not connection.answered):
+                raise
+            # A kept-alive connection the upstream closed as the request went out: nothing was
+            # answered, and the request can be sent again as it is, once, on a new connection.
+            connection, _ = await pool.acquire(connect_timeout, fresh=True)
+            try:
+                await connection.exchange(
+                    head, None, content_length=content_length, head_only=head_only, read_timeout=read_timeout
+                )
+            except BaseException:
+                pool.release(connection, False)
+                raise
         except BaseException:
             pool.release(connection, False)
             raise

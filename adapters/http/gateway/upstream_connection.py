@@ -22,6 +22,10 @@ class UpstreamTimeout(Exception):
     """The upstream sent nothing for the read timeout."""
 
 
+class UpstreamBusy(Exception):
+    """Every connection to the upstream stayed busy: this gateway's load, no fault of the upstream's."""
+
+
 class UpstreamConnection(asyncio.Protocol):
     def __init__(
         self, loop: asyncio.AbstractEventLoop, on_idle_lost: Callable[["UpstreamConnection"], None]
@@ -54,6 +58,7 @@ class UpstreamConnection(asyncio.Protocol):
         self._waiter: asyncio.Future[None] | None = None
         self._head_only = False
         self._upload_cut = False
+        self.answered = False
         self._informational = False
         self._read_paused = False
         self._read_timeout = 0.0
@@ -203,6 +208,7 @@ class UpstreamConnection(asyncio.Protocol):
             self.close()  # bytes nobody asked for: the connection can no longer be trusted
             return
         self._last_read = self._loop.time()
+        self.answered = True
         try:
             self._parser.feed_data(data)
         except (httptools.HttpParserError, httptools.HttpParserUpgrade) as error:
@@ -246,6 +252,8 @@ class UpstreamConnection(asyncio.Protocol):
             self._wake_drain()  # an answer before the whole body: sending stops
 
     def on_body(self, body: bytes) -> None:
+        if self._complete:
+            return  # a HEAD answer's body, which a well-behaved upstream never sends
         self._chunks.append(body)
         self._buffered += len(body)
         if self._buffered > MAX_BUFFERED and not self._read_paused and self._transport is not None:
@@ -257,6 +265,8 @@ class UpstreamConnection(asyncio.Protocol):
         if self._informational:
             self._informational = False
             return
+        if self._complete:
+            return  # the end of a HEAD answer's body: the connection stays unfit for reuse
         self._complete = True
         self._keep_alive = self._parser.should_keep_alive()
         self._stop_timer()
@@ -319,6 +329,8 @@ def _framed(headers: list[tuple[bytes, bytes]]) -> bool:
     """Whether the answer says where its body ends (else the connection's close ends it)."""
     for name, value in headers:
         lowered = name.lower()
-        if lowered == b"content-length" or (lowered == b"transfer-encoding" and b"chunked" in value.lower()):
+        if lowered == b"content-length" or (
+            lowered == b"transfer-encoding" and value.rstrip().lower().endswith(b"chunked")
+        ):
             return True
     return False
