@@ -207,8 +207,7 @@ class ServiceProxy:
                 state.release(failed=True)  # the upstream broke its answer off
             else:
                 state.abandon()  # the client went away; the upstream did nothing wrong
-            hung_up = watcher is not None and watcher.done() and not watcher.cancelled()
-            if not (hung_up and isinstance(error, asyncio.CancelledError)):
+            if not (_hung_up(watcher) and isinstance(error, asyncio.CancelledError)):
                 raise
             asyncio.current_task().uncancel()  # type: ignore[union-attr]  # our own cancel, handled
             return
@@ -235,9 +234,14 @@ def _cancel_on_disconnect(receive: Receive) -> "asyncio.Task[None]":
     assert relay is not None
 
     def stop_relay(watcher: "asyncio.Task[None]") -> None:
-        if not watcher.cancelled() and watcher.exception() is None:
+        if _hung_up(watcher):
             relay.cancel()
 
     watcher = asyncio.get_running_loop().create_task(until_disconnect(receive))
     watcher.add_done_callback(stop_relay)
     return watcher
+
+
+def _hung_up(watcher: "asyncio.Task[None] | None") -> bool:
+    """Whether the watcher saw the client hang up (rather than being stopped, or failing)."""
+    return watcher is not None and watcher.done() and not watcher.cancelled() and watcher.exception() is None
