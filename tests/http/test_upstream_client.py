@@ -5,9 +5,11 @@ the exact bytes the test gives, so answers a framework would never send can be s
 """
 
 import asyncio
+import contextlib
 import datetime
 import gc
 import ipaddress
+import random
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -81,11 +83,14 @@ OK = b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello"
 
 
 async def body_of(response: UpstreamResponse) -> bytes:
+    """The whole body; the connection is given back either way, as the proxy does."""
     pieces, finished = [], False
-    while not finished:
-        piece, finished = await response.read()
-        pieces.append(piece)
-    response.release()
+    try:
+        while not finished:
+            piece, finished = await response.read()
+            pieces.append(piece)
+    finally:
+        response.release()
     return b"".join(pieces)
 
 
@@ -591,3 +596,66 @@ async def test_a_replayable_request_on_a_kept_alive_connection_closed_under_it_g
                 server.url, "POST", b"/", [], content_length=0, connect_timeout=1, read_timeout=1
             )
         await client.close()
+
+
+VALID_ANSWERS = (
+    OK,
+    b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n",
+    b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nuntil the end",
+)
+
+
+def mangled(rng: random.Random) -> bytes:
+    answer = bytearray(rng.choice(VALID_ANSWERS))
+    for _ in range(rng.randint(0, 3)):
+        at = rng.randrange(len(answer))
+        match rng.randrange(4):
+            case 0:
+                del answer[at:]  # cut short
+            case 1:
+                answer[at:at] = rng.choice([b"\r\n", b"0", b"HTTP/1.1 200 OK\r\n\r\n", b"\x00", b":"])
+            case 2:
+                answer[at] = rng.randrange(256)
+            case _:
+                answer += bytes(answer)  # twice over
+        if not answer:
+            answer += b"H"
+    return bytes(answer)
+
+
+async def test_whatever_an_upstream_sends_the_client_ends_cleanly_and_never_mixes_answers() -> None:
+    """Seeded fuzzing: broken answers end in an answer or one of the client's errors, within the
+    read timeout, and the next request on the same client gets its own answer or an error."""
+    rng = random.Random(20261126)
+    first_answers: list[bytes] = []
+
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        answer = first_answers.pop()
+        await server.read_request(reader)
+        for start in range(0, len(answer), step := rng.randint(1, 40)):
+            writer.write(answer[start : start + step])
+            await writer.drain()
+        while True:  # later requests on this connection get a well-formed answer
+            await server.read_request(reader)
+            writer.write(OK)
+
+    async with Server(script) as server:
+        for _ in range(100):
+            first_answers.append(mangled(rng))
+            client = UpstreamClient(connections_per_upstream=1)
+            connections_before = server.connections
+            with contextlib.suppress(UpstreamError, UpstreamTimeout):
+                await asyncio.wait_for(body_of(await get(client, server, read_timeout=0.1)), 2)
+            try:
+                first_answers.append(mangled(rng))  # for a new connection, if one is made
+                response = await asyncio.wait_for(get(client, server, read_timeout=0.1), 2)
+                second = (response.status, await asyncio.wait_for(body_of(response), 2))
+            except (UpstreamError, UpstreamTimeout):
+                second = None
+            # Kept alive only at a clean end of an answer: then the next answer is the server's own.
+            if server.connections == connections_before + 1 and second is not None:
+                assert second == (200, b"hello")
+            first_answers.clear()
+            await client.close()
