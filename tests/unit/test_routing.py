@@ -79,6 +79,26 @@ def test_a_failed_trial_opens_the_breaker_for_another_cool_down() -> None:
     assert breaker.admit()
 
 
+def test_an_abandoned_request_is_no_verdict_on_its_upstream() -> None:
+    clock = FakeClock()
+    upstream = pool(Strategy.ROUND_ROBIN, clock).states[0]
+    for _ in range(2):
+        assert upstream.acquire()
+        upstream.release(failed=True)
+    assert upstream.acquire()
+    upstream.abandon()  # its client went away: neither a third failure nor a success
+    assert (upstream.in_flight, upstream.breaker.state) == (0, BreakerState.CLOSED)
+    assert upstream.acquire()
+    upstream.release(failed=True)
+    assert upstream.breaker.state is BreakerState.OPEN, "the two earlier failures still counted"
+
+    clock.advance(10)
+    assert upstream.acquire(), "the trial"
+    upstream.abandon()
+    assert upstream.breaker.state is BreakerState.HALF_OPEN
+    assert upstream.acquire(), "an abandoned trial lets another one through"
+
+
 def test_a_success_forgets_earlier_failures() -> None:
     breaker = CircuitBreaker(FakeClock(), failure_threshold=2, cool_down_seconds=5)
     breaker.record_failure()
