@@ -7,6 +7,8 @@ import socket
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -318,3 +320,33 @@ def test_a_killed_upstream_fails_no_idempotent_request_and_rejoins(platform: Pla
             return
         time.sleep(0.2)
     raise AssertionError("e did not rejoin once healthy")
+
+
+def test_a_full_connection_pool_is_a_503_that_leaves_the_upstream_healthy(tmp_path: Path) -> None:
+    port = free_port_block(1)
+    upstream = start_upstream("solo", port)
+    env = {
+        **gateway_env(tmp_path),
+        "BHIV_GATEWAY_UPSTREAMS": f"logistics=http://127.0.0.1:{port}",
+        "BHIV_GATEWAY_POOL_CONNECTIONS": "1",
+        "BHIV_GATEWAY_CONNECT_TIMEOUT_SECONDS": "0.5",
+        "BHIV_GATEWAY_EJECT_AFTER_FAILURES": "1",
+        "BHIV_GATEWAY_HEALTH_INTERVAL_SECONDS": "0.2",
+    }
+    try:
+        with running_gateway(env) as gateway:
+            auth = {"Authorization": f"Bearer {token(gateway)}"}
+            with ThreadPoolExecutor() as pool:
+                slow = pool.submit(
+                    httpx.get, f"{gateway}/api/logistics/slow?seconds=2", headers=auth, timeout=10
+                )
+                time.sleep(0.5)  # the only connection is taken
+                busy = httpx.get(f"{gateway}/api/logistics/v1/x", headers=auth, timeout=10)
+                ready = httpx.get(f"{gateway}/health/ready").json()["upstreams"]["logistics"]["upstreams"]
+                assert slow.result().status_code == 200
+            assert (busy.status_code, busy.json()["code"]) == (503, "upstream_busy")
+            assert [(u["healthy"], u["breaker"]) for u in ready] == [(True, "closed")]
+            assert httpx.get(f"{gateway}/api/logistics/v1/x", headers=auth).status_code == 200
+    finally:
+        upstream.kill()
+        upstream.wait()

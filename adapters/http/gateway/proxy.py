@@ -176,7 +176,10 @@ class ServiceProxy:
             await send_problem(send, 408, code="request_timeout", detail=detail)
         elif isinstance(error, UpstreamBusy):
             log.warning("%s: %s", self.route.service, error)
-            await self._unavailable(send)
+            detail = f"every connection to the {self.route.service} service is busy"
+            await send_problem(
+                send, 503, code="upstream_busy", detail=detail, headers=[(b"retry-after", b"1")]
+            )
         elif not isinstance(error, ClientGone):
             raise error
 
