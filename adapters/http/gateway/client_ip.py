@@ -17,7 +17,7 @@ CLIENT_IP = "client_ip"
 
 
 def resolve_client_ip(peer: str | None, forwarded_for: str | None, trusted: Sequence[Network]) -> str | None:
-    if peer is None or not trusted or not _is_trusted(peer, tuple(trusted)):
+    if peer is None or not is_trusted(peer, tuple(trusted)):
         return peer
     if not forwarded_for:
         return peer
@@ -25,13 +25,18 @@ def resolve_client_ip(peer: str | None, forwarded_for: str | None, trusted: Sequ
     for hop in reversed(hops):
         if not _is_valid(hop):
             return peer  # a malformed chain names nobody we can believe
-        if not _is_trusted(hop, tuple(trusted)):
+        if not is_trusted(hop, tuple(trusted)):
             return hop
     return hops[0] if hops else peer
 
 
+# Asked of every request (per hop, behind proxies), and parsing an address is the cost: the
+# answers are remembered, a bounded number of them, as the allowlist's are.
 @lru_cache(maxsize=4096)
-def _is_trusted(address: str, trusted: tuple[Network, ...]) -> bool:
+def is_trusted(address: str, trusted: tuple[Network, ...]) -> bool:
+    """Whether ``address`` is in one of the ``trusted`` networks (False for no address at all)."""
+    if not trusted:
+        return False
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -39,6 +44,7 @@ def _is_trusted(address: str, trusted: tuple[Network, ...]) -> bool:
     return any(ip in network for network in trusted)
 
 
+@lru_cache(maxsize=4096)
 def _is_valid(address: str) -> bool:
     try:
         ipaddress.ip_address(address)

@@ -2,7 +2,6 @@
 
 import asyncio
 import contextlib
-import ipaddress
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -10,6 +9,7 @@ from litestar import Litestar, asgi
 from litestar.handlers import ASGIRouteHandler
 
 from adapters.http.access import AUTHENTICATED
+from adapters.http.gateway.client_ip import is_trusted
 from adapters.http.gateway.config import service_routes, trusted_networks
 from adapters.http.gateway.health_checker import ActiveHealthChecker
 from adapters.http.gateway.proxy import ServiceProxy
@@ -67,13 +67,7 @@ class GatewayRuntime:
         return self._client
 
     def is_trusted(self, peer: str | None) -> bool:
-        if peer is None or not self.trusted:
-            return False
-        try:
-            address = ipaddress.ip_address(peer)
-        except ValueError:
-            return False
-        return any(address in network for network in self.trusted)
+        return peer is not None and is_trusted(peer, self.trusted)
 
     def mount_paths(self) -> list[str]:
         return [f"/api/{name}" for name in self.proxies]
