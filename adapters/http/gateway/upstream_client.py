@@ -2,8 +2,8 @@
 
 It does only what a reverse proxy needs (no redirects, cookies, auth, proxies, decompression or
 header defaults: the caller sends exactly the headers it means) and parses answers with
-httptools, the llhttp parser uvicorn uses. Chosen over aiohttp's client by measurement: a third
-of aiohttp's CPU per proxied request (docs/decisions/0018).
+httptools, the llhttp parser uvicorn uses. Chosen over aiohttp's client by measurement: the
+gateway's CPU per proxied request fell from 405 to 277 us (docs/decisions/0018).
 """
 
 import asyncio
