@@ -1,7 +1,7 @@
 """Quality gate: the held-out part of the threat corpus stays above its floors.
 
-Floors are the measured held-out figures minus about a point (sqli 97.4%, xss 98.7%, traversal
-97.3%, cmdi 91.2%; benign flagged 0.25%), not the issue's targets (see bench/threat_eval.py).
+Floors are the measured held-out figures minus about a point (sqli 97.6%, xss 98.7%, traversal
+97.3%, cmdi 95.2%; benign flagged 0.25%), not the issue's targets (see bench/threat_eval.py).
 Throughput is not asserted here.
 """
 
@@ -15,7 +15,7 @@ import pytest
 from core.domain.threat.detectors.inspector import Inspector
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared/data/threat/corpus.jsonl"
-FLOORS = {"sqli": 0.965, "xss": 0.975, "traversal": 0.96, "cmdi": 0.90}
+FLOORS = {"sqli": 0.965, "xss": 0.975, "traversal": 0.96, "cmdi": 0.94}
 BENIGN_CEILING = 0.005
 
 
