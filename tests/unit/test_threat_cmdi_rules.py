@@ -6,16 +6,9 @@ leaves."""
 import pytest
 
 from core.domain.threat.detectors.cmdi import cmdi_score
-from core.domain.threat.detectors.inspector import DEFAULT_THRESHOLD, Inspector
+from core.domain.threat.detectors.inspector import DEFAULT_THRESHOLD
 from core.domain.threat.model import AttackKind
-
-inspector = Inspector()
-
-
-def verdict(value: str) -> AttackKind | None:
-    strongest = inspector.strongest(inspector.inspect_value(value))
-    return strongest.kind if strongest is not None and strongest.score >= DEFAULT_THRESHOLD else None
-
+from tests.support.threat import verdict
 
 # -- 1. Escape text (``\n``, ``\r``, ``\t``, ``\033``/``\x1b``) is read as the characters it names.
 

@@ -2,15 +2,9 @@
 
 import pytest
 
-from core.domain.threat.detectors.inspector import DEFAULT_THRESHOLD, Inspector
+from core.domain.threat.detectors.inspector import Inspector
 from core.domain.threat.model import AttackKind, Location, RequestSample
-
-inspector = Inspector()
-
-
-def verdict(value: str, location: Location = Location.QUERY) -> AttackKind | None:
-    strongest = inspector.strongest(inspector.inspect_value(value, location))
-    return strongest.kind if strongest is not None and strongest.score >= DEFAULT_THRESHOLD else None
+from tests.support.threat import inspector, verdict
 
 
 @pytest.mark.parametrize(

@@ -4,17 +4,10 @@ closing quote, quotes escaped by doubling) and about the expression a breakout q
 
 import pytest
 
-from core.domain.threat.detectors.inspector import DEFAULT_THRESHOLD, Inspector
+from core.domain.threat.detectors.inspector import DEFAULT_THRESHOLD
 from core.domain.threat.detectors.sqli import sqli_score
 from core.domain.threat.model import AttackKind
-
-inspector = Inspector()
-
-
-def verdict(value: str) -> AttackKind | None:
-    strongest = inspector.strongest(inspector.inspect_value(value))
-    return strongest.kind if strongest is not None and strongest.score >= DEFAULT_THRESHOLD else None
-
+from tests.support.threat import verdict
 
 # -- 1. After a quote that breaks out, a comment makes the rest dead code, whatever it says.
 
