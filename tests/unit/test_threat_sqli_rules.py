@@ -2,6 +2,8 @@
 closing quote, quotes escaped by doubling) and about the expression a breakout quote opens
 (concatenation). Each rule: attacks it finds, look-alikes it leaves."""
 
+import random
+
 import pytest
 
 from core.domain.threat.detectors.inspector import DEFAULT_THRESHOLD
@@ -151,6 +153,42 @@ def test_a_trailing_concatenation_and_quote_weigh_more() -> None:
     ],
 )
 def test_concatenation_look_alikes_stay_benign(value: str) -> None:
+    assert verdict(value) is None
+
+
+# -- 5. A run of quotes and SQL punctuation, and nothing else, is a scanner probing the escaping.
+
+
+def sqlmap_heuristic_probes(count: int) -> list[str]:
+    """The way sqlmap builds its heuristic check: ten characters from ``"'(),.`` holding exactly
+    one quote of each kind, appended to the parameter's own value."""
+    rng = random.Random(20261126)
+    probes: list[str] = []
+    while len(probes) < count:
+        run = "".join(rng.choice("\"'(),.") for _ in range(10))
+        if run.count("'") == 1 and run.count('"') == 1:
+            probes.append(rng.choice(["", "1", "admin"]) + run)
+    return probes
+
+
+@pytest.mark.parametrize("value", ["<>\"'%;)(&+", "'\";<>", *sqlmap_heuristic_probes(20)])
+def test_metacharacter_probes_are_found(value: str) -> None:
+    assert verdict(value) is AttackKind.SQLI
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"(...)"',  # an ellipsis is prose punctuation
+        '"///',
+        "'?!'",
+        "!!!???",  # no quote: nothing to break out of
+        "5'11\"",  # a height
+        "wow!!! ';-)' \"great\"",  # words and spaces between the marks
+        "'",  # one quote alone is too little to call a probe
+    ],
+)
+def test_punctuation_in_data_is_not_a_probe(value: str) -> None:
     assert verdict(value) is None
 
 

@@ -36,6 +36,8 @@ _HIDDEN_STATEMENTS = frozenset(
 _ESCAPE_LAYERS = 3
 _COMMENT_OPENER = re.compile(r"--(?:\s|$)|#(?!\w)|/\*")
 _LOG_EVASION = re.compile(r"(?:--|#|/\*).*sp_password", re.IGNORECASE | re.DOTALL)
+_PROBE = re.compile(r"\w{0,20}([^\w\s]{4,})")
+_PROBE_CHARACTERS = frozenset("'\"`;()<>&|%+=#,.\\*/-")
 
 
 class SqlInjectionDetector(ScoringDetector):
@@ -61,7 +63,23 @@ def sqli_score(value: str) -> tuple[float, str]:
                 best, evidence = score, match.group(0)[:80]
     if best < 0.7 and "sp_password" in value.lower() and _LOG_EVASION.search(value):
         best, evidence = 0.7, "sp_password"  # MSSQL leaves statements naming it out of its logs
+    if best < 0.6 and _metacharacter_probe(value):
+        best, evidence = 0.6, value
     return min(best, 1.0), evidence
+
+
+def _metacharacter_probe(value: str) -> bool:
+    """``'.(,"),"``, ``<>"'%;)(&+``: a run of SQL punctuation with a quote left open, at most
+    after one word, means nothing as data. Scanners send one to learn which characters reach the
+    query unescaped (sqlmap's heuristic check appends ten drawn from ``"'(),.``, one of each
+    quote). A quotation in data closes its quotes: ``"(...)"``."""
+    match = _PROBE.fullmatch(value)
+    if match is None:
+        return False
+    run = match.group(1)
+    marks = set(run)
+    unbalanced = run.count("'") % 2 == 1 or run.count('"') % 2 == 1
+    return unbalanced and marks <= _PROBE_CHARACTERS and len(marks - {"."}) >= 3
 
 
 def _rewritings(value: str) -> list[str]:
