@@ -2,6 +2,7 @@
 loopback. The gateway trusts 127.0.0.1 as a proxy here, so each test picks its own client IP
 with X-Forwarded-For."""
 
+import json
 import random
 import time
 import uuid
@@ -87,6 +88,24 @@ def test_an_attack_anywhere_in_the_request_is_refused(gateway: str, where, metho
 @pytest.mark.parametrize("params", TRICKY_BUT_BENIGN)
 def test_benign_inputs_that_look_like_attacks_pass(gateway: str, params: dict[str, str]) -> None:
     assert send(gateway, an_ip(), "GET", "/health/live", params=params).status_code == 200
+
+
+def test_an_attack_in_a_password_is_refused_and_its_record_keeps_none_of_the_password(
+    gateway: str,
+) -> None:
+    attacker, admin = an_ip(), {"Authorization": f"Bearer {token(gateway)}"}
+    login = {"grant_type": "password", "username": "alice", "password": "hunter2' OR '1'='1"}
+
+    response = send(gateway, attacker, "POST", "/auth/token", data=login)
+
+    assert response.status_code == 403
+    events = httpx.get(f"{gateway}/api/admin/threats", params={"ip": attacker}, headers=admin).json()
+    alerts = httpx.get(f"{gateway}/api/admin/alerts", headers=admin).json()
+    findings = [finding for event in events["events"] for finding in event["findings"]]
+    assert [finding["field"] for finding in findings] == ["password"]
+    assert "hunter2" not in json.dumps(events)
+    assert attacker in [alert["ip"] for alert in alerts]
+    assert "hunter2" not in json.dumps(alerts)
 
 
 def test_an_ip_that_keeps_attacking_is_blocked_for_longer_each_time_until_an_admin_unblocks_it(

@@ -16,6 +16,7 @@ from core.domain.threat.detectors.traversal import PathTraversalDetector
 from core.domain.threat.detectors.xss import CrossSiteScriptingDetector
 from core.domain.threat.detectors_api import PayloadInspector, ValueDetector
 from core.domain.threat.model import PAYLOAD_KINDS, AttackKind, Finding, Location, RequestSample
+from core.domain.threat.secret_fields import is_secret_field, redacted
 
 DEFAULT_THRESHOLD = 0.6
 """A finding scoring at least this much is an attack; below it, only a reason to look closer."""
@@ -44,7 +45,8 @@ class Inspector(PayloadInspector):
     """Decodes each value (``decoding.decode_variants``), runs the payload detectors on every
     variant and keeps the strongest finding per attack kind and value. JSON text found in a
     value is parsed and each leaf inspected on its own, never the document as one string. The
-    scanner detector only sees the path and the User-Agent; a Referer is read as a URL."""
+    scanner detector only sees the path and the User-Agent; a Referer is read as a URL. What is
+    found in a secret field (a password, a token) carries no evidence (``secret_fields``)."""
 
     def __init__(
         self,
@@ -117,8 +119,10 @@ class Inspector(PayloadInspector):
         self, value: str, location: Location, field: str | None, detectors: Sequence[ValueDetector]
     ) -> list[Finding]:
         if len(value) <= _MEMO_MAX_CHARS:
-            return list(self._remembered_scan(value, location, field, tuple(detectors)))
-        return list(self._scan_variants(value, location, field, tuple(detectors)))
+            findings = list(self._remembered_scan(value, location, field, tuple(detectors)))
+        else:
+            findings = list(self._scan_variants(value, location, field, tuple(detectors)))
+        return redacted(findings) if findings and is_secret_field(field) else findings
 
     def _scan_variants(
         self, value: str, location: Location, field: str | None, detectors: tuple[ValueDetector, ...]
