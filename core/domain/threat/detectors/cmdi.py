@@ -37,6 +37,13 @@ _ARGUMENTS = re.compile(r"[^;|&`\n]*")
 _SHELL_ARGUMENT = re.compile(
     r"""^(?:-{1,2}\w|/|\\|~|\$|%\w+%|\d|['"]|[<>]|\w:\\|\w+://|[\w.-]*[./\\*=][\w./\\*=-]*$|\^|\{)""", re.I
 )
+_BARE_ARGUMENT = re.compile(
+    r"""^(?:-{1,2}\w|/|\\|~|\$|%\w+%|['"]|[<>]|\w:\\|\w+://|[\w.-]*[/\\*][\w./\\*=-]*$|\^|\{)""", re.I
+)
+"""Arguments only a shell reads (no number or plain file name): a value that starts with a
+command word, with nothing before it that says "shell", is prose (``top 10``, ``call 911``) or
+a file's name (``id card.pdf``) unless one of its arguments is an option, a path, a URL or a
+command (``nc -lvvp 4444 -e /bin/sh``)."""
 _SHELLSHOCK = re.compile(r"\(\s*\)\s*\{\s*[:\w]")
 _CODE = re.compile(
     r"<\?(?:php|=)|<!--#\s*(?:exec|include)|\$\{@|\b(?:system|passthru|shell_exec|exec|popen|proc_open|pcntl_exec|phpinfo|phpversion"
@@ -76,6 +83,8 @@ COMMANDS = _words(
     "shutdown reboot del copy start call"
 )
 SUBCOMMANDS = _words("user localgroup view use share firewall advfirewall add query export config create")
+_PROBES = _words("sleep timeout ping nslookup dig")
+"""Commands attackers run bare to see a delay or a lookup: their number or host argument counts."""
 _STANDALONE = _words(
     "id whoami uname ifconfig ipconfig pwd hostname sysinfo systeminfo ls dir ps env netstat"
 )
@@ -168,7 +177,7 @@ def _command_at(value: str, at: int, *, at_start: bool, breakout: bool = False) 
             else 0.3
         )
     if at_start:
-        return 0.7 if _whole_command_line(command, arguments) else 0.0
+        return 0.7 if _whole_command_line(command, arguments, bare=command not in _PROBES) else 0.0
     if breakout:
         return 0.9 if _whole_command_line(command, arguments) else 0.3
     if _shell_argument(arguments[0], first=True) or substituted:
@@ -176,17 +185,18 @@ def _command_at(value: str, at: int, *, at_start: bool, breakout: bool = False) 
     return 0.3
 
 
-def _whole_command_line(command: str, arguments: list[str]) -> bool:
-    return (
-        all(_shell_argument(a, first=i == 0) for i, a in enumerate(arguments))
-        or _windows_admin_line(command, arguments)
-        or _runs_code(command, arguments)
-    )
+def _whole_command_line(command: str, arguments: list[str], *, bare: bool = False) -> bool:
+    """``bare``: nothing before the command said "shell", so one argument at least must."""
+    shell_like = all(_shell_argument(a, first=i == 0) for i, a in enumerate(arguments))
+    if shell_like and bare:
+        shell_like = any(_shell_argument(a, first=i == 0, bare=True) for i, a in enumerate(arguments))
+    return shell_like or _windows_admin_line(command, arguments) or _runs_code(command, arguments)
 
 
-def _shell_argument(argument: str, *, first: bool = False) -> bool:
+def _shell_argument(argument: str, *, first: bool = False, bare: bool = False) -> bool:
     lowered = argument.lower()
-    return bool(_SHELL_ARGUMENT.match(argument)) or lowered in COMMANDS or (first and lowered in SUBCOMMANDS)
+    looks_like_shell = (_BARE_ARGUMENT if bare else _SHELL_ARGUMENT).match(argument)
+    return bool(looks_like_shell) or lowered in COMMANDS or (first and lowered in SUBCOMMANDS)
 
 
 def _rejoin_windows_paths(arguments: list[str]) -> list[str]:
