@@ -21,6 +21,7 @@ from tests.support.threat import inspector, verdict
         ("<img src=x onerror=alert(1)>", AttackKind.XSS),
         ('" onmouseover="alert(document.cookie)', AttackKind.XSS),
         ("javascript:alert(1)", AttackKind.XSS),
+        ("javascript: alert(document.domain)", AttackKind.XSS),
         ("';alert(String.fromCharCode(88,83,83))//", AttackKind.XSS),
         ("../../../../etc/passwd", AttackKind.TRAVERSAL),
         ("..\\..\\..\\windows\\win.ini", AttackKind.TRAVERSAL),
@@ -67,6 +68,8 @@ def test_attacks_are_found(value: str, kind: AttackKind) -> None:
         "AT&T",
         '{"name": "Anne-Marie d\'Estaing", "email": "am@example.fr", "note": "select the best option"}',
         "/api/v3/orders/79507/items?sort=-at&page=13&q=union+square",
+        "JavaScript: The Good Parts",  # a title: a script URL needs code after the scheme
+        "JavaScript: A Beginner's Guide",
     ],
 )
 def test_known_false_positive_traps_are_benign(value: str) -> None:

@@ -47,6 +47,8 @@ _MARKUP_TRICK = re.compile(
 )
 # ``<`` alone in an encoding the browser or a script undoes: a probe for what reaches the page
 _ENCODED_LT = re.compile(r"\s*(?:&#0*60;?|&#x0*3c;?|&lt;?|\\x3c|\\u0*3c|\\74|%3c)\s*", re.I)
+# words and spaces only: no call, operator or property access for the script URL to run
+_PROSE = re.compile(r"[ \t]*[^\W_]+(?:[ \t,'-]+[^\W_]+)+[ \t.!?]*")
 _UTF7 = {"+ADw-": "<", "+AD4-": ">", "+ACI-": '"', "+ACc-": "'", "+AC8-": "/"}
 
 
@@ -130,5 +132,7 @@ def _url(value: str) -> tuple[float, str]:
     found = _SCRIPT_URL.search(value)
     if found is None:
         return 0.0, ""
+    if _PROSE.fullmatch(value, found.end()):
+        return 0.3, value[found.start() :]  # ``JavaScript: The Good Parts``: a title, not code
     before = value[: found.start()].rstrip(_INVISIBLE)
     return (0.85 if not before or before[-1] in "=(\"'`:?&[" else 0.6), value[found.start() :]
