@@ -3,16 +3,8 @@
 import pytest
 
 from core.domain.threat.decoding import decode, decode_variants
-from core.domain.threat.detectors.inspector import DEFAULT_THRESHOLD, Inspector
 from core.domain.threat.model import AttackKind
-
-inspector = Inspector()
-
-
-def verdict(value: str) -> AttackKind | None:
-    strongest = inspector.strongest(inspector.inspect_value(value))
-    return strongest.kind if strongest is not None and strongest.score >= DEFAULT_THRESHOLD else None
-
+from tests.support.threat import verdict
 
 RULES = [
     # (rule, attack, kind, benign look-alike)
@@ -124,6 +116,29 @@ RULES = [
         "/%c0%2e%c0%2e%c0%5c%c0%2e%c0%2e%c0%5c%c0%2e%c0%2e%c0%5c",
         AttackKind.TRAVERSAL,
         "caf%c3%a9",
+    ),
+    # absolute paths: a system directory is a file; a directory that is also a route needs a file
+    ("absolute path into a system directory", "/var/log/auth.log", AttackKind.TRAVERSAL, "/home"),
+    ("a route's name is not a directory", "/etc/nsswitch.conf", AttackKind.TRAVERSAL, "/dev/blog"),
+    ("a dotfile under a shared directory", "/root/.Xauthority", AttackKind.TRAVERSAL, "/opt/in"),
+    (
+        "a server file under a shared directory",
+        "/home/site/public_html/wp-config.php",
+        AttackKind.TRAVERSAL,
+        "/private/messages",
+    ),
+    ("a server's configuration or log", "/mysql/my.ini", AttackKind.TRAVERSAL, "/feeds/rss.xml"),
+    (
+        "spaces inside a Windows path",
+        "/Program Files/MySQL/MySQL Server 5.0/my.cnf",
+        AttackKind.TRAVERSAL,
+        "/r/python is a subreddit",
+    ),
+    (
+        "a container's secrets",
+        "/run/secrets/kubernetes.io/serviceaccount/token",
+        AttackKind.TRAVERSAL,
+        "/tmp/upload-42.png",
     ),
 ]
 

@@ -5,7 +5,8 @@ The value is normalised the way file APIs and old servers read it (``\\`` is ``/
 segment: what counts is how many segments climb above where the path started, whether it
 names a sensitive system file, and whether it is an absolute path into a system directory or
 a stream wrapper (``php://filter``, ``file://``). A single ``../README.md`` in prose is not an
-attack; ``../../../etc/passwd`` and ``/etc/shadow`` are.
+attack; ``../../../etc/passwd`` and ``/etc/shadow`` are. Directories that web applications also
+use as routes (``/home``, ``/dev/blog``) count only with a file's name after them.
 """
 
 import re
@@ -23,14 +24,23 @@ _SENSITIVE_FILE = re.compile(
     r"|boot\.ini|win\.ini|system\.ini|web\.config|\.htaccess|\.htpasswd|httpd\.conf|php\.ini|my\.cnf|"
     r"\bid_[rd]sa\b|authorized_keys|known_hosts|\.bash_history|\.bashrc|\.ssh\b|self[/\\](?:environ|cmdline|fd)|"
     r"\bsam\b|repair[/\\]|system32|\bwinnt\b|inetpub|wp-config\.php|\.env\b|config\.inc\.php|"
-    r"access[._]log|error[._]log|\{file\}|\.\w*_?history\b",
+    r"access[._]log|error[._]log|\{file\}|\.\w*_?history\b|serviceaccount[/\\]token|\.dockerenv|"
+    r"pg_hba\.conf|[/\\]sess_\w*$|dev[/\\](?:tcp|udp)[/\\]",
     re.IGNORECASE,
 )
 _SYSTEM_ROOT = re.compile(
-    r"^(?:[a-z]:)?[/\\]+(?:etc|proc|sys|dev|var|usr|root|boot|bin|sbin|opt|srv|home|tmp|private|"
-    r"windows|winnt|system32|inetpub|apache\d*|xampp|wamp|program files)(?:[/\\]|$)",
+    r"^(?:[a-z]:)?[/\\]+(?:etc|proc|sys|var|usr|boot|bin|sbin|windows|winnt|system32|inetpub|apache\d*|"
+    r"xampp|wamp|program files(?: \(x86\))?)(?:[/\\]|$)",
     re.IGNORECASE,
 )
+"""Directories no web application names its pages after: an absolute path into one is a file."""
+_SHARED_ROOT = re.compile(
+    r"^[/\\]+(?:home|tmp|temp|opt|srv|root|dev|private|run|mnt|lib|app|data|library)[/\\]", re.I
+)
+"""Directories that are also common routes (``?next=/home``, ``/dev/blog``, ``/opt/in``): an
+absolute path into one needs a file's name at its end to count."""
+_CONFIG_FILE = re.compile(r"\.(?:conf|cnf|ini|log|properties|pem|key|htpasswd|pdb|err)$", re.I)
+_DOTFILE = re.compile(r"[/\\]\.[\w-]")
 _ENCODING_JUNK = re.compile(r"(?:%u[0-9a-f]{4}|%[0-9a-z]{0,2}|0x[0-9a-f]{2}|[./\\?:*\s])+", re.I)
 _SYSTEM_DIR = re.compile(r"windows|winnt|system32", re.I)
 _SERVER_FILE = re.compile(r"\.(?:php\d?|aspx?|jsp|conf|cfg|ini|log|xml|ya?ml|env|bak|sql|inc|config)$", re.I)
@@ -58,8 +68,8 @@ def traversal_score(value: str) -> tuple[float, str]:
     if sensitive is not None and (escapes or ".." in path):
         score = max(score, 0.9)
     stripped = path.strip()
-    if " " not in stripped and _SYSTEM_ROOT.match(stripped):
-        score = max(score, 0.75 if sensitive is None else 0.9)
+    if _is_absolute_path(stripped):
+        score = max(score, _absolute_path_score(stripped, sensitive is not None))
     wrapper = _WRAPPER.search(path)
     if wrapper is not None:
         score = max(score, 0.85)
@@ -73,6 +83,25 @@ def traversal_score(value: str) -> tuple[float, str]:
     if escapes == 1 and " " not in stripped:
         score = max(score, 0.7 if _SERVER_FILE.search(stripped) else 0.6)
     return score, path
+
+
+def _is_absolute_path(text: str) -> bool:
+    """One path, not prose that mentions one: no space, or spaces only in its directories'
+    names (``/program files/mysql/my.ini``) with a file's name at the end."""
+    if " " not in text:
+        return True
+    segments = _SEPARATORS.split(text)
+    return text[:1] in "/\\" and len(segments) >= 4 and "." in segments[-1] and " " not in segments[-1]
+
+
+def _absolute_path_score(path: str, sensitive: bool) -> float:
+    if _SYSTEM_ROOT.match(path):
+        return 0.9 if sensitive else 0.75
+    if _SHARED_ROOT.match(path) and (_DOTFILE.search(path) or _SERVER_FILE.search(path)):
+        return 0.75
+    if path[:1] in "/\\" and len(_SEPARATORS.split(path)) >= 3 and _CONFIG_FILE.search(path):
+        return 0.7  # ``/mysql/my.ini``, ``/logs/pure-ftpd.log``: a server's configuration or log
+    return 0.0
 
 
 def _escapes(path: str) -> int:
