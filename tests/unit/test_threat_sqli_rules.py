@@ -192,6 +192,26 @@ def test_punctuation_in_data_is_not_a_probe(value: str) -> None:
     assert verdict(value) is None
 
 
+# -- 6. A backtick breaks out of a quoted identifier as a quote breaks out of a literal.
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1` WHERE 3319=3319 AND 8396=8396-- LckR",  # sqlmap's boundaries for ORDER BY `<value>`
+        "2`=`2` AND !SLEEP(5) AND `2`=`2",
+        "-6744` WHERE 6501=6501 UNION ALL SELECT 6501,6501-- uBxP",
+    ],
+)
+def test_a_backtick_breakout_is_read_like_a_quote_breakout(value: str) -> None:
+    assert verdict(value) is AttackKind.SQLI
+
+
+@pytest.mark.parametrize("value", ["press `Ctrl+C`", "the `users` table", "the column `user name` is empty"])
+def test_backticks_in_prose_stay_benign(value: str) -> None:
+    assert verdict(value) is None
+
+
 @pytest.mark.parametrize(
     "value",
     [

@@ -90,6 +90,10 @@ def _rewritings(value: str) -> list[str]:
         texts.append(_BLOCK_COMMENT.sub("", value))
     for quote in "\"'":
         texts += _unescaped(value, quote)
+    if "`" in value:
+        # MySQL and SQLite quote identifiers with backticks (``ORDER BY `<value>```): a backtick
+        # breaks out of one as a quote breaks out of a literal, and `1`=`1` compares like '1'='1'
+        texts.append(value.replace("`", "'"))
     return [text for text in texts if text != value]
 
 

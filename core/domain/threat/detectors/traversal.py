@@ -39,7 +39,8 @@ _SHARED_ROOT = re.compile(
 )
 """Directories that are also common routes (``?next=/home``, ``/dev/blog``, ``/opt/in``): an
 absolute path into one needs a file's name at its end to count."""
-_CONFIG_FILE = re.compile(r"\.(?:conf|cnf|ini|log|properties|pem|key|htpasswd|pdb|err)$", re.I)
+_CONFIG_FILE = re.compile(r"\.(?:conf|cnf|ini|log|properties|htpasswd|pdb|err)$", re.I)
+"""Not ``.key`` or ``.pem``: Keynote decks and certificates are shared as files too."""
 _DOTFILE = re.compile(r"[/\\]\.[\w-]")
 _ENCODING_JUNK = re.compile(r"(?:%u[0-9a-f]{4}|%[0-9a-z]{0,2}|0x[0-9a-f]{2}|[./\\?:*\s])+", re.I)
 _SYSTEM_DIR = re.compile(r"windows|winnt|system32", re.I)
