@@ -110,6 +110,18 @@ RULES = [
         "<3 this product",
     ),
     ("Base64 of a traversal", "Li4vLi4vLi4vZXRjL3Bhc3N3ZA==", AttackKind.TRAVERSAL, "aGVsbG8gd29ybGQ="),
+    (
+        "Base64 data URL read as the browser reads it",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        AttackKind.XSS,
+        "data:text/plain;base64,SGVsbG8sIFdvcmxkIQ==",
+    ),
+    (
+        "PHP's data:// wrapper holding code",
+        "data://text/plain;base64,PD9waHAgc3lzdGVtKCRfR0VUWydjbWQnXSk7ID8+",
+        AttackKind.CMDI,
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+    ),
     ("IIS private-use slash", "/..%uEFC8..%uEFC8..%uEFC8", AttackKind.TRAVERSAL, "50%uF025 off"),
     (
         "invalid UTF-8 lead byte dropped",
