@@ -122,6 +122,7 @@ RULES = [
         AttackKind.CMDI,
         "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
     ),
+    ("a NUL ends the value for C code", "*))%00nosuchvalue", AttackKind.SQLI, "abc%00def"),
     ("IIS private-use slash", "/..%uEFC8..%uEFC8..%uEFC8", AttackKind.TRAVERSAL, "50%uF025 off"),
     (
         "invalid UTF-8 lead byte dropped",

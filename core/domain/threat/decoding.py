@@ -21,6 +21,7 @@ _PERCENT_U = re.compile(r"%u([0-9a-fA-F]{4})")
 _BACKSLASH_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u\{?([0-9a-fA-F]{4})\}?)")
 _ENTITY_HINT = re.compile(r"&#?[a-zA-Z0-9]")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+_NUL = re.compile(r"\x00|%00")
 _DATA_URL = re.compile(r"data:[^,]{0,100};base64,([A-Za-z0-9+/]{8,}={0,2})", re.IGNORECASE)
 
 # Characters that NFKC leaves alone but that systems downstream treat as ASCII punctuation.
@@ -47,7 +48,8 @@ def decode_variants(value: str) -> list[str]:
     """The value as received and, when decoding changes it, its fully decoded form; and when the
     whole value is Base64 of printable text (``Li4vZXRjL3Bhc3N3ZA==``), that text decoded too:
     applications decode such parameters before they use them. So do browsers and PHP's ``data:``
-    stream wrapper with a Base64 ``data:`` URL (``data:text/html;base64,PHNjcmlwdD4...``)."""
+    stream wrapper with a Base64 ``data:`` URL (``data:text/html;base64,PHNjcmlwdD4...``). A
+    value holding a NUL is also read up to it."""
     if len(value) > MAX_LENGTH:
         value = value[:MAX_LENGTH]
     decoded = decode(value)
@@ -56,6 +58,9 @@ def decode_variants(value: str) -> list[str]:
         text = _base64_text(value)
         if text:
             variants.append(decode(text))
+    if "\x00" in value or "%00" in value:
+        # C code (LDAP servers, old file APIs) stops reading at a NUL: ``*))%00rest`` is ``*))``
+        variants.append(decode(_NUL.split(value, 1)[0]))
     if "base64," in decoded or "BASE64," in decoded.upper():
         for match in _DATA_URL.finditer(decoded):
             text = _base64_text(match.group(1))
