@@ -3,7 +3,8 @@
 Runs the real CLI in a subprocess (each input scanned as one query-parameter value), then prints
 detection per label (for benign: the share wrongly flagged), per source, on the development
 and the held-out split (a fixed hash of the text: 70% / 30%; tune only on dev), and inputs/s as
-measured inside the CLI process (``--timing``: start-up excluded). When ``libinjection``
+measured inside the CLI process (``--timing``: start-up excluded); then the same at the
+gateway's refusal score, which is lower than the CLI's "attack". When ``libinjection``
 imports (``pip install -e '.[bench]'``), its figures are printed alongside.
 
 Run: python bench/threat_eval.py [CORPUS]   (default: ../shared/data/threat/corpus.jsonl)
@@ -17,6 +18,9 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from core.domain.threat.policy import ThreatPolicy
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared/data/threat/corpus.jsonl"
@@ -91,6 +95,13 @@ def main() -> int:
     assert len(verdicts) == len(rows), "the CLI must answer every line"
     report("bhiv threat scan", rows, [v["verdict"] == "attack" for v in verdicts])
     print(f"throughput (inside the CLI, one core, start-up excluded): {timing}")
+    refused = ThreatPolicy().block_request_score
+    gateway_view = [float(v["score"]) >= refused for v in verdicts]
+    report(
+        f"the gateway's view: a score of {refused} refuses the request (BHIV_THREAT_BLOCK_REQUEST_SCORE)",
+        rows,
+        gateway_view,
+    )
     reference = libinjection_verdicts(rows)
     if reference is None:
         print("\nlibinjection not installed: pip install -e '.[bench]' to compare")
