@@ -27,12 +27,6 @@ def is_secret_field(field: str | None) -> bool:
     return _SECRET_NAME.search(name) is not None
 
 
-def redacted(findings: list[Finding]) -> list[Finding]:
-    """``findings`` with the evidence of those made in a secret field replaced."""
-    return [
-        finding if not is_secret_field(finding.field) else _without_evidence(finding) for finding in findings
-    ]
-
-
-def _without_evidence(finding: Finding) -> Finding:
-    return msgspec.structs.replace(finding, evidence=REDACTED)
+def without_evidence(findings: list[Finding]) -> list[Finding]:
+    """``findings`` (made in a secret field) with their evidence replaced."""
+    return [msgspec.structs.replace(finding, evidence=REDACTED) for finding in findings]

@@ -16,7 +16,7 @@ from core.domain.threat.detectors.traversal import PathTraversalDetector
 from core.domain.threat.detectors.xss import CrossSiteScriptingDetector
 from core.domain.threat.detectors_api import PayloadInspector, ValueDetector
 from core.domain.threat.model import PAYLOAD_KINDS, AttackKind, Finding, Location, RequestSample
-from core.domain.threat.secret_fields import is_secret_field, redacted
+from core.domain.threat.secret_fields import is_secret_field, without_evidence
 
 DEFAULT_THRESHOLD = 0.6
 """A finding scoring at least this much is an attack; below it, only a reason to look closer."""
@@ -122,7 +122,7 @@ class Inspector(PayloadInspector):
             findings = list(self._remembered_scan(value, location, field, tuple(detectors)))
         else:
             findings = list(self._scan_variants(value, location, field, tuple(detectors)))
-        return redacted(findings) if findings and is_secret_field(field) else findings
+        return without_evidence(findings) if findings and is_secret_field(field) else findings
 
     def _scan_variants(
         self, value: str, location: Location, field: str | None, detectors: tuple[ValueDetector, ...]
