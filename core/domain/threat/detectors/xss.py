@@ -13,7 +13,7 @@ import re
 from core.domain.threat.detectors.scoring import ScoringDetector
 from core.domain.threat.model import AttackKind
 
-_HINT = re.compile(r"[<>]|on[a-z]|script|\(|`|expression|\+AD", re.IGNORECASE)
+_HINT = re.compile(r"[<>]|on[a-z]{3,}\s*=|script|\(|`|expression|\+AD", re.IGNORECASE)
 _TAG = re.compile(r"<\s{0,3}([a-z!?/][\w:-]*)((?:[^<>]|<(?![a-z!/?]))*)(>?)", re.IGNORECASE | re.DOTALL)
 _EVENT_HANDLER = re.compile(r"(?:^|[\s/\"'`;,+\x00-\x1f]|&quot;)(on[a-z]{3,})\s*=", re.IGNORECASE)
 _SCRIPT_URL = re.compile(
