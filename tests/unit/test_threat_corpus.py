@@ -1,7 +1,7 @@
 """Quality gate: the held-out part of the threat corpus stays above its floors.
 
 Floors are the measured held-out figures minus about a point (sqli 97.6%, xss 98.7%, traversal
-97.3%, cmdi 95.2%; benign flagged 0.25%), not the issue's targets (see bench/threat_eval.py).
+97.4%, cmdi 95.2%; benign flagged 0.19%), not the issue's targets (see bench/threat_eval.py).
 Throughput is not asserted here.
 """
 
