@@ -1,6 +1,7 @@
 """Threat response on real stores: escalating IP blocks, throttled alerts, behaviour limits,
 admin blocks; on SQLite and PostgreSQL (events and alerts) with the in-process blocklist."""
 
+import asyncio
 import random
 from dataclasses import dataclass
 
@@ -15,10 +16,12 @@ from adapters.system.clock import Uuid7IdGenerator
 from core.domain.audit.model import Actor, Invocation
 from core.domain.errors import NotFound, RuleViolated
 from core.domain.threat.admin import BlockIp, UnblockIp
-from core.domain.threat.model import AttackKind, Finding, Location, Verdict
+from core.domain.threat.baseline import RateBaseline, RateBaselineSettings
+from core.domain.threat.detectors.inspector import Inspector
+from core.domain.threat.model import AttackKind, Finding, Location, RequestSample, Verdict
 from core.domain.threat.policy import ThreatPolicy
 from core.domain.threat.response import ThreatResponder
-from core.domain.threat.use_cases import ObserveBehaviour
+from core.domain.threat.use_cases import ObserveBehaviour, ScreenRequest
 from core.ports.threat import ThreatEventFilter
 from tests.contracts.db_fixtures import Database
 from tests.support.fake_clock import FakeClock
@@ -39,6 +42,7 @@ class Defence:
     alerts: SqlAlertStore
     responder: ThreatResponder
     observe: ObserveBehaviour
+    screen: ScreenRequest
     database: Database
 
     async def blocked_for(self, ip: str) -> float | None:
@@ -64,7 +68,10 @@ def defence(database: Database) -> Defence:
         Uuid7IdGenerator(),
     )
     observe = ObserveBehaviour(POLICY, state.rate_limiter, responder)
-    return Defence(clock, state, events, alerts, responder, observe, database)
+    baseline = RateBaseline(RateBaselineSettings())
+    limiter = state.rate_limiter
+    screen = ScreenRequest(Inspector(), POLICY, state.blocklist, limiter, baseline, responder, clock)
+    return Defence(clock, state, events, alerts, responder, observe, screen, database)
 
 
 def sqli(score: float = 0.95) -> Finding:
@@ -187,3 +194,26 @@ async def test_bad_manual_blocks_are_refused(defence: Defence, ip: str, seconds:
     )
     with pytest.raises(RuleViolated):
         await block_ip.execute(ip, seconds=seconds, reason=reason, by=ADMIN)
+
+
+async def test_other_requests_are_served_while_a_large_body_is_inspected(defence: Defence) -> None:
+    """Inspection is CPU work on the event loop; a 1 MiB body pauses between steps."""
+    prose = "Please find the quarterly figures (see the attached sheet) below. " * 120
+    body = [(f"$.notes[{n}]", f"{n}: {prose}") for n in range(128)]
+    large = RequestSample(method="POST", path="/api/crm/notes", body=body, client_ip=an_ip())
+    turns = 0
+
+    async def another_request() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    other = asyncio.create_task(another_request())
+    await asyncio.sleep(0)
+    before = turns
+    screening = await defence.screen.execute(large)
+    other.cancel()
+
+    assert screening.verdict is Verdict.ALLOW
+    assert turns - before >= 10, "the other request ran between the steps (without them: not once)"

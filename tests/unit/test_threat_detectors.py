@@ -3,7 +3,7 @@
 import pytest
 
 from core.domain.threat.detectors.inspector import Inspector
-from core.domain.threat.model import AttackKind, Location, RequestSample
+from core.domain.threat.model import AttackKind, Finding, Location, RequestSample
 from tests.support.threat import inspector, verdict
 
 
@@ -213,3 +213,20 @@ def test_a_remembered_verdict_is_the_same_and_callers_cannot_change_it() -> None
 
     assert again == Inspector().inspect_value("1' OR '1'='1")
     assert inspector.is_attack(again)
+
+
+def test_a_large_request_is_inspected_in_steps_with_the_same_findings() -> None:
+    attack = "1 UNION SELECT password FROM users"
+    values = [(f"v{n}", "plain words " * 700) for n in range(40)] + [("q", attack)]
+    large = RequestSample(method="POST", path="/x", query=values)
+    small = RequestSample(method="GET", path="/x", query=[("q", attack)])
+
+    findings: list[Finding] = []
+    steps = sum(1 for _ in inspector.inspect_in_steps(large, findings))
+    small_findings: list[Finding] = []
+
+    assert steps >= 10, "about one pause per 16 KiB inspected"
+    assert findings == inspector.inspect_request(large)
+    assert [f.field for f in findings if f.kind is AttackKind.SQLI] == ["q"]
+    assert not list(inspector.inspect_in_steps(small, small_findings)), "a small request never pauses"
+    assert small_findings == inspector.inspect_request(small)

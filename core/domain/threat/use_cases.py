@@ -1,5 +1,7 @@
 """Threat defence use cases: screening requests, watching behaviour, managing blocks."""
 
+import asyncio
+
 import msgspec
 
 from core.domain.threat.baseline import RateBaseline
@@ -53,7 +55,10 @@ class ScreenRequest:
             if block is not None:
                 remaining = (block.expires_at - self._clock.now()).total_seconds()
                 return Screening(verdict=Verdict.BLOCK_IP, findings=[], blocked_for=max(remaining, 1.0))
-        findings = self._inspector.inspect_request(sample)
+        findings: list[Finding] = []
+        for _ in self._inspector.inspect_in_steps(sample, findings):
+            # inspection is CPU work on the event loop: a large body lets other requests in
+            await asyncio.sleep(0)
         z = self._baseline.observe(ip, self._clock.monotonic())
         if z is not None:
             findings.append(

@@ -1,6 +1,6 @@
 """Every attacker-controlled value of a request through the detectors that make sense for it."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
@@ -28,6 +28,8 @@ _MEMO_MAX_CHARS = 256
 on almost every request, and detection is a pure function of the value. Attackers' unique
 values only cycle the bounded memo; they cost what an unremembered scan costs."""
 _URL_HEADERS = frozenset({"referer", "origin"})
+_STEP_CHARS = 16_384
+"""Characters inspected between two pauses of ``inspect_in_steps``: a few milliseconds of work."""
 
 
 def default_detectors() -> tuple[ValueDetector, ...]:
@@ -64,16 +66,29 @@ class Inspector(PayloadInspector):
         self._segment_detectors = tuple(d for d in self.detectors if d.name != "traversal")
 
     def inspect_request(self, sample: RequestSample) -> list[Finding]:
-        findings = self._path(sample.path)
-        for name, value in sample.query:
-            findings += self.inspect_value(value, Location.QUERY, name)
-        for name, value in sample.headers:
-            findings += self._header(name, value)
-        for name, value in sample.cookies:
-            findings += self.inspect_value(value, Location.COOKIE, name)
-        for name, value in sample.body:
-            findings += self.inspect_value(value, Location.BODY, name)
+        findings: list[Finding] = []
+        for _ in self.inspect_in_steps(sample, findings):
+            pass
         return findings
+
+    def inspect_in_steps(self, sample: RequestSample, findings: list[Finding]) -> Iterator[None]:
+        findings += self._path(sample.path)
+        left = _STEP_CHARS
+        for location, values in (
+            (Location.QUERY, sample.query),
+            (Location.HEADER, sample.headers),
+            (Location.COOKIE, sample.cookies),
+            (Location.BODY, sample.body),
+        ):
+            for name, value in values:
+                if location is Location.HEADER:
+                    findings += self._header(name, value)
+                else:
+                    findings += self.inspect_value(value, location, name)
+                left -= len(value)
+                if left <= 0:
+                    left = _STEP_CHARS
+                    yield
 
     def inspect_value(
         self, value: str, location: Location = Location.QUERY, field: str | None = None
