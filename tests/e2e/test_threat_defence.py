@@ -31,6 +31,12 @@ ATTACKS = [
         {"json": {"display_name": "<script>alert(document.cookie)</script>"}},
     ),
     (
+        "json value after 20 KB of padding",
+        "POST",
+        "/api/admin/users",
+        {"json": {"display_name": " " * 20_000 + "<script>alert(document.cookie)</script>"}},
+    ),
+    (
         "form value",
         "POST",
         "/auth/token",

@@ -230,3 +230,19 @@ def test_a_large_request_is_inspected_in_steps_with_the_same_findings() -> None:
     assert [f.field for f in findings if f.kind is AttackKind.SQLI] == ["q"]
     assert not list(inspector.inspect_in_steps(small, small_findings)), "a small request never pauses"
     assert small_findings == inspector.inspect_request(small)
+
+
+@pytest.mark.parametrize("padding", [" " * 10_000, "word " * 3_000, "x" * 8_100, "a" * 300_000])
+@pytest.mark.parametrize(
+    ("attack", "kind"),
+    [
+        ("' UNION SELECT password FROM users--", AttackKind.SQLI),
+        ("<script>alert(1)</script>", AttackKind.XSS),
+    ],
+)
+def test_padding_does_not_push_an_attack_out_of_sight(padding: str, attack: str, kind: AttackKind) -> None:
+    """Decoding reads 8 KiB at a time; longer values are read in overlapping windows."""
+    assert verdict(padding + attack) is kind
+    assert verdict(padding + attack + padding) is kind
+    body = RequestSample(method="POST", path="/x", body=[("$.note", padding + attack)])
+    assert inspector.is_attack(inspector.inspect_request(body))

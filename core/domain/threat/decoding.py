@@ -14,7 +14,8 @@ import unicodedata
 
 MAX_ROUNDS = 4
 MAX_LENGTH = 8192
-"""Longer values are scanned truncated: decoding cost must not grow with the attacker's input."""
+"""What one decoding reads: the inspector reads longer values in overlapping windows of this
+size, so that decoding's cost does not grow faster than the value."""
 
 _PERCENT_RUN = re.compile(r"(?:%[0-9a-fA-F]{2})+")
 _PERCENT_U = re.compile(r"%u([0-9a-fA-F]{4})")

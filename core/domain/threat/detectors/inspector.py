@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import msgspec
 
-from core.domain.threat.decoding import decode_variants
+from core.domain.threat.decoding import MAX_LENGTH, decode_variants
 from core.domain.threat.detectors.cmdi import CommandInjectionDetector
 from core.domain.threat.detectors.ldap import LdapInjectionDetector
 from core.domain.threat.detectors.nosql import NoSqlInjectionDetector
@@ -28,8 +28,10 @@ _MEMO_MAX_CHARS = 256
 on almost every request, and detection is a pure function of the value. Attackers' unique
 values only cycle the bounded memo; they cost what an unremembered scan costs."""
 _URL_HEADERS = frozenset({"referer", "origin"})
-_STEP_CHARS = 16_384
+_STEP_CHARS = 4096
 """Characters inspected between two pauses of ``inspect_in_steps``: a few milliseconds of work."""
+_WINDOW_OVERLAP = 1024
+"""An attack up to this long lies whole in one window of a long value, wherever it starts."""
 
 
 def default_detectors() -> tuple[ValueDetector, ...]:
@@ -81,14 +83,23 @@ class Inspector(PayloadInspector):
             (Location.BODY, sample.body),
         ):
             for name, value in values:
-                if location is Location.HEADER:
-                    findings += self._header(name, value)
-                else:
-                    findings += self.inspect_value(value, location, name)
-                left -= len(value)
-                if left <= 0:
-                    left = _STEP_CHARS
-                    yield
+                for found, size in self._work(location, name, value):
+                    findings += found
+                    left -= size
+                    if left <= 0:
+                        left = _STEP_CHARS
+                        yield
+
+    def _work(self, location: Location, name: str, value: str) -> Iterator[tuple[list[Finding], int]]:
+        """The findings of one value and the characters read for them, a window at a time for
+        long text (a long JSON document is parsed whole first)."""
+        if location is Location.HEADER:
+            yield self._header(name, value), len(value)
+        elif len(value) <= MAX_LENGTH or value.lstrip()[:1] in ("{", "["):
+            yield self.inspect_value(value, location, name), len(value)
+        else:
+            for window in _windows(value):
+                yield self._scan(window, location, name, self.detectors), len(window)
 
     def inspect_value(
         self, value: str, location: Location = Location.QUERY, field: str | None = None
@@ -136,7 +147,11 @@ class Inspector(PayloadInspector):
         if len(value) <= _MEMO_MAX_CHARS:
             findings = list(self._remembered_scan(value, location, field, tuple(detectors)))
         else:
-            findings = list(self._scan_variants(value, location, field, tuple(detectors)))
+            findings = [
+                finding
+                for window in _windows(value)
+                for finding in self._scan_variants(window, location, field, tuple(detectors))
+            ]
         return without_evidence(findings) if findings and is_secret_field(field) else findings
 
     def _scan_variants(
@@ -150,6 +165,17 @@ class Inspector(PayloadInspector):
                     if current is None or finding.score > current.score:
                         best[finding.kind] = finding
         return tuple(best.values())
+
+
+def _windows(text: str) -> Iterator[str]:
+    """``text`` in pieces of ``MAX_LENGTH`` (what decoding reads of a value) overlapping by
+    ``_WINDOW_OVERLAP``: padding does not push an attack out of sight, and the cost of a value
+    grows with its length, which the body limit bounds."""
+    if len(text) <= MAX_LENGTH:
+        yield text
+        return
+    for start in range(0, len(text) - _WINDOW_OVERLAP, MAX_LENGTH - _WINDOW_OVERLAP):
+        yield text[start : start + MAX_LENGTH]
 
 
 def _join(field: str | None, path: str) -> str:
