@@ -1,5 +1,6 @@
 """Splitting an ASGI request into the values an attacker controls (RequestSample)."""
 
+import itertools
 from collections.abc import Iterator
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
@@ -10,7 +11,15 @@ import msgspec
 from core.domain.threat.model import RequestSample
 
 DATA_HEADERS = {b"user-agent", b"referer", b"origin"}
-MAX_VALUES = 500
+MAX_VALUES = 10_000
+"""Query parameters, cookies and body values together. Every one is inspected, so a request
+with more is refused (413) rather than forwarded with a tail nobody read."""
+
+
+class TooManyValues(Exception):
+    """More attacker-controlled values than ``MAX_VALUES``."""
+
+
 _json = msgspec.json.Decoder()
 
 
@@ -26,20 +35,32 @@ def body_kind(headers: dict[bytes, bytes]) -> str | None:
 def sample_of(
     scope: dict[str, Any], headers: dict[bytes, bytes], body: bytes | None, client_ip: str
 ) -> RequestSample:
-    query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    """Raises ``TooManyValues``."""
+    query = _pairs(scope.get("query_string", b"").decode("latin-1"))
+    cookies = _cookies(headers.get(b"cookie"))
+    values = _body_values(body, body_kind(headers)) if body else []
+    if len(query) + len(cookies) + len(values) > MAX_VALUES:
+        raise TooManyValues
     return RequestSample(
         method=scope["method"],
         path=scope.get("raw_path", b"").decode("latin-1") or scope["path"],
-        query=query[:MAX_VALUES],
+        query=query,
         headers=[
             (name.decode(), value.decode("latin-1"))
             for name, value in headers.items()
             if name in DATA_HEADERS
         ],
-        cookies=_cookies(headers.get(b"cookie")),
-        body=_body_values(body, body_kind(headers)) if body else [],
+        cookies=cookies,
+        body=values,
         client_ip=client_ip,
     )
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_VALUES)
+    except ValueError:  # more fields than that: stop parsing at once
+        raise TooManyValues from None
 
 
 def _cookies(header: bytes | None) -> list[tuple[str, str]]:
@@ -55,13 +76,13 @@ def _cookies(header: bytes | None) -> list[tuple[str, str]]:
 
 def _body_values(body: bytes, kind: str | None) -> list[tuple[str, str]]:
     if kind == "form":
-        return parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)[:MAX_VALUES]
+        return _pairs(body.decode("utf-8", "replace"))
     if kind == "json":
         try:
             document = _json.decode(body)
         except msgspec.DecodeError:
             return [("$", body.decode("utf-8", "replace"))]  # not JSON after all: one value
-        return list(_leaves(document, "$"))[:MAX_VALUES]
+        return list(itertools.islice(_leaves(document, "$"), MAX_VALUES + 1))
     return []
 
 

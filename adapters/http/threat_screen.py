@@ -9,7 +9,7 @@ from dishka import AsyncContainer
 
 from adapters.http.asgi_problem import send_problem
 from adapters.http.context import correlation_id
-from adapters.http.threat_sample import body_kind, sample_of
+from adapters.http.threat_sample import MAX_VALUES, TooManyValues, body_kind, sample_of
 from core.domain.threat.model import Verdict
 from core.domain.threat.use_cases import ObserveBehaviour, ScreenRequest
 from core.ports.errors import Unavailable
@@ -45,7 +45,13 @@ class ThreatScreenMiddleware:
             await send_problem(send, 413, code="body_too_large", detail=detail)
             return
         try:
-            screening = await screen.execute(sample_of(scope, headers, body, client_ip), correlation_id.get())
+            sample = sample_of(scope, headers, body, client_ip)
+        except TooManyValues:
+            detail = f"A request may carry at most {MAX_VALUES} query, cookie and body values."
+            await send_problem(send, 413, code="too_many_values", detail=detail)
+            return
+        try:
+            screening = await screen.execute(sample, correlation_id.get())
         except Unavailable as error:  # the blocklist or the event store is down: fail open, loudly
             log.error("threat screen unavailable, request let through: %s", error)
             screening = None

@@ -252,3 +252,33 @@ def test_a_json_body_too_large_to_inspect_is_not_forwarded(gateway: str) -> None
     )
     assert response.status_code == 413
     assert response.json()["code"] == "body_too_large"
+
+
+def test_an_attack_after_hundreds_of_harmless_values_is_refused(gateway: str) -> None:
+    harmless = [(f"p{n}", "x") for n in range(600)]
+    query = [*harmless, ("q", "1' UNION SELECT password FROM users--")]
+    form = {**dict(harmless), "username": "x; cat /etc/passwd"}
+
+    in_query = send(gateway, an_ip(), "GET", "/health/live", params=query)
+    in_form = send(gateway, an_ip(), "POST", "/auth/token", data=form)
+
+    assert (in_query.status_code, in_form.status_code) == (403, 403)
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        ("&".join(f"p{n}=x" for n in range(10_001)), "application/x-www-form-urlencoded"),
+        (json.dumps({"items": [str(n) for n in range(10_001)]}), "application/json"),
+    ],
+    ids=["form", "json"],
+)
+def test_a_body_with_more_values_than_are_inspected_is_not_forwarded(
+    gateway: str, content: str, content_type: str
+) -> None:
+    response = send(
+        gateway, an_ip(), "POST", "/api/admin/users", content=content, headers={"Content-Type": content_type}
+    )
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_many_values"

@@ -1,5 +1,7 @@
 """Each payload detector finds attacks in their contexts and leaves the known traps alone."""
 
+import json
+
 import pytest
 
 from core.domain.threat.detectors.inspector import Inspector
@@ -246,3 +248,9 @@ def test_padding_does_not_push_an_attack_out_of_sight(padding: str, attack: str,
     assert verdict(padding + attack + padding) is kind
     body = RequestSample(method="POST", path="/x", body=[("$.note", padding + attack)])
     assert inspector.is_attack(inspector.inspect_request(body))
+
+
+def test_a_json_value_too_big_to_read_leaf_by_leaf_is_read_as_text() -> None:
+    document = json.dumps({"items": ["<script>alert(1)</script>"] + [str(n) for n in range(10_001)]})
+
+    assert verdict(document) is AttackKind.XSS

@@ -21,7 +21,8 @@ from core.domain.threat.secret_fields import is_secret_field, without_evidence
 DEFAULT_THRESHOLD = 0.6
 """A finding scoring at least this much is an attack; below it, only a reason to look closer."""
 
-_MAX_JSON_LEAVES = 512
+_MAX_JSON_LEAVES = 10_000
+"""A JSON document in a value with more leaves is read as text instead: nothing goes unread."""
 _MEMO_ENTRIES = 8192
 _MEMO_MAX_CHARS = 256
 """Verdicts on short values are remembered: paths, user agents and common query values repeat
@@ -185,14 +186,17 @@ def _join(field: str | None, path: str) -> str:
 
 
 def _json_leaves(text: str) -> list[tuple[str, str]] | None:
-    """Each string (keys too) and number of a JSON document with its path; None if not JSON."""
+    """Each string (keys too) and number of a JSON document with its path; None if not JSON, or
+    if it has more than ``_MAX_JSON_LEAVES``."""
     try:
         document = msgspec.json.decode(text)
     except msgspec.DecodeError:
         return None
     leaves: list[tuple[str, str]] = []
     stack: list[tuple[str, object]] = [("", document)]
-    while stack and len(leaves) < _MAX_JSON_LEAVES:
+    while stack:
+        if len(leaves) > _MAX_JSON_LEAVES:
+            return None
         path, node = stack.pop()
         if isinstance(node, dict):
             for key, child in node.items():
