@@ -20,6 +20,7 @@ from adapters.http.access import PUBLIC, declared_access
 from adapters.http.auth import AuthenticationMiddleware
 from adapters.http.edge import EdgeMiddleware
 from adapters.http.health import HealthController, metrics
+from adapters.http.media_type import BodyMediaTypeMiddleware
 from adapters.http.metrics import HttpMetrics
 from adapters.http.problems import EXCEPTION_HANDLERS
 from adapters.http.whoami import whoami
@@ -91,7 +92,7 @@ def build_service_app(
     http_metrics = HttpMetrics(spec.name)
     app = Litestar(
         route_handlers=[HealthController, metrics, whoami, *spec.route_handlers],
-        middleware=[AuthenticationMiddleware, *spec.middleware],
+        middleware=[AuthenticationMiddleware, BodyMediaTypeMiddleware, *spec.middleware],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         request_max_body_size=settings.http.max_body_bytes,
         openapi_config=OpenAPIConfig(

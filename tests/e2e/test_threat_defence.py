@@ -282,3 +282,22 @@ def test_a_body_with_more_values_than_are_inspected_is_not_forwarded(
 
     assert response.status_code == 413
     assert response.json()["code"] == "too_many_values"
+
+
+def test_a_json_body_labelled_as_something_else_is_neither_inspected_nor_read(gateway: str) -> None:
+    """The screen reads JSON and form bodies only; a service reads only what its route declares."""
+    admin = {"Authorization": f"Bearer {token(gateway)}"}
+    user = {"email": "mallory@example.com", "password": "correct horse battery staple", "role": "admin"}
+    disguised = json.dumps({**user, "display_name": "<script>alert(document.cookie)</script>"})
+
+    response = send(
+        gateway,
+        an_ip(),
+        "POST",
+        "/api/admin/users/",
+        content=disguised,
+        headers={**admin, "Content-Type": "text/plain"},
+    )
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"

@@ -157,3 +157,26 @@ async def test_openapi_document_is_served(client) -> None:
     document = (await client.get("/openapi/openapi.json")).json()
     assert document["info"]["title"] == "Parcels"
     assert "/v1/parcels" in document["paths"]
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/octet-stream", "multipart/form-data", None]
+)
+async def test_a_body_not_labelled_as_the_route_reads_it_is_a_415_problem(client, content_type) -> None:
+    """Litestar would read the JSON anyway; the gateway's screen would not have."""
+    headers = {"content-type": content_type} if content_type else {}
+    response = await client.post("/v1/parcels", content=b'{"sku": "A-1", "quantity": 2}', headers=headers)
+
+    assert_problem(response, 415, "unsupported_media_type")
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", "application/merge-patch+json"]
+)
+async def test_a_json_body_labelled_as_json_is_read(client, content_type) -> None:
+    response = await client.post(
+        "/v1/parcels", content=b'{"sku": "A-1", "quantity": 2}', headers={"content-type": content_type}
+    )
+
+    assert response.status_code == 201
+    assert response.json() == {"quantity": 2}
