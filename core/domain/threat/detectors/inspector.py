@@ -49,9 +49,11 @@ def default_detectors() -> tuple[ValueDetector, ...]:
 class Inspector(PayloadInspector):
     """Decodes each value (``decoding.decode_variants``), runs the payload detectors on every
     variant and keeps the strongest finding per attack kind and value. JSON text found in a
-    value is parsed and each leaf inspected on its own, never the document as one string. The
-    scanner detector only sees the path and the User-Agent; a Referer is read as a URL. What is
-    found in a secret field (a password, a token) carries no evidence (``secret_fields``)."""
+    value is parsed and each leaf inspected on its own, not the document as one string (unless
+    it has too many leaves for that). Values longer than decoding reads at once are read in
+    overlapping windows. The scanner detector only sees the path and the User-Agent; a Referer
+    is read as a URL. What is found in a secret field (a password, a token) carries no evidence
+    (``secret_fields``)."""
 
     def __init__(
         self,
