@@ -54,11 +54,17 @@ def _has_body(scope: Scope) -> bool:
     return False
 
 
+def media_type(value: bytes) -> str:
+    """``application/json`` from ``Application/JSON; charset=utf-8``: the one reading of a
+    Content-Type that this middleware and the gateway's threat screen share."""
+    return value.decode("latin-1").split(";", 1)[0].strip().lower()
+
+
 def _media_type(scope: Scope) -> str:
-    for name, value in scope["headers"]:
-        if name == b"content-type":
-            return value.decode("latin-1").split(";", 1)[0].strip().lower()
-    return ""
+    declared = [value for name, value in scope["headers"] if name == b"content-type"]
+    if len(declared) > 1:
+        return "two Content-Type headers"  # which one would a reader take? neither
+    return media_type(declared[0]) if declared else ""
 
 
 def _accepts(expected: str, received: str) -> bool:

@@ -42,6 +42,17 @@ def read_form(cls: type[Any], data: dict[str, Any]) -> Any:
         raise OAuthError("invalid_request", str(error)) from None
 
 
+def basic_credentials(header: str) -> tuple[str, str] | None:
+    """``Basic <base64 of id:secret>``, each part form-encoded (RFC 6749 §2.3.1), as (id, secret);
+    None when malformed. The gateway's threat screen reads them with this too."""
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    name, sep, secret = decoded.partition(":")
+    return (unquote_plus(name), unquote_plus(secret)) if sep else None
+
+
 def client_credentials(
     request: Request[Any, Any, Any], client_id: str | None, client_secret: str | None
 ) -> tuple[str, str] | None:
@@ -50,14 +61,10 @@ def client_credentials(
     if header and header.lower().startswith("basic "):
         if client_secret is not None:
             raise OAuthError("invalid_request", "use one client authentication method, not two")
-        try:
-            decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            raise OAuthError("invalid_client", "malformed Basic credentials") from None
-        name, sep, secret = decoded.partition(":")
-        if not sep:
+        credentials = basic_credentials(header)
+        if credentials is None:
             raise OAuthError("invalid_client", "malformed Basic credentials")
-        return unquote_plus(name), unquote_plus(secret)
+        return credentials
     if client_id is not None and client_secret is not None:
         return client_id, client_secret
     return None

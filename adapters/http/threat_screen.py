@@ -9,7 +9,7 @@ from dishka import AsyncContainer
 
 from adapters.http.asgi_problem import send_problem
 from adapters.http.context import correlation_id
-from adapters.http.threat_sample import MAX_VALUES, TooManyValues, body_kind, sample_of
+from adapters.http.threat_sample import UninspectableRequest, body_kind, sample_of
 from core.domain.threat.model import Verdict
 from core.domain.threat.use_cases import ObserveBehaviour, ScreenRequest
 from core.ports.errors import Unavailable
@@ -36,19 +36,13 @@ class ThreatScreenMiddleware:
             await self.app(scope, receive, send)
             return
         screen, observe = await self._use_cases(scope["app"].state.dishka_container)
-        headers = dict(scope["headers"])
+        headers: list[tuple[bytes, bytes]] = scope["headers"]
         client_ip = scope.get("state", {}).get("client_ip") or (scope.get("client") or ("",))[0]
         try:
-            body, receive = await _buffered_body(scope, headers, receive)
-        except BodyTooLarge:
-            detail = "JSON and form bodies are limited to 1 MiB."
-            await send_problem(send, 413, code="body_too_large", detail=detail)
-            return
-        try:
+            body, receive = await _buffered_body(headers, receive)
             sample = sample_of(scope, headers, body, client_ip)
-        except TooManyValues:
-            detail = f"A request may carry at most {MAX_VALUES} query, cookie and body values."
-            await send_problem(send, 413, code="too_many_values", detail=detail)
+        except UninspectableRequest as refused:
+            await send_problem(send, refused.status, code=refused.code, detail=refused.detail)
             return
         try:
             screening = await screen.execute(sample, correlation_id.get())
@@ -67,10 +61,9 @@ class ThreatScreenMiddleware:
             await send(message)
 
         await self.app(scope, receive, watch)
+        bearer = status == 401 and any(name == b"authorization" for name, _ in headers)
         try:
-            await observe.response(
-                client_ip, status, invalid_token=status == 401 and b"authorization" in headers
-            )
+            await observe.response(client_ip, status, invalid_token=bearer)
         except Unavailable as error:
             log.warning("behaviour not recorded: %s", error)
 
@@ -81,21 +74,20 @@ class ThreatScreenMiddleware:
         return self._screen, self._observe
 
 
-class BodyTooLarge(Exception):
-    """An inspectable body over the limit: it cannot be inspected, so it is not forwarded."""
+_TOO_LARGE = UninspectableRequest(413, "body_too_large", "JSON and form bodies are limited to 1 MiB.")
 
 
 async def _buffered_body(
-    scope: Scope, headers: dict[bytes, bytes], receive: Receive
+    headers: list[tuple[bytes, bytes]], receive: Receive
 ) -> tuple[bytes | None, Receive]:
     """JSON and form bodies (small by nature) are read for inspection, then replayed, whether
     or not they declare a length (a chunked body must not slip past); any other body streams
     through untouched."""
     if body_kind(headers) is None:
         return None, receive
-    declared = headers.get(b"content-length", b"").strip()
+    declared = next((value.strip() for name, value in headers if name == b"content-length"), b"")
     if declared and (not declared.isdigit() or int(declared) > MAX_INSPECTED_BODY):
-        raise BodyTooLarge
+        raise _TOO_LARGE
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -105,7 +97,7 @@ async def _buffered_body(
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_INSPECTED_BODY:
-            raise BodyTooLarge
+            raise _TOO_LARGE
         chunks.append(chunk)
         if not message.get("more_body"):
             break

@@ -2,6 +2,7 @@
 loopback. The gateway trusts 127.0.0.1 as a proxy here, so each test picks its own client IP
 with X-Forwarded-For."""
 
+import base64
 import json
 import random
 import time
@@ -301,3 +302,85 @@ def test_a_json_body_labelled_as_something_else_is_neither_inspected_nor_read(ga
 
     assert response.status_code == 415
     assert response.json()["code"] == "unsupported_media_type"
+
+
+def _basic(client_id: str) -> str:
+    return "Basic " + base64.b64encode(f"{client_id}:secret".encode()).decode()
+
+
+DISGUISED = [
+    # (how the payload was disguised, method, path, headers, body, status)
+    (
+        "two Content-Types, JSON read by the route",
+        "POST",
+        "/api/admin/users/",
+        [("Content-Type", "application/json"), ("Content-Type", "text/plain")],
+        json.dumps({"display_name": "<script>alert(1)</script>"}).encode(),
+        400,
+    ),
+    (
+        "a Content-Type padded with a no-break space",
+        "POST",
+        "/api/admin/users/",
+        [("Content-Type", b"application/json\xa0")],  # bytes: httpx sends str headers as ASCII
+        json.dumps({"display_name": "<script>alert(1)</script>"}).encode(),
+        403,
+    ),
+    (
+        "a cookie header the standard library gives up on",
+        "GET",
+        "/health/live",
+        [("Cookie", "a=<script>alert(1)</script>; b")],
+        b"",
+        403,
+    ),
+    (
+        "the first of two User-Agents",
+        "GET",
+        "/health/live",
+        [("User-Agent", "<script>alert(1)</script>"), ("User-Agent", "Mozilla/5.0")],
+        b"",
+        403,
+    ),
+    (
+        "a Referer's fragment",
+        "GET",
+        "/health/live",
+        [("Referer", "http://x/#<script>alert(1)</script>")],
+        b"",
+        403,
+    ),
+    ("an Origin's host", "GET", "/health/live", [("Origin", "http://<script>alert(1)</script>")], b"", 403),
+    (
+        "a client id in HTTP Basic",
+        "POST",
+        "/auth/token",
+        [("Authorization", _basic("' OR '1'='1' --")), ("Content-Type", "application/x-www-form-urlencoded")],
+        b"grant_type=client_credentials",
+        403,
+    ),
+    (
+        "raw no-break spaces in a form body",
+        "POST",
+        "/auth/token",
+        [("Content-Type", "application/x-www-form-urlencoded")],
+        b"grant_type=password&password=x&username=x'\xa0OR\xa01=1\xa0--",
+        403,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("disguise", "method", "path", "headers", "body", "status"), DISGUISED, ids=[d[0] for d in DISGUISED]
+)
+def test_a_payload_disguised_from_the_screen_but_not_from_the_receiver_is_refused(  # type: ignore[no-untyped-def]
+    gateway: str, disguise, method, path, headers, body, status
+) -> None:
+    """Each way past the screen a review found: the screen now reads what the receiver reads."""
+    admin = ("Authorization", f"Bearer {token(gateway)}")
+    sent = [("X-Forwarded-For", an_ip()), *([admin] if path.startswith("/api/") else []), *headers]
+
+    response = httpx.request(method, f"{gateway}{path}", headers=sent, content=body)
+
+    assert response.status_code == status, (disguise, response.text)
+    assert response.headers["content-type"] == "application/problem+json"

@@ -180,3 +180,10 @@ async def test_a_json_body_labelled_as_json_is_read(client, content_type) -> Non
 
     assert response.status_code == 201
     assert response.json() == {"quantity": 2}
+
+
+async def test_a_body_with_two_content_types_is_a_415_problem(client) -> None:
+    headers = [("content-type", "application/json"), ("content-type", "text/plain")]
+    response = await client.post("/v1/parcels", content=b'{"sku": "A-1", "quantity": 2}', headers=headers)
+
+    assert_problem(response, 415, "unsupported_media_type")

@@ -136,8 +136,14 @@ class Inspector(PayloadInspector):
     def _header(self, name: str, value: str) -> list[Finding]:
         lowered = name.lower()
         if lowered in _URL_HEADERS:
-            url = urlsplit(value)
-            findings = self._scan(url.path, Location.HEADER, name, self.detectors)
+            # read as a URL, part by part: the receiver gets all of it, the host and user included
+            try:
+                url = urlsplit(value)
+            except ValueError:  # ``http://[x``: not a URL, so one value
+                return self.inspect_value(value, Location.HEADER, name)
+            findings = []
+            for part in (url.netloc, url.path, url.fragment):
+                findings += self._scan(part, Location.HEADER, name, self.detectors)
             for key, item in parse_qsl(url.query, keep_blank_values=True):
                 findings += self.inspect_value(item, Location.HEADER, f"{name}?{key}")
             return findings
