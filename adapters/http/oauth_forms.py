@@ -1,7 +1,6 @@
 """Reading OAuth 2.0 requests: form fields and client authentication (RFC 6749 §2.3.1)."""
 
 import base64
-import binascii
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -47,7 +46,7 @@ def basic_credentials(header: str) -> tuple[str, str] | None:
     None when malformed. The gateway's threat screen reads them with this too."""
     try:
         decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not Base64 (binascii.Error), not ASCII, or not UTF-8 once decoded
         return None
     name, sep, secret = decoded.partition(":")
     return (unquote_plus(name), unquote_plus(secret)) if sep else None

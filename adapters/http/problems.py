@@ -75,6 +75,10 @@ def handle_exception(request: Request[Any, Any, Any], error: Exception) -> Respo
         return _validation_problem(error, path)
     if isinstance(error, HTTPException):
         return _http_problem(error, path)
+    if isinstance(error, UnicodeDecodeError):  # msgspec reading a body with invalid UTF-8 in a string
+        log.info("malformed_request (400): %s", error)
+        detail = "The request body is not valid UTF-8."
+        return problem_response(400, code="malformed_request", detail=detail, instance=path)
     status = status_for(error)
     if status is None:
         log.error("unhandled error on %s %s", request.method, path, exc_info=error)

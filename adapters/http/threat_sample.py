@@ -57,19 +57,31 @@ def sample_of(
     """Raises ``UninspectableRequest``."""
     query = _pairs(scope.get("query_string", b""))
     cookies = [pair for name, value in headers if name == b"cookie" for pair in _cookies(value)]
-    values = _body_values(body, body_kind(headers)) if body else []
+    kind = body_kind(headers)
+    values = _body_values(body, kind) if body else []
     if len(query) + len(cookies) + len(values) > MAX_VALUES:
         raise UninspectableRequest(413, "too_many_values", _TOO_MANY)
     return RequestSample(
         method=scope["method"],
         path=scope.get("raw_path", b"").decode("latin-1") or scope["path"],
-        query=query,
+        query=_with_names(query),
         headers=[(name.decode(), value.decode("latin-1")) for name, value in headers if name in DATA_HEADERS]
         + _basic_credentials(headers),
-        cookies=cookies,
-        body=values,
+        cookies=_with_names(cookies),
+        body=_with_names(values) if kind == "form" else values,
         client_ip=client_ip,
     )
+
+
+def _with_names(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Names are attacker-controlled too and reach the receiver: each is read as a value of its
+    own, as JSON keys are (``name#key``)."""
+    named = []
+    for name, value in pairs:
+        if name:
+            named.append((f"{name}#key", name))
+        named.append((name, value))
+    return named
 
 
 def _pairs(raw: bytes) -> list[tuple[str, str]]:
@@ -120,7 +132,7 @@ def _body_values(body: bytes, kind: str | None) -> list[tuple[str, str]]:
         try:
             document = _json.decode(body)
             return list(itertools.islice(_leaves(document), MAX_VALUES + 1))
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, UnicodeDecodeError):
             return [("$", body.decode("utf-8", "replace"))]  # not JSON after all: one value
         except RecursionError:
             raise UninspectableRequest(400, "malformed_request", "JSON nested too deeply.") from None

@@ -39,6 +39,7 @@ class ThreatScreenMiddleware:
         headers: list[tuple[bytes, bytes]] = scope["headers"]
         client_ip = scope.get("state", {}).get("client_ip") or (scope.get("client") or ("",))[0]
         try:
+            _check_sizes(scope, headers)
             body, receive = await _buffered_body(headers, receive)
             sample = sample_of(scope, headers, body, client_ip)
         except UninspectableRequest as refused:
@@ -72,6 +73,23 @@ class ThreatScreenMiddleware:
             self._screen = await container.get(ScreenRequest)
             self._observe = await container.get(ObserveBehaviour)
         return self._screen, self._observe
+
+
+MAX_TARGET_BYTES = 32_768
+"""Path and query string together; the server (httptools) sets no limit of its own."""
+MAX_HEADER_BYTES = 32_768
+"""All header names and values together: a header is read in one step, so its size is bounded
+here (as nginx, Node and Tomcat bound theirs) rather than left to stall the event loop."""
+
+
+def _check_sizes(scope: Scope, headers: list[tuple[bytes, bytes]]) -> None:
+    if len(scope.get("raw_path", b"")) + len(scope.get("query_string", b"")) > MAX_TARGET_BYTES:
+        raise UninspectableRequest(
+            414, "uri_too_long", f"Path and query are limited to {MAX_TARGET_BYTES} bytes."
+        )
+    if sum(len(name) + len(value) for name, value in headers) > MAX_HEADER_BYTES:
+        detail = f"Request headers are limited to {MAX_HEADER_BYTES} bytes in all."
+        raise UninspectableRequest(431, "headers_too_large", detail)
 
 
 _TOO_LARGE = UninspectableRequest(413, "body_too_large", "JSON and form bodies are limited to 1 MiB.")

@@ -360,6 +360,26 @@ DISGUISED = [
         403,
     ),
     (
+        "9,000 spaces inside an attack, across the windows of a long value",
+        "POST",
+        "/api/admin/users/",
+        [("Content-Type", "application/json")],
+        json.dumps({"display_name": "admin'" + " " * 9000 + "--"}).encode(),
+        403,
+    ),
+    ("a query name", "GET", "/health/live?%3Cscript%3Ealert(1)%3C/script%3E=1", [], b"", 403),
+    ("a cookie name", "GET", "/health/live", [("Cookie", "<script>alert(1)</script>=v")], b"", 403),
+    (
+        "a Referer's query name",
+        "GET",
+        "/health/live",
+        [("Referer", "http://a/?<script>alert(1)</script>")],
+        b"",
+        403,
+    ),
+    ("a User-Agent of 100 KB", "GET", "/health/live", [("User-Agent", "A" * 100_000)], b"", 431),
+    ("a query string of 40 KB", "GET", "/health/live?q=" + "a" * 40_000, [], b"", 414),
+    (
         "raw no-break spaces in a form body",
         "POST",
         "/auth/token",
@@ -384,3 +404,27 @@ def test_a_payload_disguised_from_the_screen_but_not_from_the_receiver_is_refuse
 
     assert response.status_code == status, (disguise, response.text)
     assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("what", "path", "headers", "body"),
+    [
+        ("Basic credentials that are not ASCII", "/health/live", [("Authorization", b"Basic \xc3\xa9")], b""),
+        (
+            "a JSON body with invalid UTF-8",
+            "/api/admin/users/",
+            [("Content-Type", "application/json")],
+            b'{"display_name": "\xe9"}',
+        ),
+        ("JSON nested 1,200 deep in a query value", "/health/live?q=" + "[" * 1200 + "]" * 1200, [], b""),
+    ],
+    ids=lambda value: value if isinstance(value, str) and " " in value else "",
+)
+def test_requests_the_screen_cannot_parse_get_a_client_error_not_a_500(
+    gateway: str, what, path, headers, body
+) -> None:  # type: ignore[no-untyped-def]
+    sent = [("X-Forwarded-For", an_ip()), ("Authorization", f"Bearer {token(gateway)}"), *headers]
+
+    response = httpx.request("POST" if body else "GET", f"{gateway}{path}", headers=sent, content=body)
+
+    assert response.status_code < 500, (what, response.status_code, response.text)

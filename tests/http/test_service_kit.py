@@ -187,3 +187,11 @@ async def test_a_body_with_two_content_types_is_a_415_problem(client) -> None:
     response = await client.post("/v1/parcels", content=b'{"sku": "A-1", "quantity": 2}', headers=headers)
 
     assert_problem(response, 415, "unsupported_media_type")
+
+
+async def test_a_json_body_with_invalid_utf8_is_a_400_problem(client) -> None:
+    response = await client.post(
+        "/v1/parcels", content=b'{"sku": "\xe9", "quantity": 2}', headers={"content-type": "application/json"}
+    )
+
+    assert_problem(response, 400, "malformed_request")

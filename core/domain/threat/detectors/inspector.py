@@ -1,5 +1,6 @@
 """Every attacker-controlled value of a request through the detectors that make sense for it."""
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
@@ -33,6 +34,8 @@ _STEP_CHARS = 4096
 """Characters inspected between two pauses of ``inspect_in_steps``: a few milliseconds of work."""
 _WINDOW_OVERLAP = 1024
 """An attack up to this long lies whole in one window of a long value, wherever it starts."""
+_FILLER = re.compile(r"(?:\s|%(?:20|09|0[aAdD])|/\*(?!!)(?:[^*]|\*(?!/)){0,256}\*/)+")
+"""Whitespace (raw or percent-encoded once more) and bounded comments; ``/*!`` holds MySQL code."""
 
 
 def default_detectors() -> tuple[ValueDetector, ...]:
@@ -94,29 +97,21 @@ class Inspector(PayloadInspector):
                         yield
 
     def _work(self, location: Location, name: str, value: str) -> Iterator[tuple[list[Finding], int]]:
-        """The findings of one value and the characters read for them, a window at a time for
-        long text (a long JSON document is parsed whole first)."""
+        """The findings of one value piece by piece, with the characters read for each."""
         if location is Location.HEADER:
-            yield self._header(name, value), len(value)
-        elif len(value) <= MAX_LENGTH or value.lstrip()[:1] in ("{", "["):
-            yield self.inspect_value(value, location, name), len(value)
-        else:
-            for window in _windows(value):
-                yield self._scan(window, location, name, self.detectors), len(window)
+            yield self._header(name, value), len(value)  # the screen caps the size of headers
+            return
+        for text, field in _pieces(value, name):
+            yield self._scan(text, location, field, self.detectors), len(text)
 
     def inspect_value(
         self, value: str, location: Location = Location.QUERY, field: str | None = None
     ) -> list[Finding]:
-        stripped = value.strip()
-        if stripped[:1] in ("{", "[") and stripped[-1:] in ("}", "]"):
-            leaves = _json_leaves(stripped)
-            if leaves is not None:
-                return [
-                    finding
-                    for path, leaf in leaves
-                    for finding in self._scan(leaf, location, _join(field, path), self.detectors)
-                ]
-        return self._scan(value, location, field, self.detectors)
+        return [
+            finding
+            for text, at in _pieces(value, field)
+            for finding in self._scan(text, location, at, self.detectors)
+        ]
 
     def strongest(self, findings: Iterable[Finding]) -> Finding | None:
         """The highest-scoring payload finding (SQLi, XSS, traversal, command injection)."""
@@ -145,6 +140,7 @@ class Inspector(PayloadInspector):
             for part in (url.netloc, url.path, url.fragment):
                 findings += self._scan(part, Location.HEADER, name, self.detectors)
             for key, item in parse_qsl(url.query, keep_blank_values=True):
+                findings += self.inspect_value(key, Location.HEADER, f"{name}?{key}#key")
                 findings += self.inspect_value(item, Location.HEADER, f"{name}?{key}")
             return findings
         findings = self.scanner.inspect(value, Location.HEADER, name) if lowered == "user-agent" else []
@@ -158,8 +154,8 @@ class Inspector(PayloadInspector):
         else:
             findings = [
                 finding
-                for window in _windows(value)
-                for finding in self._scan_variants(window, location, field, tuple(detectors))
+                for text in _windows(value)
+                for finding in self._scan_variants(text, location, field, tuple(detectors))
             ]
         return without_evidence(findings) if findings and is_secret_field(field) else findings
 
@@ -174,6 +170,31 @@ class Inspector(PayloadInspector):
                     if current is None or finding.score > current.score:
                         best[finding.kind] = finding
         return tuple(best.values())
+
+
+def _pieces(value: str, field: str | None) -> Iterator[tuple[str, str | None]]:
+    """What one value is read as, each piece with the field it came from: every leaf of a JSON
+    document in it (not the document as one string), and long text window by window."""
+    stripped = value.strip()
+    if stripped[:1] in ("{", "[") and stripped[-1:] in ("}", "]"):
+        leaves = _json_leaves(stripped)
+        if leaves is not None:
+            for path, leaf in leaves:
+                at = _join(field, path)
+                yield from ((text, at) for text in _long_text_windows(leaf))
+            return
+    yield from ((text, field) for text in _long_text_windows(value))
+
+
+def _long_text_windows(text: str) -> Iterator[str]:
+    """``text`` itself when short; else its windows, and the windows of the text with runs of
+    whitespace and comments squeezed to one space: SQL and shells skip those, so padding placed
+    inside an attack must not stretch it across two windows."""
+    yield from _windows(text)
+    if len(text) > MAX_LENGTH:
+        squeezed = _FILLER.sub(" ", text)
+        if squeezed != text:
+            yield from _windows(squeezed)
 
 
 def _windows(text: str) -> Iterator[str]:
@@ -198,7 +219,7 @@ def _json_leaves(text: str) -> list[tuple[str, str]] | None:
     if it has more than ``_MAX_JSON_LEAVES``."""
     try:
         document = msgspec.json.decode(text)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):  # not JSON, or nested too deep: read as text
         return None
     leaves: list[tuple[str, str]] = []
     stack: list[tuple[str, object]] = [("", document)]
