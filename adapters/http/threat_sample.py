@@ -38,8 +38,8 @@ _json = msgspec.json.Decoder()
 
 
 def body_kind(headers: list[tuple[bytes, bytes]]) -> str | None:
-    """ "json", "form" or None (a body streamed through unread) from the one Content-Type;
-    raises ``UninspectableRequest`` for two, which receivers would not read alike."""
+    """The body's kind from its one Content-Type: json, form, or None for a body streamed through
+    unread. Raises ``UninspectableRequest`` for two, which receivers would not read alike."""
     declared = [value for name, value in headers if name == b"content-type"]
     if len(declared) > 1:
         raise UninspectableRequest(400, "malformed_request", "A request may carry one Content-Type header.")

@@ -34,7 +34,7 @@ _STEP_CHARS = 4096
 """Characters inspected between two pauses of ``inspect_in_steps``: a few milliseconds of work."""
 _WINDOW_OVERLAP = 1024
 """An attack up to this long lies whole in one window of a long value, wherever it starts."""
-_FILLER = re.compile(r"(?:\s|%(?:20|09|0[aAdD])|/\*(?!!)(?:[^*]|\*(?!/)){0,256}\*/)+")
+_FILLER = re.compile(r"(?:\s+|%(?:20|09|0[aAdD])|/\*(?!!)(?:[^*]|\*(?!/)){0,256}\*/)+")
 """Whitespace (raw or percent-encoded once more) and bounded comments; ``/*!`` holds MySQL code."""
 
 
