@@ -2,9 +2,11 @@
 clients post 1 MiB JSON bodies (the largest the threat screen inspects) without pause.
 
 Inspection is CPU work on the gateway's event loop; the screen reads a large request in steps
-and lets other requests in between them (decision 0013). One gateway process and no service behind
-it: the small request is ``GET /health/live``; the large ones go to the CRM route, which
-answers 503 once the screen has read them. Run: python bench/large_bodies.py [clients posting]   (default 2)
+and lets other requests in between them (decision 0013). One gateway process and no service
+behind it: the small request is ``GET /health/live``; the large ones go to the CRM route, which
+answers 503 once the screen has read them.
+
+Run: python bench/large_bodies.py [clients posting]   (default 2)
 """
 
 import json
