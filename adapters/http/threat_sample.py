@@ -114,14 +114,11 @@ def _basic_credentials(headers: list[tuple[bytes, bytes]]) -> list[tuple[str, st
     """The token endpoint reads a client's id and secret from HTTP Basic."""
     found = []
     for name, value in headers:
-        text = value.decode("latin-1")
-        if name == b"authorization" and text[:6].lower() == "basic ":
-            credentials = basic_credentials(text)
-            if credentials is not None:
-                found += [
-                    ("basic-auth.client_id", credentials[0]),
-                    ("basic-auth.client_secret", credentials[1]),
-                ]
+        if name != b"authorization" or value[:6].lower() != b"basic ":
+            continue
+        credentials = basic_credentials(value.decode("latin-1"))
+        if credentials is not None:
+            found += [("basic-auth.client_id", credentials[0]), ("basic-auth.client_secret", credentials[1])]
     return found
 
 

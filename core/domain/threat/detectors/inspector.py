@@ -154,7 +154,7 @@ class Inspector(PayloadInspector):
         else:
             findings = [
                 finding
-                for text in _windows(value)
+                for text in _long_text_windows(value)
                 for finding in self._scan_variants(text, location, field, tuple(detectors))
             ]
         return without_evidence(findings) if findings and is_secret_field(field) else findings
