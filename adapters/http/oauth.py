@@ -3,10 +3,11 @@
 from inspect import getdoc
 from typing import Annotated, Any
 
+import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, JSONBody
 
 from adapters.http.access import AUTHENTICATED, PUBLIC
 from adapters.http.oauth_forms import (
@@ -25,12 +26,18 @@ from core.domain.identity.oauth import OAuthError, TokenResponse
 from core.domain.identity.tokens import TokenPolicy
 from core.domain.identity.use_cases.clients import AuthenticateClient
 from core.domain.identity.use_cases.grants import ClientCredentialsGrant, PasswordGrant, RefreshGrant
+from core.domain.identity.use_cases.self_service import ChangeOwnPassword, SignOutEverywhere
 from core.domain.identity.use_cases.token_lifecycle import IntrospectToken, RevokeToken
 from core.domain.identity.use_cases.users import GetUser
 from core.ports.tokens import SigningKeys
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 GRANT_TYPES = ("password", "client_credentials", "refresh_token")
+
+
+class PasswordChangeIn(msgspec.Struct, frozen=True, kw_only=True):
+    current_password: str
+    new_password: str
 
 
 class OAuthController(Controller):
@@ -161,6 +168,40 @@ class OAuthController(Controller):
                 "customer_id": user.customer_id,
             }
         return identity
+
+    @post(
+        "/auth/me/password",
+        operation_id="ChangeOwnPassword",
+        opt=AUTHENTICATED,
+        status_code=200,
+        description=getdoc(ChangeOwnPassword),
+    )
+    @inject
+    async def change_password(
+        self,
+        data: JSONBody[PasswordChangeIn],
+        principal: FromDishka[Principal],
+        invocation: FromDishka[Invocation],
+        use_case: FromDishka[ChangeOwnPassword],
+    ) -> Response[TokenResponse]:
+        issued = await use_case.execute(principal, data.current_password, data.new_password, invocation)
+        return Response(issued, headers=NO_STORE)
+
+    @post(
+        "/auth/logout-all",
+        operation_id="SignOutEverywhere",
+        opt=AUTHENTICATED,
+        status_code=204,
+        description=getdoc(SignOutEverywhere),
+    )
+    @inject
+    async def logout_all(
+        self,
+        principal: FromDishka[Principal],
+        invocation: FromDishka[Invocation],
+        use_case: FromDishka[SignOutEverywhere],
+    ) -> None:
+        await use_case.execute(principal, invocation)
 
     @get("/.well-known/jwks.json", operation_id="Jwks", opt=PUBLIC, summary="Public keys of access tokens.")
     @inject

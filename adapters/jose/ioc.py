@@ -107,6 +107,11 @@ class AuthProvider(Provider):
 
     @provide
     def issuer(
-        self, signer: AccessTokenSigner, clock: Clock, ids: IdGenerator, policy: TokenPolicy
+        self,
+        signer: AccessTokenSigner,
+        clock: Clock,
+        ids: IdGenerator,
+        policy: TokenPolicy,
+        revocations: SubjectRevocations,
     ) -> TokenIssuer:
-        return TokenIssuer(signer, clock, ids, policy)
+        return TokenIssuer(signer, clock, ids, policy, revocations)

@@ -1,5 +1,6 @@
 """Access-token verification: the same checks in every service (defence in depth)."""
 
+import logging
 from typing import Protocol
 
 import msgspec
@@ -17,9 +18,10 @@ from joserfc.jwk import ECKey
 from adapters.jose.keys import ALGORITHM
 from adapters.jose.public_keys import CachedPublicKeys
 from adapters.jose.signer import TOKEN_TYPE
-from core.domain.identity.tokens import AccessTokenClaims, InvalidToken, TokenPolicy
+from core.domain.identity.tokens import AccessTokenClaims, InvalidToken, TokenPolicy, unknown_scope_names
 from core.ports.clock import Clock
 
+log = logging.getLogger("bhiv.auth")
 MAX_TOKEN_BYTES = 8192
 VERIFIED_TOKENS = 4096
 """Tokens whose signature is remembered as good (memory: at most 4096 x 8 KiB)."""
@@ -63,6 +65,7 @@ class JoseAccessTokenVerifier:
         self._validate(verified.raw)
         if verified.claims is None:
             verified.claims = _typed(verified.raw)
+            _report_unknown_permissions(verified.claims.scope)
         claims = verified.claims
         if await self._revocations.is_revoked(claims.jti, claims.sub, claims.iat):
             raise InvalidToken("token revoked")
@@ -123,6 +126,18 @@ def _typed(raw: dict[str, object]) -> AccessTokenClaims:
         return msgspec.convert(raw, AccessTokenClaims)
     except msgspec.ValidationError:
         raise InvalidToken("malformed claims") from None
+
+
+_REPORTED: set[str] = set()
+
+
+def _report_unknown_permissions(scope: str) -> None:
+    """Once per name and process: a newer gateway may grant permissions this service does not
+    know yet (a rolling deploy); the token keeps working for those it knows."""
+    for name in unknown_scope_names(scope):
+        if name not in _REPORTED and len(_REPORTED) < 64:
+            _REPORTED.add(name)
+            log.warning("token scope names a permission this version does not know: %.64s", name)
 
 
 def _header(token: str) -> dict[str, object]:

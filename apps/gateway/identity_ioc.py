@@ -80,6 +80,8 @@ class IdentityProvider(Provider):
         uc.ChangeUserRole,
         uc.DisableUser,
         uc.ResetPassword,
+        uc.ChangeOwnPassword,
+        uc.SignOutEverywhere,
         uc.CreateServiceClient,
         uc.ListServiceClients,
         uc.DisableServiceClient,

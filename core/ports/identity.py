@@ -18,7 +18,10 @@ class UserPage(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class UserRepository(Protocol):
-    async def get(self, user_id: str) -> User | None: ...
+    async def get(self, user_id: str, *, lock: bool = False) -> User | None:
+        """``lock``: the row stays locked until the unit of work ends, so that changes to one
+        user's credentials and the tokens they back happen one after the other."""
+        ...
 
     async def get_by_email(self, email: str) -> User | None:
         """``email`` is compared in its normalised form (trimmed, lower-cased)."""
@@ -38,6 +41,12 @@ class UserRepository(Protocol):
 
     async def count_admins(self) -> int:
         """Active users with the admin role."""
+        ...
+
+    async def lock_active_admins(self) -> int:
+        """Locks the rows of the active admins (in id order, so that two callers cannot
+        deadlock) until the unit of work ends, and counts them: a change that may remove an
+        admin counts under this lock, so two such changes at once cannot both pass."""
         ...
 
 

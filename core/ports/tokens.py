@@ -34,12 +34,17 @@ class SigningKeys(Protocol):
 class RefreshTokenRepository(Protocol):
     async def add(self, token: RefreshToken) -> None: ...
 
-    async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
-        """Locks the row until the unit of work ends (concurrent rotations serialise)."""
+    async def get_by_hash(self, token_hash: str, *, lock: bool = True) -> RefreshToken | None:
+        """``lock``: the row stays locked until the unit of work ends (concurrent rotations
+        serialise)."""
         ...
 
     async def mark_used(self, token_id: str) -> None: ...
 
     async def revoke_family(self, family_id: str) -> int:
         """Revokes every token of the family not yet revoked; returns how many."""
+        ...
+
+    async def revoke_subject(self, subject: str) -> int:
+        """Revokes every refresh token of the subject not yet revoked; returns how many."""
         ...

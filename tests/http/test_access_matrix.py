@@ -62,26 +62,31 @@ def expected(opt: dict[str, Any], caller: Role | None) -> str:
     return "403"
 
 
+async def tokens_of_every_role(app: Any) -> dict[Role, str]:
+    return {
+        role: await mint_token(
+            app,
+            Principal(
+                subject=f"matrix-{role}",
+                kind="user",
+                role=role,
+                permissions=permissions_for(role),
+                customer_id="c-1" if role is Role.CUSTOMER else None,
+            ),
+        )
+        for role in Role
+    }
+
+
 async def test_every_route_allows_and_denies_exactly_as_the_role_matrix_says(platform: Clients) -> None:
     mismatches = []
     for service in SERVICES:
         client = platform[service]
-        tokens = {
-            role: await mint_token(
-                client.app,
-                Principal(
-                    subject=f"matrix-{role}",
-                    kind="user",
-                    role=role,
-                    permissions=permissions_for(role),
-                    customer_id="c-1" if role is Role.CUSTOMER else None,
-                ),
-            )
-            for role in Role
-        }
         for method, path, opt in routes_of(client.app):
             if method in {"OPTIONS", "HEAD"} or path.startswith("/openapi"):
                 continue
+            # Fresh tokens per route: a route may end the caller's sessions (/auth/logout-all).
+            tokens = await tokens_of_every_role(client.app)
             for caller in CALLERS:
                 headers = {"Authorization": f"Bearer {tokens[caller]}"} if caller else {}
                 kwargs: dict[str, Any] = {"headers": headers}

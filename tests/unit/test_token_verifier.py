@@ -3,6 +3,7 @@ expiry and revocation are read on every call, and a key taken out of the key set
 
 from typing import Any
 
+import msgspec
 import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey
@@ -12,9 +13,12 @@ from adapters.jose.public_keys import CachedPublicKeys
 from adapters.jose.signer import TOKEN_TYPE
 from adapters.jose.verifier import JoseAccessTokenVerifier
 from adapters.memory.kv import MemoryKeyValueStore
+from adapters.system.clock import Uuid7IdGenerator
 from core.domain.identity.denylist import TokenDenylist
+from core.domain.identity.model import Permission, Role
+from core.domain.identity.oauth import TokenIssuer
 from core.domain.identity.revocation import KvSubjectRevocations, TokenRevocationCheck
-from core.domain.identity.tokens import InvalidToken, TokenPolicy
+from core.domain.identity.tokens import AccessTokenClaims, InvalidToken, TokenPolicy
 from tests.support.fake_clock import FakeClock
 
 POLICY = TokenPolicy(issuer="bhiv", audience="bhiv-api")
@@ -29,9 +33,9 @@ class Keys:
         return {"keys": [self.private.as_dict(private=False)] if self.published else []}
 
 
-def sign(key: ECKey, now: int, jti: str = "t1") -> str:
+def sign(key: ECKey, now: int, jti: str = "t1", scope: str = "") -> str:
     claims = {"iss": "bhiv", "aud": "bhiv-api", "sub": "u1", "exp": now + 600, "iat": now, "nbf": now}
-    claims |= {"jti": jti, "role": "admin", "scope": "", "kind": "user"}
+    claims |= {"jti": jti, "role": "admin", "scope": scope, "kind": "user"}
     return jwt.encode({"alg": ALGORITHM, "kid": "k1", "typ": TOKEN_TYPE}, claims, key, algorithms=[ALGORITHM])
 
 
@@ -87,3 +91,54 @@ async def test_a_tampered_copy_of_a_verified_token_is_refused() -> None:
 
     with pytest.raises(InvalidToken):
         await verifier.verify(f"{header}.{payload}.{signature[:-4]}AAAA")
+
+
+class OwnKeySigner:
+    """Signs with the test's own key, as the gateway's signer does with its current key."""
+
+    def __init__(self, key: ECKey) -> None:
+        self._key = key
+
+    async def sign(self, claims: AccessTokenClaims) -> str:
+        header = {"alg": ALGORITHM, "kid": "k1", "typ": TOKEN_TYPE}
+        return jwt.encode(header, msgspec.structs.asdict(claims), self._key, algorithms=[ALGORITHM])
+
+
+async def test_a_token_issued_in_the_same_second_as_a_revocation_but_after_it_works() -> None:
+    keys, _, kv, clock, verifier = setup()
+    clock.advance(0.4)  # revocations happen at any fraction of a second
+    revocations = KvSubjectRevocations(kv, clock)
+    issuer = TokenIssuer(OwnKeySigner(keys.private), clock, Uuid7IdGenerator(), POLICY, revocations)
+    before, _ = await issuer.access_token(
+        subject="u1", kind="user", role=Role.OPS, scope="crm:read", customer_id=None
+    )
+
+    clock.advance(0.2)
+    await revocations.revoke_all("u1")
+    clock.advance(0.2)
+    after, claims = await issuer.access_token(
+        subject="u1", kind="user", role=Role.OPS, scope="crm:read", customer_id=None
+    )
+
+    with pytest.raises(InvalidToken, match="revoked"):
+        await verifier.verify(before)
+    assert (await verifier.verify(after)).jti == claims.jti
+    assert claims.iat == claims.nbf == int(clock.now().timestamp()) + 1
+
+
+async def test_an_empty_scope_allows_nothing_and_it_never_means_the_whole_role() -> None:
+    keys, _, _, clock, verifier = setup()
+
+    claims = await verifier.verify(sign(keys.private, int(clock.now().timestamp())))
+
+    assert claims.role == "admin"
+    assert claims.principal().permissions == frozenset()
+
+
+async def test_a_permission_this_version_does_not_know_is_ignored_not_a_failure() -> None:
+    keys, _, _, clock, verifier = setup()
+    token = sign(keys.private, int(clock.now().timestamp()), scope="crm:read reports:export")
+
+    principal = (await verifier.verify(token)).principal()
+
+    assert principal.permissions == {Permission.CRM_READ}

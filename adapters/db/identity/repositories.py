@@ -15,8 +15,11 @@ class SqlUserRepository(UserRepository):
         self._session = session
 
     @translated
-    async def get(self, user_id: str) -> User | None:
-        row = (await self._session.execute(select(users).where(users.c.id == user_id))).first()
+    async def get(self, user_id: str, *, lock: bool = False) -> User | None:
+        statement = select(users).where(users.c.id == user_id)
+        if lock:
+            statement = statement.with_for_update()
+        row = (await self._session.execute(statement)).first()
         return None if row is None else _user(row)
 
     @translated
@@ -61,6 +64,16 @@ class SqlUserRepository(UserRepository):
             .where(users.c.role == Role.ADMIN.value, users.c.status == UserStatus.ACTIVE.value)
         )
         return int((await self._session.execute(statement)).scalar_one())
+
+    @translated
+    async def lock_active_admins(self) -> int:
+        statement = (
+            select(users.c.id)
+            .where(users.c.role == Role.ADMIN.value, users.c.status == UserStatus.ACTIVE.value)
+            .order_by(users.c.id)
+            .with_for_update()
+        )
+        return len((await self._session.execute(statement)).all())
 
 
 class SqlServiceClientRepository(ServiceClientRepository):

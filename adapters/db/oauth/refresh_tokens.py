@@ -21,8 +21,10 @@ class SqlRefreshTokenRepository(RefreshTokenRepository):
         await self._session.execute(refresh_tokens.insert().values(**msgspec.structs.asdict(token)))
 
     @translated
-    async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
-        query = select(refresh_tokens).where(refresh_tokens.c.token_hash == token_hash).with_for_update()
+    async def get_by_hash(self, token_hash: str, *, lock: bool = True) -> RefreshToken | None:
+        query = select(refresh_tokens).where(refresh_tokens.c.token_hash == token_hash)
+        if lock:
+            query = query.with_for_update()
         row = (await self._session.execute(query)).mappings().first()
         return RefreshToken(**row) if row else None
 
@@ -37,6 +39,15 @@ class SqlRefreshTokenRepository(RefreshTokenRepository):
         result = await self._session.execute(
             update(refresh_tokens)
             .where(refresh_tokens.c.family_id == family_id, refresh_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=self._now())
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    @translated
+    async def revoke_subject(self, subject: str) -> int:
+        result = await self._session.execute(
+            update(refresh_tokens)
+            .where(refresh_tokens.c.subject == subject, refresh_tokens.c.revoked_at.is_(None))
             .values(revoked_at=self._now())
         )
         return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-from core.domain.errors import Unauthenticated
+from core.domain.errors import Forbidden, Unauthenticated
 
 
 class InvalidCredentials(Unauthenticated):
@@ -20,3 +20,13 @@ class InvalidClient(Unauthenticated):
 
     def __init__(self) -> None:
         super().__init__("client authentication failed")
+
+
+class WrongCurrentPassword(Forbidden):
+    """A signed-in user's current password, asked again before a sensitive change, is wrong
+    (or its account is locked against guessing)."""
+
+    code = "wrong_current_password"
+
+    def __init__(self) -> None:
+        super().__init__("the current password is wrong, or the account cannot be checked now")

@@ -3,6 +3,7 @@
 Each rule is in the docstring of the class that enforces it; controllers only translate.
 """
 
+import math
 import secrets
 
 import msgspec
@@ -18,6 +19,7 @@ from core.domain.identity.tokens import (
     parse_scope,
 )
 from core.ports.clock import Clock, IdGenerator
+from core.ports.revocation import SubjectRevocations
 from core.ports.tokens import AccessTokenSigner
 
 
@@ -42,7 +44,8 @@ class TokenResponse(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def granted_scope(role: Role, requested: str | None, ceiling: frozenset[Permission] | None = None) -> str:
-    """What a token may do: the requested scope, which must lie within the role (and ceiling)."""
+    """What a token may do: the requested scope, which must lie within the role (and ceiling).
+    A grant that would allow nothing is refused: an empty scope never means "the whole role"."""
     try:
         wanted = parse_scope(requested)
     except ValueError as error:
@@ -51,25 +54,40 @@ def granted_scope(role: Role, requested: str | None, ceiling: frozenset[Permissi
     if wanted is not None and not wanted <= allowed:
         extra = format_scope(frozenset(wanted - allowed))
         raise OAuthError("invalid_scope", f"not allowed for this account: {extra}")
-    return format_scope(allowed if wanted is None else wanted)
+    granted = allowed if wanted is None else wanted
+    if not granted:
+        raise OAuthError("invalid_scope", "this account may be granted no permission")
+    return format_scope(granted)
 
 
 class TokenIssuer:
     """- Access tokens live ``policy.access_ttl``; each has a unique ``jti``.
+    - A token issued after its subject's tokens were all revoked is never taken for one issued
+      before: ``iat`` is in whole seconds, so within the second of a revocation it is set to
+      the next second (``nbf`` too; verifiers' leeway covers that second).
     - Refresh tokens are 256-bit random secrets; only their SHA-256 is stored."""
 
     def __init__(
-        self, signer: AccessTokenSigner, clock: Clock, ids: IdGenerator, policy: TokenPolicy
+        self,
+        signer: AccessTokenSigner,
+        clock: Clock,
+        ids: IdGenerator,
+        policy: TokenPolicy,
+        revocations: SubjectRevocations,
     ) -> None:
         self._signer = signer
         self._clock = clock
         self._ids = ids
         self.policy = policy
+        self._revocations = revocations
 
     async def access_token(
         self, *, subject: str, kind: PrincipalKind, role: Role, scope: str, customer_id: str | None
     ) -> tuple[str, AccessTokenClaims]:
         now = int(self._clock.now().timestamp())
+        revoked_at = await self._revocations.revoked_before(subject)
+        if revoked_at is not None:
+            now = max(now, math.floor(revoked_at) + 1)
         claims = AccessTokenClaims(
             iss=self.policy.issuer,
             aud=self.policy.audience,

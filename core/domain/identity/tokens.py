@@ -43,22 +43,34 @@ class AccessTokenClaims(msgspec.Struct, frozen=True, kw_only=True):
             subject=self.sub,
             kind=self.kind,
             role=self.role,
-            permissions=permissions_for(self.role, parse_scope(self.scope)),
+            permissions=permissions_for(self.role, token_scope(self.scope)),
             customer_id=self.customer_id,
             token_id=self.jti,
         )
 
 
-@lru_cache(maxsize=1024)  # tokens carry a handful of distinct scopes; this runs per request
 def parse_scope(scope: str | None) -> frozenset[Permission] | None:
-    """None for an absent or empty scope; raises ValueError naming an unknown permission."""
+    """A *requested* scope: None when the request names none (the grant then decides);
+    raises ValueError naming an unknown permission."""
     if not scope or not scope.strip():
         return None
-    names = scope.split()
-    unknown = [name for name in names if name not in Permission._value2member_map_]
+    unknown = unknown_scope_names(scope)
     if unknown:
         raise ValueError(f"unknown scope: {' '.join(unknown)}")
-    return frozenset(Permission(name) for name in names)
+    return token_scope(scope)
+
+
+@lru_cache(maxsize=1024)  # tokens carry a handful of distinct scopes; this runs per request
+def token_scope(scope: str) -> frozenset[Permission]:
+    """What a token's (or a stored grant's) ``scope`` allows. An empty scope allows nothing:
+    it never means "the whole role". Names this version does not know are ignored, so a
+    token minted by a newer gateway during a rolling deploy still works for what it knows."""
+    known = Permission._value2member_map_
+    return frozenset(Permission(name) for name in scope.split() if name in known)
+
+
+def unknown_scope_names(scope: str) -> list[str]:
+    return [name for name in scope.split() if name not in Permission._value2member_map_]
 
 
 def format_scope(permissions: frozenset[Permission]) -> str:

@@ -11,12 +11,14 @@ from core.domain.identity.use_cases.clients import (
     NewServiceClient,
 )
 from core.domain.identity.use_cases.login import AuthenticateUser
+from core.domain.identity.use_cases.self_service import ChangeOwnPassword, SignOutEverywhere
 from core.domain.identity.use_cases.user_changes import ChangeUserRole, DisableUser, ResetPassword
 from core.domain.identity.use_cases.users import CreateUser, GetUser, ListUsers, NewUser
 
 __all__ = [
     "AuthenticateClient",
     "AuthenticateUser",
+    "ChangeOwnPassword",
     "ChangeUserRole",
     "CreateServiceClient",
     "CreateUser",
@@ -32,4 +34,5 @@ __all__ = [
     "NewServiceClient",
     "NewUser",
     "ResetPassword",
+    "SignOutEverywhere",
 ]

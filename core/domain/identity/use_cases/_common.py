@@ -75,15 +75,24 @@ def audit(
     )
 
 
-async def existing_user(uow: IdentityUnitOfWork, user_id: str) -> User:
-    user = await uow.users.get(user_id)
+async def existing_user(uow: IdentityUnitOfWork, user_id: str, *, lock: bool = False) -> User:
+    user = await uow.users.get(user_id, lock=lock)
     if user is None:
         raise NotFound("user not found")
     return user
 
 
-async def keep_an_admin(uow: IdentityUnitOfWork, user: User) -> None:
-    if user.role is Role.ADMIN and user.status is UserStatus.ACTIVE and await uow.users.count_admins() <= 1:
+async def locked_user(uow: IdentityUnitOfWork, user_id: str) -> tuple[User, int]:
+    """The user, and how many active admins there are, with their rows locked until the unit
+    of work ends. The admins are locked first, then the user (always in this order, so two
+    changes cannot deadlock): two admins disabling each other at once are served one after the
+    other, and the second sees one admin left."""
+    active_admins = await uow.users.lock_active_admins()
+    return await existing_user(uow, user_id, lock=True), active_admins
+
+
+def keep_an_admin(user: User, active_admins: int) -> None:
+    if user.role is Role.ADMIN and user.status is UserStatus.ACTIVE and active_admins <= 1:
         raise RuleViolated("the last active admin cannot be demoted or disabled")
 
 

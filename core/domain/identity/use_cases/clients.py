@@ -19,7 +19,7 @@ class NewServiceClient(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     role: Role
     scopes: frozenset[Permission] | None = None
-    """None: everything the role allows."""
+    """None: everything the role allows (stored as that set). Never empty."""
 
 
 class IssuedClient(msgspec.Struct, frozen=True, kw_only=True):
@@ -29,7 +29,8 @@ class IssuedClient(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class CreateServiceClient:
-    """- A client's scopes never exceed what its role allows; without scopes it gets the role's.
+    """- A client's scopes never exceed what its role allows; without scopes it gets the role's,
+      stored explicitly. An empty list of scopes is refused: it never means "the whole role".
     - The client_id and a 256-bit secret are generated; the secret is returned once and only
       its argon2 hash is kept.
     - The creation is audited without the secret or its hash."""
@@ -45,6 +46,8 @@ class CreateServiceClient:
             raise RuleViolated("the client name must not be empty")
         allowed = ROLE_PERMISSIONS[cmd.role]
         scopes = allowed if cmd.scopes is None else cmd.scopes
+        if not scopes:
+            raise RuleViolated("a service client needs at least one scope; omit scopes for its role's")
         if not scopes <= allowed:
             extra = ", ".join(sorted(scopes - allowed))
             raise RuleViolated(f"the role {cmd.role} does not allow: {extra}")

@@ -1,33 +1,39 @@
 """The three OAuth 2.0 grants (RFC 6749 §4.3, §4.4, §6)."""
 
 from core.domain.audit.model import Invocation
-from core.domain.identity.model import UserStatus
+from core.domain.identity.model import User, UserStatus
 from core.domain.identity.oauth import TokenIssuer, TokenResponse, granted_scope, invalid_grant
-from core.domain.identity.tokens import hash_refresh_token, parse_scope
+from core.domain.identity.tokens import hash_refresh_token, token_scope
 from core.domain.identity.use_cases._common import audit
 from core.domain.identity.use_cases.clients import AuthenticateClient
 from core.domain.identity.use_cases.login import AuthenticateUser
 from core.ports.clock import Clock
 from core.ports.oauth import OAuthUnitOfWork
+from core.ports.revocation import SubjectRevocations
 
 
 class PasswordGrant:
     """- A user signs in with email and password; first-party apps need no client credentials.
     - The tokens carry the user's role; a requested scope must lie within the role's permissions.
-    - Each sign-in starts a new refresh-token family, bound to the client that asked (if any)."""
+    - Each sign-in starts a new refresh-token family, bound to the client that asked (if any),
+      stored in the sign-in's own transaction."""
 
-    def __init__(self, authenticate: AuthenticateUser, uow: OAuthUnitOfWork, issuer: TokenIssuer) -> None:
-        self._authenticate, self._uow, self._issuer = authenticate, uow, issuer
+    def __init__(self, authenticate: AuthenticateUser, issuer: TokenIssuer) -> None:
+        self._authenticate, self._issuer = authenticate, issuer
 
     async def execute(
         self, email: str, password: str, *, scope: str | None, client_id: str | None, by: Invocation
     ) -> TokenResponse:
-        user = await self._authenticate.execute(email, password, by)
-        granted = granted_scope(user.role, scope)
-        secret, refresh = self._issuer.refresh_token(subject=user.id, client_id=client_id, scope=granted)
-        async with self._uow as uow:
+        started: list[tuple[str, str]] = []
+
+        async def start_family(uow: OAuthUnitOfWork, user: User) -> None:
+            granted = granted_scope(user.role, scope)
+            secret, refresh = self._issuer.refresh_token(subject=user.id, client_id=client_id, scope=granted)
             await uow.refresh_tokens.add(refresh)
-            await uow.commit()
+            started.append((granted, secret))
+
+        user = await self._authenticate.execute(email, password, by, on_success=start_family)
+        granted, secret = started[0]
         access, _ = await self._issuer.access_token(
             subject=user.id, kind="user", role=user.role, scope=granted, customer_id=user.customer_id
         )
@@ -58,17 +64,27 @@ class RefreshGrant:
       copy was stolen) and is refused; the reuse is audited.
     - An expired or revoked refresh token, one issued to another client, or one of a user who
       is no longer active is refused with ``invalid_grant``.
+    - A refresh token issued before its user's tokens were all revoked (password reset or
+      change, role change, disable, sign-out everywhere) is refused, whatever its family's state.
     - The new tokens keep the old scope, or a narrower one when asked."""
 
-    def __init__(self, uow: OAuthUnitOfWork, issuer: TokenIssuer, clock: Clock) -> None:
-        self._uow, self._issuer, self._clock = uow, issuer, clock
+    def __init__(
+        self, uow: OAuthUnitOfWork, issuer: TokenIssuer, clock: Clock, revocations: SubjectRevocations
+    ) -> None:
+        self._uow, self._issuer, self._clock, self._revocations = uow, issuer, clock, revocations
 
     async def execute(
         self, presented: str, *, client_id: str | None, scope: str | None, by: Invocation
     ) -> TokenResponse:
+        token_hash = hash_refresh_token(presented)
         async with self._uow as uow:
-            stored = await uow.refresh_tokens.get_by_hash(hash_refresh_token(presented))
-            if stored is None or stored.client_id != client_id:
+            found = await uow.refresh_tokens.get_by_hash(token_hash, lock=False)
+            if found is None or found.client_id != client_id:
+                raise invalid_grant()
+            # The user's row first, then the token's: the order every change to a user keeps.
+            user = await uow.users.get(found.subject, lock=True)
+            stored = await uow.refresh_tokens.get_by_hash(token_hash)
+            if stored is None:
                 raise invalid_grant()
             if stored.used_at is not None and stored.revoked_at is None:
                 await uow.refresh_tokens.revoke_family(stored.family_id)
@@ -85,10 +101,12 @@ class RefreshGrant:
                 raise invalid_grant()
             if not stored.usable_at(self._clock.now()):
                 raise invalid_grant()
-            user = await uow.users.get(stored.subject)
             if user is None or user.status is not UserStatus.ACTIVE:
                 raise invalid_grant()
-            granted = granted_scope(user.role, scope or stored.scope, ceiling=parse_scope(stored.scope))
+            revoked_at = await self._revocations.revoked_before(user.id)
+            if revoked_at is not None and stored.issued_at.timestamp() < revoked_at:
+                raise invalid_grant()
+            granted = granted_scope(user.role, scope or stored.scope, ceiling=token_scope(stored.scope))
             secret, successor = self._issuer.refresh_token(
                 subject=user.id, client_id=client_id, scope=granted, family_id=stored.family_id
             )

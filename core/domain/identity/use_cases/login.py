@@ -1,5 +1,7 @@
 """Password login with abuse protection."""
 
+from collections.abc import Awaitable, Callable
+
 import msgspec
 
 from core.domain.audit.model import ANONYMOUS, Actor, Invocation
@@ -10,11 +12,14 @@ from core.domain.identity.passwords import normalise_email
 from core.domain.identity.use_cases._common import DecoyHash, audit, user_state
 from core.ports.clock import Clock, IdGenerator
 from core.ports.events import Event
-from core.ports.identity import IdentityUnitOfWork
+from core.ports.oauth import OAuthUnitOfWork
 from core.ports.password_hasher import PasswordHasher
 
 LOGIN_FAILED = "identity.login_failed"
 IDENTITY_STREAM = "identity"
+OnSignIn = Callable[[OAuthUnitOfWork, User], Awaitable[None]]
+"""Work that commits with a successful sign-in (storing its refresh token), given the user
+as locked for that transaction."""
 
 
 class AuthenticateUser:
@@ -25,11 +30,14 @@ class AuthenticateUser:
       IP) for a time that doubles with each lock, up to a cap. A success clears the account's count.
     - Every failure is audited (actor anonymous) and emitted as `identity.login_failed` on the
       `identity` stream with the email's SHA-256 (never the email), the IP and the reason.
-    - A success is audited; a hash made with outdated parameters is replaced by a fresh one."""
+    - A success is audited; a hash made with outdated parameters is replaced by a fresh one.
+    - A success commits in one transaction with the user's row locked: a password reset, role
+      change or disable at the same moment either comes first (and the sign-in is refused) or
+      after (and ends the session it started)."""
 
     def __init__(
         self,
-        uow: IdentityUnitOfWork,
+        uow: OAuthUnitOfWork,
         hasher: PasswordHasher,
         decoy: DecoyHash,
         throttle: LoginThrottle,
@@ -39,7 +47,9 @@ class AuthenticateUser:
         self._uow, self._hasher, self._decoy = uow, hasher, decoy
         self._throttle, self._clock, self._ids = throttle, clock, ids
 
-    async def execute(self, email: str, password: str, context: Invocation) -> User:
+    async def execute(
+        self, email: str, password: str, context: Invocation, *, on_success: OnSignIn | None = None
+    ) -> User:
         digest = email_digest(normalise_email(email))
         locked_for = await self._throttle.locked_for(digest, context.client_ip)
         if locked_for is not None:
@@ -54,9 +64,11 @@ class AuthenticateUser:
             return await self._fail(digest, user, "bad_password", context)
         if user.status is not UserStatus.ACTIVE:
             return await self._fail(digest, user, "disabled", context)
-        await self._succeed(user, password, context)
+        signed_in = await self._succeed(user, password, context, on_success)
+        if signed_in is None:  # reset, disabled or changed while its password was checked
+            raise InvalidCredentials()
         await self._throttle.succeeded(digest)
-        return user
+        return signed_in
 
     async def _fail(self, digest: str, user: User | None, reason: str, context: Invocation) -> User:
         await self._record_failure(digest, user, reason, context)
@@ -87,20 +99,26 @@ class AuthenticateUser:
             )
             await uow.commit()
 
-    async def _succeed(self, user: User, password: str, context: Invocation) -> None:
+    async def _succeed(
+        self, user: User, password: str, context: Invocation, on_success: OnSignIn | None
+    ) -> User | None:
         fresh_hash = (
             await self._hasher.hash(password) if self._hasher.needs_rehash(user.password_hash) else None
         )
         as_user = msgspec.structs.replace(context, actor=Actor(id=user.id, kind="user", role=user.role))
         async with self._uow as uow:
-            current = await uow.users.get(user.id)
+            current = await uow.users.get(user.id, lock=True)
+            # Only the very state whose password was verified signs in: a concurrent change wins.
+            if current != user:
+                return None
             after = current
-            # Only replace the hash that was verified: a concurrent reset wins.
-            if fresh_hash and current is not None and current.password_hash == user.password_hash:
+            if fresh_hash:
                 after = msgspec.structs.replace(
                     current, password_hash=fresh_hash, updated_at=self._clock.now()
                 )
                 await uow.users.update(after)
+            if on_success is not None:
+                await on_success(uow, current)
             audit(
                 uow,
                 self._clock,
@@ -111,3 +129,4 @@ class AuthenticateUser:
                 after=user_state(after),
             )
             await uow.commit()
+        return after

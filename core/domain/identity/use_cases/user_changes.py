@@ -10,16 +10,25 @@ from core.domain.identity.use_cases._common import (
     check_customer_link,
     existing_user,
     keep_an_admin,
+    locked_user,
     user_state,
 )
 from core.ports.clock import Clock
-from core.ports.identity import IdentityUnitOfWork
+from core.ports.oauth import OAuthUnitOfWork
 from core.ports.password_hasher import PasswordHasher
 from core.ports.revocation import SubjectRevocations
 
 
-async def _save_and_revoke(
-    uow: IdentityUnitOfWork,
+async def end_every_session(uow: OAuthUnitOfWork, revocations: SubjectRevocations, subject: str) -> None:
+    """Every refresh-token family of the subject is revoked in the unit of work's transaction,
+    and every access token issued until now stops working. The access tokens end before the
+    commit: should the commit fail, tokens end needlessly, never survive."""
+    await uow.refresh_tokens.revoke_subject(subject)
+    await revocations.revoke_all(subject)
+
+
+async def save_and_end_sessions(
+    uow: OAuthUnitOfWork,
     clock: Clock,
     revocations: SubjectRevocations,
     by: Invocation,
@@ -27,7 +36,7 @@ async def _save_and_revoke(
     user: User,
     changed: User,
 ) -> None:
-    """Store, audit and end every token of the user, then commit."""
+    """Store and audit the change, end every session of the user, then commit."""
     await uow.users.update(changed)
     audit(
         uow,
@@ -38,61 +47,66 @@ async def _save_and_revoke(
         before=user_state(user),
         after=user_state(changed),
     )
-    # Revoked before the commit: should the commit fail, tokens end needlessly, never survive.
-    await revocations.revoke_all(user.id)
+    await end_every_session(uow, revocations, user.id)
     await uow.commit()
 
 
 class ChangeUserRole:
     """- A `customer` user needs a `customer_id`; any other role must have none.
-    - The last active admin cannot lose the admin role.
-    - The user's tokens stop working at once (they carry the old role's permissions).
+    - The last active admin cannot lose the admin role, even when two admins demote each other
+      at the same moment.
+    - Every token the user holds stops working at once, refresh tokens included (they carry the
+      old role's permissions).
     - The change is audited with the old and new role."""
 
-    def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: SubjectRevocations) -> None:
+    def __init__(self, uow: OAuthUnitOfWork, clock: Clock, revocations: SubjectRevocations) -> None:
         self._uow, self._clock, self._revocations = uow, clock, revocations
 
     async def execute(self, user_id: str, role: Role, customer_id: str | None, by: Invocation) -> User:
         check_customer_link(role, customer_id)
         async with self._uow as uow:
-            user = await existing_user(uow, user_id)
+            user, active_admins = await locked_user(uow, user_id)
             if user.role is role and user.customer_id == customer_id:
                 return user
             if role is not Role.ADMIN:
-                await keep_an_admin(uow, user)
+                keep_an_admin(user, active_admins)
             changed = msgspec.structs.replace(
                 user, role=role, customer_id=customer_id, updated_at=self._clock.now()
             )
-            await _save_and_revoke(uow, self._clock, self._revocations, by, "role_changed", user, changed)
+            await save_and_end_sessions(
+                uow, self._clock, self._revocations, by, "role_changed", user, changed
+            )
         return changed
 
 
 class DisableUser:
-    """- A disabled user cannot sign in, and every token it holds stops working at once.
-    - The last active admin cannot be disabled.
+    """- A disabled user cannot sign in, and every token it holds (refresh tokens included)
+      stops working at once.
+    - The last active admin cannot be disabled, even when two admins disable each other at the
+      same moment.
     - Disabling a disabled user changes nothing. The change is audited."""
 
-    def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: SubjectRevocations) -> None:
+    def __init__(self, uow: OAuthUnitOfWork, clock: Clock, revocations: SubjectRevocations) -> None:
         self._uow, self._clock, self._revocations = uow, clock, revocations
 
     async def execute(self, user_id: str, by: Invocation) -> User:
         async with self._uow as uow:
-            user = await existing_user(uow, user_id)
+            user, active_admins = await locked_user(uow, user_id)
             if user.status is UserStatus.DISABLED:
                 return user
-            await keep_an_admin(uow, user)
+            keep_an_admin(user, active_admins)
             changed = msgspec.structs.replace(user, status=UserStatus.DISABLED, updated_at=self._clock.now())
-            await _save_and_revoke(uow, self._clock, self._revocations, by, "disable", user, changed)
+            await save_and_end_sessions(uow, self._clock, self._revocations, by, "disable", user, changed)
         return changed
 
 
 class ResetPassword:
     """- The new password follows the password policy.
-    - Every token the user holds stops working at once.
+    - Every token the user holds stops working at once, refresh tokens included.
     - The reset is audited as a redacted change: the audit never holds a hash."""
 
     def __init__(
-        self, uow: IdentityUnitOfWork, hasher: PasswordHasher, clock: Clock, revocations: SubjectRevocations
+        self, uow: OAuthUnitOfWork, hasher: PasswordHasher, clock: Clock, revocations: SubjectRevocations
     ) -> None:
         self._uow, self._hasher, self._clock, self._revocations = uow, hasher, clock, revocations
 
@@ -102,7 +116,9 @@ class ResetPassword:
         check_password(new_password, email=email)
         password_hash = await self._hasher.hash(new_password)
         async with self._uow as uow:
-            user = await existing_user(uow, user_id)
+            user = await existing_user(uow, user_id, lock=True)
             changed = msgspec.structs.replace(user, password_hash=password_hash, updated_at=self._clock.now())
-            await _save_and_revoke(uow, self._clock, self._revocations, by, "password_reset", user, changed)
+            await save_and_end_sessions(
+                uow, self._clock, self._revocations, by, "password_reset", user, changed
+            )
         return changed

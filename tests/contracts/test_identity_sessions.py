@@ -1,0 +1,186 @@
+"""Sessions end when their user changes, on the real unit of work (SQLite and PostgreSQL),
+including when the change and the session's use happen at the same moment."""
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+
+from adapters.crypto.argon2 import Argon2PasswordHasher
+from adapters.crypto.settings import PasswordSettings
+from adapters.db.identity.uow import SqlIdentityUnitOfWork
+from adapters.db.oauth.keys import SqlSigningKeyRecords
+from adapters.jose.keys import JoseSigningKeys
+from adapters.jose.sealing import KeySealer, decode_master_key, new_master_key
+from adapters.jose.signer import JoseAccessTokenSigner
+from adapters.memory.kv import MemoryKeyValueStore
+from adapters.memory.rate_limit import MemoryRateLimiter
+from adapters.system.clock import SystemClock, Uuid7IdGenerator
+from core.domain.audit.model import Actor, Invocation
+from core.domain.errors import RuleViolated
+from core.domain.identity.lockout import LoginPolicy, LoginThrottle
+from core.domain.identity.model import Principal, Role
+from core.domain.identity.oauth import OAuthError, TokenIssuer
+from core.domain.identity.revocation import KvSubjectRevocations
+from core.domain.identity.tokens import TokenPolicy
+from core.domain.identity.use_cases import (
+    AuthenticateUser,
+    ChangeUserRole,
+    CreateUser,
+    DecoyHash,
+    DisableUser,
+    NewUser,
+    ResetPassword,
+    SignOutEverywhere,
+)
+from core.domain.identity.use_cases.grants import PasswordGrant, RefreshGrant
+from tests.contracts.db_fixtures import Database
+from tests.contracts.identity_fixtures import identity
+
+__all__ = ["identity"]
+Uow = Callable[[], SqlIdentityUnitOfWork]
+ADMIN = Invocation(actor=Actor(id="admin-1", kind="user", role="admin"))
+PASSWORD = "violet-kettle-harbour"
+NEW_PASSWORD = "quartz-lantern-meadow"
+MASTER_KEY = decode_master_key(new_master_key())
+"""One for the test session: the PostgreSQL database (and its signing keys) outlives a test."""
+
+
+class Kit:
+    """The gateway's identity use cases on the database under test, with real signing keys."""
+
+    def __init__(self, identity: Uow, database: Database) -> None:
+        self.identity = identity
+        self.clock = SystemClock()
+        self.hasher = Argon2PasswordHasher(PasswordSettings(time_cost=1, memory_cost_kib=8192))
+        kv = MemoryKeyValueStore()
+        self.revocations = KvSubjectRevocations(kv, self.clock)
+        policy = TokenPolicy(issuer="bhiv", audience="bhiv")
+        sealer = KeySealer(MASTER_KEY)
+        keys = JoseSigningKeys(SqlSigningKeyRecords(database.engine), sealer, self.clock, policy)
+        ids = Uuid7IdGenerator()
+        self.issuer = TokenIssuer(JoseAccessTokenSigner(keys), self.clock, ids, policy, self.revocations)
+        throttle = LoginThrottle(MemoryRateLimiter(), kv, LoginPolicy())
+        self.authenticate = AuthenticateUser(
+            identity(), self.hasher, DecoyHash(self.hasher), throttle, self.clock, ids
+        )
+
+    async def create(self, email: str, role: Role = Role.OPS) -> str:
+        create = CreateUser(self.identity(), self.hasher, self.clock, Uuid7IdGenerator())
+        new = NewUser(email=email, password=PASSWORD, role=role, display_name=email.split("@")[0])
+        return (await create.execute(new, ADMIN)).id
+
+    async def sign_in(self, email: str) -> str:
+        """The refresh token of a new password login."""
+        grant = PasswordGrant(self.authenticate, self.issuer)
+        tokens = await grant.execute(email, PASSWORD, scope=None, client_id=None, by=ADMIN)
+        assert tokens.refresh_token is not None
+        return tokens.refresh_token
+
+    async def refresh(self, refresh_token: str) -> str:
+        grant = RefreshGrant(self.identity(), self.issuer, self.clock, self.revocations)
+        tokens = await grant.execute(refresh_token, client_id=None, scope=None, by=ADMIN)
+        assert tokens.refresh_token is not None
+        return tokens.refresh_token
+
+
+async def refused(kit: Kit, refresh_token: str) -> bool:
+    try:
+        await kit.refresh(refresh_token)
+    except OAuthError as error:
+        return error.code == "invalid_grant"
+    return False
+
+
+@pytest.mark.parametrize("change", ["reset", "role", "disable", "sign_out"])
+async def test_every_refresh_token_ends_when_its_user_is_changed(
+    identity: Uow, database: Database, change: str
+) -> None:
+    kit = Kit(identity, database)
+    user_id = await kit.create("leena@example.com")
+    laptop = await kit.sign_in("leena@example.com")
+    phone = await kit.refresh(await kit.sign_in("leena@example.com"))  # a rotated family too
+
+    if change == "reset":
+        await ResetPassword(identity(), kit.hasher, kit.clock, kit.revocations).execute(
+            user_id, NEW_PASSWORD, ADMIN
+        )
+    elif change == "role":
+        await ChangeUserRole(identity(), kit.clock, kit.revocations).execute(user_id, Role.SALES, None, ADMIN)
+    elif change == "disable":
+        await DisableUser(identity(), kit.clock, kit.revocations).execute(user_id, ADMIN)
+    else:
+        principal = Principal(subject=user_id, kind="user", role=Role.OPS, permissions=frozenset())
+        await SignOutEverywhere(identity(), kit.clock, kit.revocations).execute(principal, ADMIN)
+
+    assert await refused(kit, laptop)
+    assert await refused(kit, phone)
+
+
+async def test_a_sign_in_after_a_role_change_starts_a_session_that_works(
+    identity: Uow, database: Database
+) -> None:
+    kit = Kit(identity, database)
+    user_id = await kit.create("omar@example.com")
+    await ChangeUserRole(identity(), kit.clock, kit.revocations).execute(user_id, Role.SUPPORT, None, ADMIN)
+
+    refresh_token = await kit.sign_in("omar@example.com")
+
+    assert await kit.refresh(refresh_token)
+
+
+async def race_to_remove_both_admins(kit: Kit, identity: Uow, remove: str) -> None:
+    """Ten times: two active admins, each removed by its own request at the same moment."""
+    survivor = await kit.create("admin-0@example.com", Role.ADMIN)
+    for round_number in range(1, 11):
+        newcomer = await kit.create(f"admin-{round_number}@example.com", Role.ADMIN)
+        changes = []
+        for user_id in (survivor, newcomer):
+            if remove == "disable":
+                changes.append(DisableUser(identity(), kit.clock, kit.revocations).execute(user_id, ADMIN))
+            else:
+                change = ChangeUserRole(identity(), kit.clock, kit.revocations)
+                changes.append(change.execute(user_id, Role.OPS, None, ADMIN))
+
+        outcomes = await asyncio.gather(*changes, return_exceptions=True)
+
+        assert sum(isinstance(outcome, RuleViolated) for outcome in outcomes) == 1, outcomes
+        async with identity() as uow:
+            assert await uow.users.count_admins() == 1
+        survivor = survivor if isinstance(outcomes[0], RuleViolated) else newcomer
+
+
+async def test_two_admins_disabling_each_other_at_once_leave_one_admin(
+    identity: Uow, database: Database
+) -> None:
+    await race_to_remove_both_admins(Kit(identity, database), identity, "disable")
+
+
+async def test_two_admins_demoting_each_other_at_once_leave_one_admin(
+    identity: Uow, database: Database
+) -> None:
+    await race_to_remove_both_admins(Kit(identity, database), identity, "demote")
+
+
+async def test_a_refresh_at_the_moment_of_a_reset_leaves_no_working_session(
+    identity: Uow, database: Database
+) -> None:
+    kit = Kit(identity, database)
+    user_id = await kit.create("ines@example.com")
+    reset = ResetPassword(identity(), kit.hasher, kit.clock, kit.revocations)
+    for _ in range(5):
+        stolen = await kit.sign_in("ines@example.com")
+
+        outcomes = await asyncio.gather(
+            kit.refresh(stolen), reset.execute(user_id, NEW_PASSWORD, ADMIN), return_exceptions=True
+        )
+
+        successor = outcomes[0]
+        assert not isinstance(outcomes[1], BaseException), outcomes
+        if isinstance(successor, str):  # the refresh came first: the reset must have ended it
+            assert await refused(kit, successor)
+        else:
+            assert isinstance(successor, OAuthError), outcomes
+        await ResetPassword(identity(), kit.hasher, kit.clock, kit.revocations).execute(
+            user_id, PASSWORD, ADMIN
+        )
