@@ -114,7 +114,7 @@ def _serve_loop(main: Coroutine[Any, Any, int]) -> int:
 
 def _embedded(settings: PlatformSettings, args: argparse.Namespace) -> PlatformSettings:
     """Whatever the environment sets, with the embedded default's data dir for the rest
-    (creating its master key file on first use)."""
+    (creating its master key file on first use) and loopback allowlisted."""
     database = settings.database
     if "BHIV_DATABASE_URL" not in os.environ:
         database = msgspec.structs.replace(
@@ -128,7 +128,14 @@ def _embedded(settings: PlatformSettings, args: argparse.Namespace) -> PlatformS
         master_key_file = (args.data_dir / "master.key").resolve()
         ensure_master_key_file(master_key_file)
         auth = msgspec.structs.replace(auth, master_key_file=str(master_key_file))
-    return msgspec.structs.replace(settings, database=database, http=http, auth=auth)
+    threat = settings.threat
+    if "BHIV_THREAT_ALLOWLIST" not in os.environ:
+        # A laptop's own scripts are refused when they send an attack, never blocked.
+        threat = msgspec.structs.replace(threat, allowlist=list(LOOPBACK))
+    return msgspec.structs.replace(settings, database=database, http=http, auth=auth, threat=threat)
+
+
+LOOPBACK = ("127.0.0.0/8", "::1/128")
 
 
 ROLES = tuple(role.value for role in Role)

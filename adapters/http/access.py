@@ -15,6 +15,9 @@ PUBLIC: dict[str, Any] = {"access": "public"}
 """No credentials needed (health, metrics, token endpoint, JWKS)."""
 AUTHENTICATED: dict[str, Any] = {"access": "authenticated"}
 """Any valid token, whatever its permissions."""
+GATEWAY = "gateway"
+"""The gateway's mounts of the services: its edge decides (a token, unless the service declared
+the route public; adapters/http/gateway/edge_auth.py). Without that edge, nobody may call it."""
 
 
 def requires(permission: Permission) -> dict[str, Any]:

@@ -1,23 +1,30 @@
 """Authentication and route permissions, the same in every service (defence in depth).
 
 A Litestar route middleware: it runs after routing, so it knows the route's declared access
-(adapters/http/access.py). Deny by default: a route that declares nothing is refused.
+(adapters/http/access.py). Deny by default: a route that declares nothing is refused. At the
+gateway, the edge (adapters/http/gateway/edge_auth.py) has verified the token already; its
+claims are used as they are.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from adapters.http.access import PERMISSION_KEY, declared_access
+from adapters.http.access import GATEWAY, PERMISSION_KEY, declared_access
 from core.domain.errors import Forbidden, Unauthenticated
 from core.domain.identity.model import Permission
-from core.domain.identity.tokens import InvalidToken
+from core.domain.identity.tokens import AccessTokenClaims, InvalidToken
 from core.ports.tokens import AccessTokenVerifier
 
+EDGE_KEY = "edge"
+"""``scope["state"]`` key of the gateway edge's decision (``edge_auth.Edge``)."""
 
-def bearer_token(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
+
+def bearer_token(scope: Mapping[str, Any]) -> str | None:
+    headers: list[tuple[bytes, bytes]] = scope["headers"]
+    for name, value in headers:
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
@@ -37,15 +44,13 @@ class AuthenticationMiddleware:
             return
         opt: dict[str, Any] = scope["route_handler"].opt
         access = declared_access(opt)
-        if access == "public":
+        edge = scope.get("state", {}).get(EDGE_KEY)
+        if access == "public" or (access == GATEWAY and getattr(edge, "public", False)):
             await self.app(scope, receive, send)
             return
         if access is None:
             raise Forbidden("this route declares no access rule, so nobody may call it")
-        token = bearer_token(scope)
-        if token is None:
-            raise Unauthenticated("a Bearer access token is required")
-        claims = await (await self._verifier_of(scope)).verify(token)
+        claims = getattr(edge, "claims", None) or await self._verified(scope)
         principal = claims.principal()
         if access == "permission":
             permission = Permission(opt[PERMISSION_KEY])
@@ -54,6 +59,12 @@ class AuthenticationMiddleware:
         scope["user"] = principal
         scope["auth"] = claims
         await self.app(scope, receive, send)
+
+    async def _verified(self, scope: Scope) -> AccessTokenClaims:
+        token = bearer_token(scope)
+        if token is None:
+            raise Unauthenticated("a Bearer access token is required")
+        return await (await self._verifier_of(scope)).verify(token)
 
     async def _verifier_of(self, scope: Scope) -> AccessTokenVerifier:
         if self._verifier is None:

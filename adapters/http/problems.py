@@ -88,11 +88,11 @@ def handle_exception(request: Request[Any, Any, Any], error: Exception) -> Respo
     code = error.code if isinstance(error, DomainError) else _code_of(error)
     detail = error.detail if isinstance(error, DomainError) else str(error) or HTTPStatus(status).phrase
     _log_client_or_server(status, code, error)
-    headers = {"WWW-Authenticate": _challenge(error)} if isinstance(error, Unauthenticated) else None
+    headers = {"WWW-Authenticate": challenge(error)} if isinstance(error, Unauthenticated) else None
     return problem_response(status, code=code, detail=detail, instance=path, headers=headers)
 
 
-def _challenge(error: Unauthenticated) -> str:
+def challenge(error: Unauthenticated) -> str:
     """RFC 6750 §3: say that a Bearer token is wanted, and why the one given was refused."""
     if error.code == "invalid_token":
         description = error.detail.replace('"', "'")

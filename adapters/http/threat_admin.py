@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from adapters.http.access import requires
 from core.domain.audit.model import Invocation
 from core.domain.identity.model import Permission
-from core.domain.threat.admin import BlockIp, ListBlocks, SearchThreatEvents, UnblockIp
+from core.domain.threat.admin import BlockIp, ListBlocks, SearchThreatEvents, UnblockIp, block_kind
 from core.domain.threat.model import Alert, AttackKind, ThreatEvent
 from core.ports.blocklist import Block
 from core.ports.threat import AlertStore, ThreatEventFilter
@@ -24,6 +24,26 @@ Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 class ThreatEventsOut(msgspec.Struct, frozen=True, kw_only=True):
     events: list[ThreatEvent]
     next_cursor: str | None
+
+
+class BlockOut(msgspec.Struct, frozen=True, kw_only=True):
+    subject: str
+    """An IP address, or an identity (``user:<id>``, ``client:<client_id>``)."""
+    kind: str
+    """``ip`` or ``identity``."""
+    reason: str
+    created_at: datetime
+    expires_at: datetime
+
+    @classmethod
+    def of(cls, block: Block) -> "BlockOut":
+        return cls(
+            subject=block.subject,
+            kind=block_kind(block),
+            reason=block.reason,
+            created_at=block.created_at,
+            expires_at=block.expires_at,
+        )
 
 
 class BlockIn(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,22 +75,23 @@ class ThreatAdminController(Controller):
 
     @get("/blocks", operation_id="ListBlocks", opt=MANAGE, description=getdoc(ListBlocks))
     @inject
-    async def blocks(self, use_case: FromDishka[ListBlocks]) -> list[Block]:
-        return await use_case.execute()
+    async def blocks(self, use_case: FromDishka[ListBlocks]) -> list[BlockOut]:
+        return [BlockOut.of(block) for block in await use_case.execute()]
 
     @post("/blocks", operation_id="BlockIp", opt=MANAGE, description=getdoc(BlockIp))
     @inject
     async def block(
         self, data: JSONBody[BlockIn], use_case: FromDishka[BlockIp], by: FromDishka[Invocation]
-    ) -> Block:
-        return await use_case.execute(data.ip, seconds=data.duration_seconds, reason=data.reason, by=by)
+    ) -> BlockOut:
+        block = await use_case.execute(data.ip, seconds=data.duration_seconds, reason=data.reason, by=by)
+        return BlockOut.of(block)
 
-    @delete("/blocks/{ip:str}", operation_id="UnblockIp", opt=MANAGE, description=getdoc(UnblockIp))
+    @delete("/blocks/{subject:str}", operation_id="Unblock", opt=MANAGE, description=getdoc(UnblockIp))
     @inject
     async def unblock(
-        self, ip: FromPath[str], use_case: FromDishka[UnblockIp], by: FromDishka[Invocation]
+        self, subject: FromPath[str], use_case: FromDishka[UnblockIp], by: FromDishka[Invocation]
     ) -> None:
-        await use_case.execute(ip, by=by)
+        await use_case.execute(subject, by=by)
 
     @get(
         "/alerts",

@@ -1,7 +1,12 @@
-"""The gateway's threat screen: blocklist check and payload inspection before anything else
-runs, and behaviour tracking (scanning, invalid-token floods) after each answer."""
+"""The gateway's threat defence around its request path, in two layers:
+
+- ``ThreatGateMiddleware`` (outermost): a blocked IP is refused before anything else runs;
+  after each answer, behaviour is tracked (scanning bursts of 401/403/404, invalid-token floods).
+- ``ThreatScreenMiddleware`` (after the IP rate limit and the edge's token verification):
+  inspection of every value, by the rules of the route's fields and charged to the caller."""
 
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -9,9 +14,10 @@ from dishka import AsyncContainer
 
 from adapters.http.asgi_problem import send_problem
 from adapters.http.context import correlation_id
+from adapters.http.gateway.edge_auth import Edge, edge_of
 from adapters.http.threat_sample import UninspectableRequest, body_kind, sample_of
 from core.domain.threat.model import Verdict
-from core.domain.threat.use_cases import ObserveBehaviour, ScreenRequest
+from core.domain.threat.use_cases import ObserveBehaviour, Screening, ScreenRequest
 from core.ports.errors import Unavailable
 
 # Plain ASGI types: this layer only forwards messages and never needs Litestar's typed events.
@@ -25,7 +31,11 @@ log = logging.getLogger("bhiv.threat")
 MAX_INSPECTED_BODY = 1_048_576
 
 
-class ThreatScreenMiddleware:
+def client_ip_of(scope: Scope) -> str:
+    return str(scope.get("state", {}).get("client_ip") or (scope.get("client") or ("",))[0])
+
+
+class ThreatGateMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._screen: ScreenRequest | None = None
@@ -36,22 +46,14 @@ class ThreatScreenMiddleware:
             await self.app(scope, receive, send)
             return
         screen, observe = await self._use_cases(scope["app"].state.dishka_container)
-        headers: list[tuple[bytes, bytes]] = scope["headers"]
-        client_ip = scope.get("state", {}).get("client_ip") or (scope.get("client") or ("",))[0]
+        client_ip = client_ip_of(scope)
         try:
-            _check_sizes(scope, headers)
-            body, receive = await _buffered_body(headers, receive)
-            sample = sample_of(scope, headers, body, client_ip)
-        except UninspectableRequest as refused:
-            await send_problem(send, refused.status, code=refused.code, detail=refused.detail)
-            return
-        try:
-            screening = await screen.execute(sample, correlation_id.get())
-        except Unavailable as error:  # the blocklist or the event store is down: fail open, loudly
-            log.error("threat screen unavailable, request let through: %s", error)
-            screening = None
-        if screening is not None and screening.verdict is not Verdict.ALLOW:
-            await _refuse(send, screening.verdict, screening.blocked_for)
+            blocked = await screen.blocked(client_ip)
+        except Unavailable as error:  # the blocklist is down: fail open, loudly
+            log.error("blocklist unavailable, request let through: %s", error)
+            blocked = None
+        if blocked is not None:
+            await _refuse(send, blocked)
             return
         status = 500
 
@@ -62,7 +64,7 @@ class ThreatScreenMiddleware:
             await send(message)
 
         await self.app(scope, receive, watch)
-        bearer = status == 401 and any(name == b"authorization" for name, _ in headers)
+        bearer = status == 401 and any(name == b"authorization" for name, _ in scope["headers"])
         try:
             await observe.response(client_ip, status, invalid_token=bearer)
         except Unavailable as error:
@@ -73,6 +75,41 @@ class ThreatScreenMiddleware:
             self._screen = await container.get(ScreenRequest)
             self._observe = await container.get(ObserveBehaviour)
         return self._screen, self._observe
+
+
+class ThreatScreenMiddleware:
+    def __init__(self, app: ASGIApp, anonymous_max_body_bytes: int = 65_536) -> None:
+        self.app = app
+        self._anonymous_max_body = anonymous_max_body_bytes
+        self._screen: ScreenRequest | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self._screen is None:
+            self._screen = await scope["app"].state.dishka_container.get(ScreenRequest)
+        headers: list[tuple[bytes, bytes]] = scope["headers"]
+        edge = edge_of(scope) or Edge()
+        limit = MAX_INSPECTED_BODY if edge.principal is not None else self._anonymous_max_body
+        try:
+            _check_sizes(scope, headers)
+            body, receive = await _buffered_body(headers, receive, limit)
+            sample = sample_of(scope, headers, body, client_ip_of(scope))
+        except UninspectableRequest as refused:
+            await send_problem(send, refused.status, code=refused.code, detail=refused.detail)
+            return
+        try:
+            screening = await self._screen.execute(
+                sample, correlation_id.get(), content=edge.policy.content, identity=edge.identity
+            )
+        except Unavailable as error:  # the blocklist or the event store is down: fail open, loudly
+            log.error("threat screen unavailable, request let through: %s", error)
+            screening = None
+        if screening is not None and screening.verdict is not Verdict.ALLOW:
+            await _refuse(send, screening)
+            return
+        await self.app(scope, receive, send)
 
 
 MAX_TARGET_BYTES = 32_768
@@ -92,20 +129,25 @@ def _check_sizes(scope: Scope, headers: list[tuple[bytes, bytes]]) -> None:
         raise UninspectableRequest(431, "headers_too_large", detail)
 
 
-_TOO_LARGE = UninspectableRequest(413, "body_too_large", "JSON and form bodies are limited to 1 MiB.")
+def _too_large(limit: int) -> UninspectableRequest:
+    if limit < MAX_INSPECTED_BODY:
+        detail = f"Without a valid token, JSON and form bodies are limited to {limit // 1024} KiB."
+    else:
+        detail = "JSON and form bodies are limited to 1 MiB."
+    return UninspectableRequest(413, "body_too_large", detail)
 
 
 async def _buffered_body(
-    headers: list[tuple[bytes, bytes]], receive: Receive
+    headers: list[tuple[bytes, bytes]], receive: Receive, limit: int
 ) -> tuple[bytes | None, Receive]:
     """JSON and form bodies (small by nature) are read for inspection, then replayed, whether
     or not they declare a length (a chunked body must not slip past); any other body streams
-    through untouched."""
+    through untouched. An anonymous caller's limit is small: inspection costs CPU."""
     if body_kind(headers) is None:
         return None, receive
     declared = next((value.strip() for name, value in headers if name == b"content-length"), b"")
-    if declared and (not declared.isdigit() or int(declared) > MAX_INSPECTED_BODY):
-        raise _TOO_LARGE
+    if declared and (not declared.isdigit() or int(declared) > limit):
+        raise _too_large(limit)
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -114,8 +156,8 @@ async def _buffered_body(
             return None, receive  # the client went away
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_INSPECTED_BODY:
-            raise _TOO_LARGE
+        if size > limit:
+            raise _too_large(limit)
         chunks.append(chunk)
         if not message.get("more_body"):
             break
@@ -132,12 +174,18 @@ async def _buffered_body(
     return body, replay
 
 
-async def _refuse(send: Send, verdict: Verdict, blocked_for: float | None) -> None:
+async def _refuse(send: Send, screening: Screening) -> None:
     """403 problem+json that names no rule: an attacker learns nothing about the detectors."""
-    if verdict is Verdict.BLOCK_IP:
-        retry = [(b"retry-after", str(max(1, round(blocked_for))).encode())] if blocked_for else []
-        await send_problem(
-            send, 403, code="ip_blocked", detail="Your address is blocked for a while.", headers=retry
-        )
+    retry = screening.retry_after or screening.blocked_for
+    headers = [(b"retry-after", str(max(1, math.ceil(retry))).encode())] if retry else []
+    if screening.retry_after is not None:
+        detail = "Your requests cost more inspection than allowed for now; retry later."
+        await send_problem(send, 429, code="inspection_budget_spent", detail=detail, headers=headers)
+    elif screening.verdict is Verdict.BLOCK_IP:
+        detail = "Your address is blocked for a while."
+        await send_problem(send, 403, code="ip_blocked", detail=detail, headers=headers)
+    elif screening.verdict is Verdict.BLOCK_IDENTITY:
+        detail = "Your account is blocked for a while."
+        await send_problem(send, 403, code="identity_blocked", detail=detail, headers=headers)
     else:
         await send_problem(send, 403, code="request_refused", detail="This request was refused.")

@@ -3,9 +3,13 @@
 EdgeMiddleware (correlation id, span, metrics; built by build_service_app)
 -> ClientIpMiddleware      resolves scope["state"]["client_ip"] (trusted proxies)
 -> ResponseHeadersMiddleware  CORS preflights, security headers
--> ThreatScreenMiddleware  blocklist check and threat inspection; behaviour after the answer
+-> ThreatGateMiddleware    a blocked IP is refused; behaviour tracked after the answer
 -> IpRateLimitMiddleware   per client IP and route class
--> Litestar routing -> AuthenticationMiddleware (JWT, route permission)
+-> EdgeAuthenticationMiddleware  the route's access known before routing; its token verified
+                           (no database), 401 before any body is read
+-> ThreatScreenMiddleware  inspection by the route's field rules, charged to the identity (or IP);
+                           a blocked identity is refused; anonymous bodies capped small
+-> Litestar routing -> AuthenticationMiddleware (route permission, with the edge's claims)
 -> IdentityRateLimitMiddleware (per user or client, by role and route class)
 -> a service's mount: load-balanced, health-checked upstream (ServiceProxy)
 """
@@ -20,22 +24,31 @@ from litestar.middleware import DefineMiddleware
 
 from adapters.http.gateway.client_ip import ClientIpMiddleware
 from adapters.http.gateway.config import header_table, rate_table
+from adapters.http.gateway.edge_auth import EdgeAuthenticationMiddleware
 from adapters.http.gateway.rate_limit import IdentityRateLimitMiddleware, IpRateLimitMiddleware, RateLimits
 from adapters.http.gateway.response_headers import ResponseHeadersMiddleware
 from adapters.http.gateway.runtime import GatewayRuntime
 from adapters.http.gateway.settings import GatewaySettings
 from adapters.http.health import READINESS_REPORTS
-from adapters.http.threat_screen import ThreatScreenMiddleware
+from adapters.http.threat_screen import ThreatGateMiddleware, ThreatScreenMiddleware
 from adapters.system.clock import SystemClock
 from apps._shared.app import AsgiWrapper, ServiceSpec
 from apps._shared.settings import SERVICE_PORTS, PlatformSettings
 from core.ports.rate_limit import RateLimiter
 
 
+def threat_gate(settings: PlatformSettings) -> list[AsgiWrapper]:
+    """The IP blocklist: once the client IP is known, before any rate limit (a blocked
+    attacker's requests must not spend anyone's budget)."""
+    return [ThreatGateMiddleware] if settings.threat.enabled else []  # type: ignore[list-item]
+
+
 def threat_screen(settings: PlatformSettings) -> list[AsgiWrapper]:
-    """Blocklist, then threat inspection: after the client IP is known, before any rate limit
-    or authentication (an attacker's requests must not spend anyone's budget)."""
-    return [ThreatScreenMiddleware] if settings.threat.enabled else []  # type: ignore[list-item]
+    """Inspection, once the caller is known: strikes and inspection time are charged to it."""
+    if not settings.threat.enabled:
+        return []
+    cap = settings.threat.anonymous_max_body_bytes
+    return [partial(ThreatScreenMiddleware, anonymous_max_body_bytes=cap)]  # type: ignore[list-item]
 
 
 def asgi_wrappers(
@@ -52,8 +65,10 @@ def asgi_wrappers(
             cors_headers=gateway.cors_headers,
             cors_max_age=gateway.cors_max_age_seconds,
         ),
-        *threat_screen(settings),
+        *threat_gate(settings),
         partial(IpRateLimitMiddleware, limits=limits),
+        partial(EdgeAuthenticationMiddleware, policies=runtime.policies),  # type: ignore[list-item]
+        *threat_screen(settings),
     ]
 
 

@@ -3,7 +3,9 @@
 Every path answers JSON describing the request it saw (its id, path, headers, body size), except:
 ``/health/ready`` (200, or 503 after ``POST /control/unready``), ``/slow?seconds=S``,
 ``/sse?events=N&interval=S`` (server-sent events, one per interval), ``/status/CODE`` and
-``/set-cookie`` (answers with a ``Set-Cookie`` header).
+``/set-cookie`` (answers with a ``Set-Cookie`` header) and ``/openapi/openapi.json`` (the OpenAPI
+document of a service declaring one route of each kind to the gateway: ``POST /v1/tickets`` and
+``POST /v1/chat`` with content fields, ``POST /inbound/carriers/{carrier}`` public).
 """
 
 import argparse
@@ -14,14 +16,37 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import uvicorn
+from litestar import Litestar, post
+from litestar.openapi import OpenAPIConfig
+
+from adapters.http.access import PUBLIC, requires
+from adapters.http.route_policy import gateway_policy
+from core.domain.identity.model import Permission
 
 Scope = dict[str, Any]
+
+
+def declared_routes_document() -> bytes:
+    """Made by Litestar from real route handlers, as a service's own document is."""
+
+    @post("/v1/tickets", opt=requires(Permission.TICKETS_OWN), **gateway_policy(content=["description"]))
+    async def open_ticket(data: dict[str, Any]) -> None: ...
+
+    @post("/v1/chat", opt=requires(Permission.LLM_USE), **gateway_policy(content=["messages[].content"]))
+    async def chat(data: dict[str, Any]) -> None: ...
+
+    @post("/inbound/carriers/{carrier:str}", opt=PUBLIC, **gateway_policy(public=True))
+    async def carrier_update(carrier: str, data: dict[str, Any]) -> None: ...
+
+    app = Litestar([open_ticket, chat, carrier_update], openapi_config=OpenAPIConfig(title="t", version="1"))
+    return json.dumps(app.openapi_schema.to_schema()).encode()
 
 
 class Upstream:
     def __init__(self, ident: str) -> None:
         self.ident = ident
         self.ready = True
+        self.openapi = declared_routes_document()
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -35,6 +60,10 @@ class Upstream:
         path, query = scope["path"], parse_qs(scope["query_string"].decode())
         if path == "/health/ready":
             await self._json(send, 200 if self.ready else 503, {"ready": self.ready})
+        elif path == "/openapi/openapi.json":
+            headers = [(b"content-type", b"application/json")]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": self.openapi})
         elif path.startswith("/control/"):
             self.ready = path == "/control/ready"
             await self._json(send, 200, {"ready": self.ready})

@@ -18,6 +18,7 @@ threat_events = Table(
     Column("path", Text, nullable=False),
     Column("correlation_id", String(200)),
     Column("block_seconds", Float),
+    Column("subject", String(200), comment="the authenticated caller: user:<id> or client:<client_id>"),
 )
 Index("ix_threat_events_occurred_at_id", threat_events.c.occurred_at, threat_events.c.id)
 Index("ix_threat_events_ip", threat_events.c.ip)

@@ -2,7 +2,7 @@
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from adapters.http.gateway.upstream_client import UpstreamClient, UpstreamError, UpstreamTimeout
 from core.domain.routing.pool import UpstreamPool
@@ -14,12 +14,20 @@ RECHECK_DOWN_SECONDS = 1.0
 
 class ActiveHealthChecker:
     def __init__(
-        self, pools: Sequence[UpstreamPool], *, path: str, interval_seconds: float, timeout_seconds: float
+        self,
+        pools: Sequence[UpstreamPool],
+        *,
+        path: str,
+        interval_seconds: float,
+        timeout_seconds: float,
+        on_healthy: Callable[[str], None] | None = None,
     ) -> None:
         self._states = [state for pool in pools for state in pool.states]
         self._path = path.encode()
         self._interval = interval_seconds
         self._timeout = timeout_seconds
+        self._on_healthy = on_healthy
+        """Told each upstream URL that passes a check after failing one (a restart, a deploy)."""
 
     async def run(self, client: UpstreamClient) -> None:
         while True:
@@ -51,4 +59,6 @@ class ActiveHealthChecker:
             error = str(failure) or type(failure).__name__
         if (error is None) != state.healthy:
             log.warning("upstream %s is %s", state.url, "healthy" if error is None else f"down: {error}")
+            if error is None and self._on_healthy is not None:
+                self._on_healthy(state.url)
         state.checked(error)

@@ -8,11 +8,12 @@ from typing import Any
 from litestar import Litestar, asgi
 from litestar.handlers import ASGIRouteHandler
 
-from adapters.http.access import AUTHENTICATED
+from adapters.http.access import GATEWAY
 from adapters.http.gateway.client_ip import is_trusted
 from adapters.http.gateway.config import service_routes, trusted_networks
 from adapters.http.gateway.health_checker import ActiveHealthChecker
 from adapters.http.gateway.proxy import ServiceProxy
+from adapters.http.gateway.route_policies import RoutePolicies
 from adapters.http.gateway.settings import GatewaySettings
 from adapters.http.gateway.upstream_client import UpstreamClient
 from core.domain.routing.pool import UpstreamPool
@@ -52,11 +53,13 @@ class GatewayRuntime:
             )
             for name, route in routes.items()
         }
+        self.policies = RoutePolicies(self.pools)
         self.checker = ActiveHealthChecker(
             list(self.pools.values()),
             path=settings.health_path,
             interval_seconds=settings.health_interval_seconds,
             timeout_seconds=settings.health_timeout_seconds,
+            on_healthy=self.policies.upstream_became_healthy,
         )
         self._client: UpstreamClient | None = None
 
@@ -73,13 +76,14 @@ class GatewayRuntime:
         return [f"/api/{name}" for name in self.proxies]
 
     def route_handlers(self) -> list[ASGIRouteHandler]:
-        """One mount per service; the gateway authenticates them all (the service checks again)."""
+        """One mount per service; the gateway's edge authenticates them (a token, unless the
+        service declared the route public) and the service checks again."""
         return [
             asgi(
                 path,
                 is_mount=True,
                 copy_scope=True,
-                opt={**AUTHENTICATED, ROUTE_CLASS_KEY: name},
+                opt={"access": GATEWAY, ROUTE_CLASS_KEY: name},
                 name=f"proxy-{name}",
             )(proxy)
             for path, (name, proxy) in zip(self.mount_paths(), self.proxies.items(), strict=True)
@@ -98,12 +102,14 @@ class GatewayRuntime:
         # upstream that answers look down.
         checks = UpstreamClient(connections_per_upstream=1, ca_file=ca_file)
         checker = asyncio.create_task(self.checker.run(checks))
+        policies = asyncio.create_task(self.policies.run(checks))
         try:
             yield
         finally:
-            checker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await checker
+            for task in (checker, policies):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await checks.close()
             await self._client.close()
             self._client = None

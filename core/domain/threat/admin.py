@@ -13,11 +13,34 @@ from core.ports.uow import UnitOfWork
 MAX_BLOCK_SECONDS = 365 * 86_400.0
 
 
+IDENTITY_KINDS = ("user:", "client:")
+
+
 def canonical_ip(text: str) -> str:
     try:
         return str(ipaddress.ip_address(text.strip()))
     except ValueError:
         raise RuleViolated(f"{text!r} is not an IP address") from None
+
+
+def is_identity(subject: str) -> bool:
+    """``user:<id>`` and ``client:<client_id>`` name identities; anything else is an address."""
+    return subject.startswith(IDENTITY_KINDS)
+
+
+def block_kind(block: Block) -> str:
+    return "identity" if is_identity(block.subject) else "ip"
+
+
+def canonical_subject(text: str) -> str:
+    """An IP address in its canonical form, or an identity as the screen names it."""
+    subject = text.strip()
+    if is_identity(subject):
+        name = subject.split(":", 1)[1]
+        if not name or len(subject) > 200 or any(char.isspace() for char in subject):
+            raise RuleViolated(f"{text!r} is not an identity (user:<id> or client:<client_id>)")
+        return subject
+    return canonical_ip(subject)
 
 
 class SearchThreatEvents:
@@ -33,7 +56,7 @@ class SearchThreatEvents:
 
 
 class ListBlocks:
-    """- Active blocks only; expired ones are gone by themselves."""
+    """- Active blocks only, of addresses and of identities; expired ones are gone by themselves."""
 
     def __init__(self, blocklist: Blocklist) -> None:
         self._blocklist = blocklist
@@ -46,13 +69,13 @@ class _AuditedBlockChange:
     def __init__(self, blocklist: Blocklist, uow: UnitOfWork, clock: Clock) -> None:
         self._blocklist, self._uow, self._clock = blocklist, uow, clock
 
-    async def _audit(self, by: Invocation, action: str, ip: str, before: object, after: object) -> None:
+    async def _audit(self, by: Invocation, action: str, subject: str, before: object, after: object) -> None:
         async with self._uow as uow:
             uow.audit.record(
                 AuditEntry(
                     action=action,
-                    resource_type="ip_block",
-                    resource_id=ip,
+                    resource_type="identity_block" if is_identity(subject) else "ip_block",
+                    resource_id=subject,
                     actor=by.actor,
                     occurred_at=self._clock.now(),
                     changes={"blocked": FieldChange(before=before, after=after)},
@@ -85,11 +108,12 @@ class BlockIp(_AuditedBlockChange):
 
 
 class UnblockIp(_AuditedBlockChange):
-    """- Lifting a block takes effect at once on every gateway; it is audited.
-    - Unblocking an IP that is not blocked is answered as not found."""
+    """- Lifts the block of an IP address, or of an identity (``user:<id>``,
+      ``client:<client_id>``) whose strikes blocked it; at once on every gateway; audited.
+    - Unblocking what is not blocked is answered as not found."""
 
-    async def execute(self, ip: str, *, by: Invocation) -> None:
-        ip = canonical_ip(ip)
-        if not await self._blocklist.unblock(ip):
-            raise NotFound(f"{ip} is not blocked")
-        await self._audit(by, "unblock", ip, before=True, after=False)
+    async def execute(self, subject: str, *, by: Invocation) -> None:
+        subject = canonical_subject(subject)
+        if not await self._blocklist.unblock(subject):
+            raise NotFound(f"{subject} is not blocked")
+        await self._audit(by, "unblock", subject, before=True, after=False)

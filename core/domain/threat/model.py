@@ -66,6 +66,8 @@ class Verdict(StrEnum):
     ALLOW = "allow"
     BLOCK_REQUEST = "block_request"
     BLOCK_IP = "block_ip"
+    BLOCK_IDENTITY = "block_identity"
+    """An authenticated caller's strikes block its user or client, not the address it shares."""
 
 
 class ThreatEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -83,6 +85,8 @@ class ThreatEvent(msgspec.Struct, frozen=True, kw_only=True):
     path: str = ""
     correlation_id: str | None = None
     block_seconds: float | None = None
+    subject: str | None = None
+    """The authenticated caller (``user:<id>``, ``client:<client_id>``); None when anonymous."""
 
 
 class Alert(msgspec.Struct, frozen=True, kw_only=True):

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import msgspec
 
+from core.domain.threat.fields import NO_CONTENT, ContentFields, FieldRule, rule_for
 from core.domain.threat.model import PAYLOAD_KINDS, AttackKind, Finding, Verdict
 
 BEHAVIOUR_KINDS = frozenset(
@@ -31,9 +32,13 @@ class ThreatPolicy(msgspec.Struct, frozen=True, kw_only=True):
 
     enabled: bool = True
     block_request_score: float = 0.5
-    """A payload finding scoring this much refuses the request."""
+    """A payload finding scoring this much refuses the request (strict fields)."""
+    content_block_score: float | None = None
+    """A finding in a declared content field scoring this much refuses the request; unset, content
+    is never refused (a question quoting ``' OR 1=1 --`` scores 1.0), only recorded and alerted on."""
     strikes_to_block_ip: int = 3
-    """Refused requests from one IP within ``strike_window_seconds`` that block the IP."""
+    """Refused requests within ``strike_window_seconds`` that block the IP, or the identity when
+    the caller is authenticated."""
     strike_window_seconds: float = 600.0
     block_seconds: list[float] = msgspec.field(default_factory=lambda: [300.0, 1800.0, 86_400.0])
     """The first, second, third (and every later) block of the same IP."""
@@ -55,6 +60,11 @@ class ThreatPolicy(msgspec.Struct, frozen=True, kw_only=True):
     """Requests per second this many standard deviations above an IP's own EWMA are anomalous."""
     rate_floor_per_second: float = 20.0
     """Below this rate nothing is anomalous."""
+    anonymous_max_body_bytes: int = 65_536
+    """Larger bodies from callers without a valid token are refused (413) before inspection."""
+    inspection_cpu_seconds_per_minute: float = 6.0
+    """Inspection time one client (identity, else IP) may cost a gateway process per minute (and
+    at once, as a burst); beyond it, its requests get 429 until the budget refills."""
 
     def __post_init__(self) -> None:
         if not self.block_seconds or any(seconds <= 0 for seconds in self.block_seconds):
@@ -87,14 +97,29 @@ def worst(findings: Sequence[Finding]) -> Finding | None:
     return max(findings, key=lambda finding: finding.score, default=None)
 
 
-def verdict_for(findings: Sequence[Finding], policy: ThreatPolicy) -> Verdict:
+def refuses(finding: Finding, policy: ThreatPolicy, content: ContentFields = NO_CONTENT) -> bool:
+    """A payload finding that refuses its request, by the rule of its field (``fields``)."""
+    if finding.kind not in PAYLOAD_KINDS | {AttackKind.SCANNER}:
+        return False
+    rule = rule_for(finding, content)
+    if rule is FieldRule.SECRET:
+        return False
+    bar = policy.block_request_score if rule is FieldRule.STRICT else policy.content_block_score
+    return bar is not None and finding.score >= bar
+
+
+def strikes(findings: Sequence[Finding], policy: ThreatPolicy, content: ContentFields = NO_CONTENT) -> bool:
+    """Only a refusal for a strict field counts towards a block: content and secrets never do."""
+    return any(refuses(f, policy, content) and rule_for(f, content) is FieldRule.STRICT for f in findings)
+
+
+def verdict_for(
+    findings: Sequence[Finding], policy: ThreatPolicy, content: ContentFields = NO_CONTENT
+) -> Verdict:
     """Behaviour that crossed its threshold blocks the IP; a confident payload refuses the request."""
     if any(finding.kind in BEHAVIOUR_KINDS for finding in findings):
         return Verdict.BLOCK_IP
-    if any(
-        f.kind in PAYLOAD_KINDS | {AttackKind.SCANNER} and f.score >= policy.block_request_score
-        for f in findings
-    ):
+    if any(refuses(finding, policy, content) for finding in findings):
         return Verdict.BLOCK_REQUEST
     return Verdict.ALLOW
 

@@ -14,10 +14,11 @@ log = logging.getLogger("bhiv.threat")
 
 
 class ThreatResponder:
-    """- Every refused request and every IP block is stored as a threat event.
-    - An IP block lasts longer with each earlier block of that IP (``policy.block_seconds``).
-    - Each IP block and each high-severity event raises an alert, at most one per IP per
-      ``policy.alert_window_seconds``; evidence is truncated and never carries a token."""
+    """- Every refused request, every finding that would refuse a strict field, and every IP or
+      identity block is stored as a threat event (with the caller, when authenticated).
+    - A block lasts longer with each earlier block of that IP or identity (``policy.block_seconds``).
+    - Each block and each high-severity event raises an alert, at most one per IP (or identity)
+      per ``policy.alert_window_seconds``; evidence is truncated and never carries a token."""
 
     def __init__(
         self,
@@ -38,14 +39,17 @@ class ThreatResponder:
         findings: list[Finding],
         *,
         ip: str,
+        subject: str | None = None,
         sample: RequestSample | None = None,
         correlation_id: str | None = None,
     ) -> float | None:
-        """Returns how long the IP is now blocked for (None when it is not)."""
+        """Returns how long the IP (``BLOCK_IP``) or the ``subject`` (``BLOCK_IDENTITY``) is now
+        blocked for; None when nothing is."""
         top = worst(findings)
         if top is None:
             return None
-        block_seconds = await self._block(ip, top.kind) if verdict is Verdict.BLOCK_IP else None
+        blocked = {Verdict.BLOCK_IP: ip, Verdict.BLOCK_IDENTITY: subject}.get(verdict)
+        block_seconds = await self._block(blocked, top.kind) if blocked else None
         severity = severity_of(verdict, findings)
         event = ThreatEvent(
             id=self._ids.new_id(),
@@ -60,36 +64,42 @@ class ThreatResponder:
             path=sample.path[:300] if sample else "",
             correlation_id=correlation_id,
             block_seconds=block_seconds,
+            subject=subject,
         )
         await self._events.add(event)
-        if verdict is Verdict.BLOCK_IP or severity == "high":
+        if block_seconds is not None or severity == "high":
             await self._alert(event)
         return block_seconds
 
-    async def _block(self, ip: str, reason: str) -> float:
-        offences_key = f"threat:offences:{ip}"
+    async def _block(self, subject: str, reason: str) -> float:
+        offences_key = f"threat:offences:{subject}"
         earlier = int((await self._kv.get(offences_key) or b"0").decode())
         seconds = self._policy.block_duration(earlier)
-        await self._blocklist.block(ip, reason=f"automatic: {reason}", ttl_seconds=seconds)
+        await self._blocklist.block(subject, reason=f"automatic: {reason}", ttl_seconds=seconds)
         await self._kv.set(
             offences_key, str(earlier + 1).encode(), ttl_seconds=self._policy.offence_memory_seconds
         )
         return seconds
 
     async def _alert(self, event: ThreatEvent) -> None:
+        who = event.subject or event.ip
         first_in_window = await self._kv.add(
-            f"threat:alerted:{event.ip}", b"1", ttl_seconds=self._policy.alert_window_seconds
+            f"threat:alerted:{who}", b"1", ttl_seconds=self._policy.alert_window_seconds
         )
         if not first_in_window:
             return
-        action = f"blocked for {event.block_seconds:g}s" if event.block_seconds else "request refused"
+        if event.block_seconds is not None:
+            blocked = event.subject if event.verdict is Verdict.BLOCK_IDENTITY else "address"
+            action = f"{blocked} blocked for {event.block_seconds:g}s"
+        else:
+            action = "request refused" if event.verdict is Verdict.BLOCK_REQUEST else "recorded, let through"
         alert = Alert(
             id=self._ids.new_id(),
             created_at=event.occurred_at,
             ip=event.ip,
             severity=event.severity,
             kind=event.kind,
-            summary=f"{event.kind} from {event.ip}: {action}",
+            summary=f"{event.kind} from {event.ip}{f' ({event.subject})' if event.subject else ''}: {action}",
             evidence=[finding.evidence[:120] for finding in event.findings[:5]],
         )
         try:

@@ -1,0 +1,116 @@
+"""Who is calling, decided at the gateway's edge, before anything reads a body.
+
+A request's route is known before routing: the gateway's own routes by Litestar's router, a
+service's by what the service declares (route policies). A route that needs a token and has
+none, or an invalid one, is answered 401 here, so an anonymous caller never has a body
+inspected on a route it may not call. A valid token (verified with cached keys and the shared
+revocation store, no database) becomes the request's ``Edge``: the threat screen charges the
+identity's strikes and inspection time, and the route's own permission check and the identity
+rate limit use it without verifying the token again.
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.exceptions import HTTPException
+from litestar.handlers import BaseRouteHandler
+from litestar.utils import normalize_path
+
+from adapters.http.access import GATEWAY, declared_access
+from adapters.http.asgi_problem import send_problem
+from adapters.http.auth import EDGE_KEY, bearer_token
+from adapters.http.gateway.route_policies import STRICT, RoutePolicies, RoutePolicy
+from adapters.http.gateway.runtime import ROUTE_CLASS_KEY
+from adapters.http.problems import challenge
+from core.domain.errors import Unauthenticated
+from core.domain.identity.model import Principal
+from core.domain.identity.tokens import AccessTokenClaims, InvalidToken
+from core.ports.tokens import AccessTokenVerifier
+
+# Plain ASGI types: this layer runs outside Litestar and only forwards messages.
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """What the edge learnt of a request; ``scope["state"]["edge"]``."""
+
+    principal: Principal | None = None
+    claims: AccessTokenClaims | None = None
+    policy: RoutePolicy = STRICT
+    """The service route's declaration (STRICT for the gateway's own routes)."""
+    public: bool = False
+    """No token is needed (a public route of the gateway, or one a service declared public)."""
+
+    @property
+    def identity(self) -> str | None:
+        """``user:<id>`` or ``client:<client_id>``: whom strikes and blocks are charged to."""
+        return None if self.principal is None else f"{self.principal.kind}:{self.principal.subject}"
+
+
+def edge_of(scope: Scope) -> Edge | None:
+    edge = scope.get("state", {}).get(EDGE_KEY)
+    return edge if isinstance(edge, Edge) else None
+
+
+class EdgeAuthenticationMiddleware:
+    def __init__(self, app: ASGIApp, policies: RoutePolicies) -> None:
+        self.app = app
+        self.policies = policies
+        self._verifier: AccessTokenVerifier | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        handler, rest = _route(scope)
+        access = declared_access(handler.opt) if handler else None
+        policy = STRICT
+        if handler is not None and access == GATEWAY:
+            policy = self.policies.lookup(handler.opt[ROUTE_CLASS_KEY], scope["method"], rest)
+        public = access == "public" or policy.public
+        edge = Edge(policy=policy, public=public)
+        # Unknown routes and public ones carry no identity: Litestar answers the first, and a
+        # public route's Authorization header belongs to it (HTTP Basic at /auth/token).
+        if handler is not None and not public:
+            try:
+                edge = await self._authenticated(scope, policy)
+            except Unauthenticated as error:
+                await send_problem(
+                    send,
+                    401,
+                    code=error.code,
+                    detail=error.detail,
+                    headers=[(b"www-authenticate", challenge(error).encode())],
+                )
+                return
+        scope.setdefault("state", {})[EDGE_KEY] = edge
+        await self.app(scope, receive, send)
+
+    async def _authenticated(self, scope: Scope, policy: RoutePolicy) -> Edge:
+        token = bearer_token(scope)
+        if token is None:
+            raise Unauthenticated("a Bearer access token is required")
+        claims = await (await self._verifier_of(scope)).verify(token)
+        return Edge(principal=claims.principal(), claims=claims, policy=policy)
+
+    async def _verifier_of(self, scope: Scope) -> AccessTokenVerifier:
+        if self._verifier is None:
+            self._verifier = await scope["app"].state.dishka_container.get(AccessTokenVerifier)
+        return self._verifier
+
+
+def _route(scope: Scope) -> tuple[BaseRouteHandler | None, str]:
+    """The route handler Litestar will pick, and the path below a service's mount."""
+    app: Any = scope["app"]
+    try:
+        _, handler, rest, _, _ = app.asgi_router.handle_routing(
+            path=normalize_path(scope["path"]), method=scope["method"]
+        )
+    except (HTTPException, InvalidToken):
+        return None, ""
+    return handler, rest
