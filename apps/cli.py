@@ -163,7 +163,7 @@ def ensure_master_key_file(path: Path) -> None:
     """The embedded default's master key: made once, readable by its owner only."""
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as file:
         file.write(new_master_key())

@@ -1,6 +1,10 @@
 """The ``bhiv`` command as an operator runs it: real processes, real ports on loopback."""
 
+import os
 import signal
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -30,6 +34,25 @@ def test_a_malformed_setting_stops_start_up_naming_the_variable() -> None:
     assert result.stderr.strip().splitlines() == [
         "bhiv: configuration error: BHIV_DATABASE_POOL_SIZE='plenty' is invalid: Expected `int`, got `str`"
     ]
+
+
+def test_the_embedded_data_directory_is_0700_and_its_database_and_master_key_0600(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BHIV_DATABASE_", "BHIV_AUTH_MASTER"))}
+    data = tmp_path / ".bhiv"
+    result = subprocess.run(
+        [sys.executable, "-m", "apps.cli", "keys", "rotate", "--data-dir", str(data)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in [data, *data.iterdir()]}
+    assert modes[".bhiv"] == 0o700
+    assert modes["bhiv.db"] == modes["master.key"] == 0o600
+    assert all(mode & 0o077 == 0 for mode in modes.values()), modes
 
 
 def test_bhiv_up_starts_all_six_services_and_stops_cleanly(tmp_path: Path) -> None:
