@@ -97,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(commands.rotate_keys(_embedded(settings, args)))
     except KeyboardInterrupt:
         return 130
+    except ConfigError as error:
+        print(f"bhiv: configuration error: {error}", file=sys.stderr)
+        return 2
     except commands.StartupError as error:
         print(f"bhiv: {error}", file=sys.stderr)
         return 1
@@ -114,21 +117,41 @@ def _serve_loop(main: Coroutine[Any, Any, int]) -> int:
 
 def _embedded(settings: PlatformSettings, args: argparse.Namespace) -> PlatformSettings:
     """Whatever the environment sets, with the embedded default's data dir for the rest
-    (creating its master key file on first use)."""
+    (creating its master key file on first use, for the embedded database only)."""
     database = settings.database
     if "BHIV_DATABASE_URL" not in os.environ:
-        database = msgspec.structs.replace(
-            database, url=f"sqlite+aiosqlite:///{(args.data_dir / 'bhiv.db').resolve()}"
-        )
+        embedded_url = _EMBEDDED_SQLITE + str(_embedded_path(args.data_dir))
+        database = msgspec.structs.replace(database, url=embedded_url)
     host = getattr(args, "host", None)
     http = settings.http if host is None else msgspec.structs.replace(settings.http, host=host)
     auth = settings.auth
     if not auth.master_key and not auth.master_key_file:
         # Embedded only: production passes the master key in the environment, never a file we make.
+        # A key invented here for a shared database would seal a new signing key that no other
+        # gateway can open, or fail to open the ones already there (500 on every login).
+        if not _is_embedded(database.url, args.data_dir):
+            raise ConfigError(
+                "BHIV_DATABASE_URL names a database other than the embedded one, so its master key"
+                " cannot be made here: set BHIV_AUTH_MASTER_KEY or BHIV_AUTH_MASTER_KEY_FILE"
+            )
         master_key_file = (args.data_dir / "master.key").resolve()
         ensure_master_key_file(master_key_file)
         auth = msgspec.structs.replace(auth, master_key_file=str(master_key_file))
     return msgspec.structs.replace(settings, database=database, http=http, auth=auth)
+
+
+_EMBEDDED_SQLITE = "sqlite+aiosqlite:///"
+
+
+def _embedded_path(data_dir: Path) -> Path:
+    return (data_dir / "bhiv.db").resolve()
+
+
+def _is_embedded(url: str, data_dir: Path) -> bool:
+    """The SQLite file in the data directory, however the URL spells its path."""
+    return url.startswith(_EMBEDDED_SQLITE) and (
+        Path(url.removeprefix(_EMBEDDED_SQLITE)).resolve() == _embedded_path(data_dir)
+    )
 
 
 ROLES = tuple(role.value for role in Role)
