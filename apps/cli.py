@@ -55,6 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
     verify = audit_commands.add_parser("verify", help="check the hash chains; one JSON line per chain")
     verify.add_argument("--chain", default=None, help="only this chain (a service name)")
+    verify.add_argument(
+        "--anchor",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also check the signed anchors in FILE (key: BHIV_AUDIT_ANCHOR_PUBLIC_KEY_FILE)",
+    )
+    anchor = audit_commands.add_parser(
+        "anchor", help="sign each chain's head with BHIV_AUDIT_ANCHOR_KEY_FILE; JSON lines to keep elsewhere"
+    )
+    anchor.add_argument("--chain", default=None, help="only this chain (a service name)")
+    anchor.add_argument("--out", type=Path, default=None, metavar="FILE", help="append to FILE, not stdout")
+    keygen = audit_commands.add_parser("anchor-keygen", help="a new Ed25519 key pair for signing anchors")
+    keygen.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the two PEM files go")
 
     keys = commands.add_parser("keys", help="access-token signing keys")
     keys_commands = keys.add_subparsers(dest="keys_command", required=True, parser_class=_Parser)
@@ -75,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from apps.threat_cli import run
 
         return run(args.source, args.timing)
+    if args.command == "audit" and args.audit_command == "anchor-keygen":  # touches no storage either
+        from apps.audit_cli import keygen
+
+        return keygen(args.out)
     try:
         settings = load_platform_settings()
     except ConfigError as error:
@@ -92,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "users":
             return asyncio.run(commands.create_user(settings, _new_user(args)))
         if args.command == "audit":
-            return asyncio.run(commands.audit_verify(settings, args.chain))
+            return asyncio.run(_audit(settings, args))
         if args.command == "keys":
             return asyncio.run(commands.rotate_keys(_embedded(settings, args)))
     except KeyboardInterrupt:
@@ -104,6 +122,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bhiv: {error}", file=sys.stderr)
         return 1
     return 2
+
+
+async def _audit(settings: PlatformSettings, args: argparse.Namespace) -> int:
+    from apps import audit_cli, commands
+
+    if args.audit_command == "anchor":
+        return await audit_cli.anchor(settings, args.chain, args.out)
+    if args.anchor is not None:
+        return await audit_cli.verify_anchored(settings, args.chain, args.anchor)
+    return await commands.audit_verify(settings, args.chain)
 
 
 def _serve_loop(main: Coroutine[Any, Any, int]) -> int:
