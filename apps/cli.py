@@ -55,6 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
     verify = audit_commands.add_parser("verify", help="check the hash chains; one JSON line per chain")
     verify.add_argument("--chain", default=None, help="only this chain (a service name)")
+    verify.add_argument(
+        "--anchor",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also check the signed anchors in FILE (key: BHIV_AUDIT_ANCHOR_PUBLIC_KEY_FILE)",
+    )
+    anchor = audit_commands.add_parser(
+        "anchor", help="sign each chain's head with BHIV_AUDIT_ANCHOR_KEY_FILE; JSON lines to keep elsewhere"
+    )
+    anchor.add_argument("--chain", default=None, help="only this chain (a service name)")
+    anchor.add_argument("--out", type=Path, default=None, metavar="FILE", help="append to FILE, not stdout")
+    keygen = audit_commands.add_parser("anchor-keygen", help="a new Ed25519 key pair for signing anchors")
+    keygen.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the two PEM files go")
 
     keys = commands.add_parser("keys", help="access-token signing keys")
     keys_commands = keys.add_subparsers(dest="keys_command", required=True, parser_class=_Parser)
@@ -75,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from apps.threat_cli import run
 
         return run(args.source, args.timing)
+    if args.command == "audit" and args.audit_command == "anchor-keygen":  # touches no storage either
+        from apps.audit_cli import keygen
+
+        return keygen(args.out)
     try:
         settings = load_platform_settings()
     except ConfigError as error:
@@ -92,15 +110,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "users":
             return asyncio.run(commands.create_user(settings, _new_user(args)))
         if args.command == "audit":
-            return asyncio.run(commands.audit_verify(settings, args.chain))
+            return asyncio.run(_audit(settings, args))
         if args.command == "keys":
             return asyncio.run(commands.rotate_keys(_embedded(settings, args)))
     except KeyboardInterrupt:
         return 130
+    except ConfigError as error:
+        print(f"bhiv: configuration error: {error}", file=sys.stderr)
+        return 2
     except commands.StartupError as error:
         print(f"bhiv: {error}", file=sys.stderr)
         return 1
     return 2
+
+
+async def _audit(settings: PlatformSettings, args: argparse.Namespace) -> int:
+    from apps import audit_cli, commands
+
+    if args.audit_command == "anchor":
+        return await audit_cli.anchor(settings, args.chain, args.out)
+    if args.anchor is not None:
+        return await audit_cli.verify_anchored(settings, args.chain, args.anchor)
+    return await commands.audit_verify(settings, args.chain)
 
 
 def _serve_loop(main: Coroutine[Any, Any, int]) -> int:
@@ -114,17 +145,24 @@ def _serve_loop(main: Coroutine[Any, Any, int]) -> int:
 
 def _embedded(settings: PlatformSettings, args: argparse.Namespace) -> PlatformSettings:
     """Whatever the environment sets, with the embedded default's data dir for the rest
-    (creating its master key file on first use) and loopback allowlisted."""
+    (creating its master key file on first use, for the embedded database only) and loopback
+    allowlisted."""
     database = settings.database
     if "BHIV_DATABASE_URL" not in os.environ:
-        database = msgspec.structs.replace(
-            database, url=f"sqlite+aiosqlite:///{(args.data_dir / 'bhiv.db').resolve()}"
-        )
+        embedded_url = _EMBEDDED_SQLITE + str(_embedded_path(args.data_dir))
+        database = msgspec.structs.replace(database, url=embedded_url)
     host = getattr(args, "host", None)
     http = settings.http if host is None else msgspec.structs.replace(settings.http, host=host)
     auth = settings.auth
     if not auth.master_key and not auth.master_key_file:
         # Embedded only: production passes the master key in the environment, never a file we make.
+        # A key invented here for a shared database would seal a new signing key that no other
+        # gateway can open, or fail to open the ones already there (500 on every login).
+        if not _is_embedded(database.url, args.data_dir):
+            raise ConfigError(
+                "BHIV_DATABASE_URL names a database other than the embedded one, so its master key"
+                " cannot be made here: set BHIV_AUTH_MASTER_KEY or BHIV_AUTH_MASTER_KEY_FILE"
+            )
         master_key_file = (args.data_dir / "master.key").resolve()
         ensure_master_key_file(master_key_file)
         auth = msgspec.structs.replace(auth, master_key_file=str(master_key_file))
@@ -136,6 +174,20 @@ def _embedded(settings: PlatformSettings, args: argparse.Namespace) -> PlatformS
 
 
 LOOPBACK = ("127.0.0.0/8", "::1/128")
+
+
+_EMBEDDED_SQLITE = "sqlite+aiosqlite:///"
+
+
+def _embedded_path(data_dir: Path) -> Path:
+    return (data_dir / "bhiv.db").resolve()
+
+
+def _is_embedded(url: str, data_dir: Path) -> bool:
+    """The SQLite file in the data directory, however the URL spells its path."""
+    return url.startswith(_EMBEDDED_SQLITE) and (
+        Path(url.removeprefix(_EMBEDDED_SQLITE)).resolve() == _embedded_path(data_dir)
+    )
 
 
 ROLES = tuple(role.value for role in Role)
@@ -170,7 +222,7 @@ def ensure_master_key_file(path: Path) -> None:
     """The embedded default's master key: made once, readable by its owner only."""
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as file:
         file.write(new_master_key())

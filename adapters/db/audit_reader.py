@@ -1,5 +1,7 @@
 """Searching and verifying the audit log, outside any unit of work (it only reads)."""
 
+from collections.abc import Sequence
+
 import msgspec
 from sqlalchemy import ColumnElement, select, union
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -50,8 +52,8 @@ class SqlAuditReader(AuditReader):
             return sorted((await connection.execute(names)).scalars())
 
     @translated
-    async def verify_chain(self, chain: str) -> ChainVerification:
-        verifier = ChainVerifier(chain)
+    async def verify_chain(self, chain: str, *, anchored: Sequence[ChainHead] = ()) -> ChainVerification:
+        verifier = ChainVerifier(chain, anchored)
         async with self._engine.connect() as connection:
             await _snapshot(connection)
             head_row = (

@@ -1,3 +1,5 @@
+import contextlib
+import os
 import ssl
 from pathlib import Path
 from typing import Any
@@ -60,7 +62,7 @@ def postgres_ssl(settings: DatabaseSettings) -> ssl.SSLContext | str | bool:
 def _sqlite_engine(url: URL, settings: DatabaseSettings) -> AsyncEngine:
     options: dict[str, Any] = {"echo": settings.echo}
     if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _create_private_file(Path(url.database).expanduser())
         options |= {
             "pool_size": settings.pool_size,
             "max_overflow": settings.max_overflow,
@@ -70,6 +72,16 @@ def _sqlite_engine(url: URL, settings: DatabaseSettings) -> AsyncEngine:
     event.listen(engine.sync_engine, "connect", _prepare_sqlite_connection)
     event.listen(engine.sync_engine, "begin", _begin_immediate)
     return engine
+
+
+def _create_private_file(path: Path) -> None:
+    """The database holds password hashes and sealed keys: a new file is readable by its owner
+    only (SQLite gives its -wal and -shm files the database file's mode), in a new directory
+    only its owner can enter. Existing files and directories keep the mode they have."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # an existing database is left as it is
+        # An empty file is an empty database to SQLite.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _prepare_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:

@@ -1,7 +1,7 @@
 import msgspec
-from joserfc import jwt
 
 from adapters.jose.keys import ALGORITHM, JoseSigningKeys
+from adapters.jose.low_s import sign_es256
 from core.domain.identity.tokens import AccessTokenClaims
 from core.ports.tokens import AccessTokenSigner
 
@@ -17,4 +17,4 @@ class JoseAccessTokenSigner(AccessTokenSigner):
         key = await self._keys.signing_key()
         header = {"alg": ALGORITHM, "kid": key.kid, "typ": TOKEN_TYPE}
         payload = {name: value for name, value in msgspec.to_builtins(claims).items() if value is not None}
-        return jwt.encode(header, payload, key, algorithms=[ALGORITHM])
+        return sign_es256(header, payload, key)

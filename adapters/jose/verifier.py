@@ -9,13 +9,13 @@ from joserfc.errors import (
     BadSignatureError,
     ExpiredTokenError,
     InvalidClaimError,
-    InvalidTokenError,
     JoseError,
     MissingClaimError,
 )
 from joserfc.jwk import ECKey
 
 from adapters.jose.keys import ALGORITHM
+from adapters.jose.low_s import has_high_s
 from adapters.jose.public_keys import CachedPublicKeys
 from adapters.jose.signer import TOKEN_TYPE
 from core.domain.identity.tokens import AccessTokenClaims, InvalidToken, TokenPolicy, unknown_scope_names
@@ -25,6 +25,17 @@ log = logging.getLogger("bhiv.auth")
 MAX_TOKEN_BYTES = 8192
 VERIFIED_TOKENS = 4096
 """Tokens whose signature is remembered as good (memory: at most 4096 x 8 KiB)."""
+
+# joserfc raises InvalidClaimError for every claim it refuses (its InvalidTokenError is the
+# same class), so which claim failed is read from the error, not from its type.
+_WRONG_VALUE = {
+    "iss": "token issued by another issuer",
+    "aud": "token for another audience",
+}
+_IN_THE_FUTURE = {
+    "nbf": "token not yet valid",
+    "iat": "token issued in the future",
+}
 
 
 class RevocationCheck(Protocol):
@@ -46,6 +57,7 @@ class JoseAccessTokenVerifier:
         self._verified: dict[str, _Verified] = {}
         # One registry, reading the clock at each validation: building one per call was a
         # measurable part of a proxied request.
+        self._max_lifetime = (self._policy.access_ttl + self._policy.leeway).total_seconds()
         self._registry = jwt.JWTClaimsRegistry(
             now=lambda: int(self._clock.now().timestamp()),
             leeway=int(self._policy.leeway.total_seconds()),
@@ -85,6 +97,8 @@ class JoseAccessTokenVerifier:
             raise InvalidToken("signing algorithm not allowed")
         if header.get("typ") != TOKEN_TYPE:
             raise InvalidToken("not an access token")
+        if has_high_s(token):
+            raise InvalidToken("signature not in low-S form")
         kid = header.get("kid")
         key = await self._keys.find(kid) if isinstance(kid, str) and kid else None
         if key is None or not isinstance(kid, str):
@@ -105,10 +119,27 @@ class JoseAccessTokenVerifier:
             self._registry.validate(raw)
         except ExpiredTokenError:
             raise InvalidToken("token expired") from None
-        except InvalidTokenError:
-            raise InvalidToken("token not yet valid") from None
-        except (InvalidClaimError, MissingClaimError) as error:
-            raise InvalidToken(f"claim rejected: {error.description}") from None
+        except MissingClaimError as error:
+            raise InvalidToken(f"token lacks required claims: {error.claim.replace(',', ', ')}") from None
+        except InvalidClaimError as error:
+            raise InvalidToken(_refusal(error, raw)) from None
+        # Validly signed but living longer than this platform issues: a key used elsewhere,
+        # or a signer misconfigured; either way not a token to honour for that long.
+        exp, iat = raw["exp"], raw["iat"]  # numbers, once validated
+        if isinstance(exp, int | float) and isinstance(iat, int | float) and exp - iat > self._max_lifetime:
+            raise InvalidToken("token lifetime exceeds the maximum")
+
+
+def _refusal(error: InvalidClaimError, raw: dict[str, object]) -> str:
+    if error.claim in _WRONG_VALUE:
+        return _WRONG_VALUE[error.claim]
+    if error.claim in _IN_THE_FUTURE and _is_number(raw.get(error.claim)):
+        return _IN_THE_FUTURE[error.claim]
+    return f"claim rejected: {error.description}"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 class _Verified:

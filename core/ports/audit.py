@@ -1,13 +1,16 @@
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
 import msgspec
 
-from core.domain.audit.chain import BrokenLink, ChainVerification
+from core.domain.audit.chain import BrokenLink, ChainHead, ChainVerification
 from core.domain.audit.model import AuditEntry, AuditRecord
 from core.ports.errors import PortError
 
 __all__ = [
+    "AnchorSignatureCheck",
+    "AnchorSigner",
     "AppendOnlyViolation",
     "AuditFilter",
     "AuditPage",
@@ -59,7 +62,26 @@ class AuditReader(Protocol):
         """Every chain that has a head or a record, sorted."""
         ...
 
-    async def verify_chain(self, chain: str) -> ChainVerification:
+    async def verify_chain(self, chain: str, *, anchored: Sequence[ChainHead] = ()) -> ChainVerification:
         """Walks ``chain`` from seq 1 in one consistent snapshot, streaming in batches, and
-        compares its end with the stored head; stops at the first broken link."""
+        compares its end with the stored head; stops at the first broken link. Each of the
+        ``anchored`` heads (from signed anchors) must still be in the chain."""
         ...
+
+
+class AnchorSigner(Protocol):
+    """Signs audit anchors with a private key held by the operator, never by a service."""
+
+    @property
+    def key_id(self) -> str: ...
+
+    def sign(self, message: bytes) -> bytes: ...
+
+
+class AnchorSignatureCheck(Protocol):
+    """Checks audit anchors' signatures with the public half of the operator's key."""
+
+    @property
+    def key_id(self) -> str: ...
+
+    def is_valid(self, message: bytes, signature: bytes) -> bool: ...

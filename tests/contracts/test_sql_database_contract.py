@@ -1,6 +1,7 @@
 """Migrations, the health probe and time zones, on SQLite and PostgreSQL."""
 
 import asyncio
+import shutil
 import ssl
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -96,7 +97,7 @@ async def test_the_health_probe_reports_an_unreachable_database_without_its_addr
     engine = create_engine(unreachable_settings)
     database_file = make_url(unreachable_settings.url).database or ""
     if unreachable_settings.is_sqlite:
-        Path(database_file).parent.rmdir()  # the directory vanished after start-up
+        shutil.rmtree(Path(database_file).parent)  # the directory vanished after start-up
     try:
         with pytest.raises(Unavailable) as raised:
             await SqlHealthProbe(engine, timeout_seconds=3).check()

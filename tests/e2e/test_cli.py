@@ -1,6 +1,10 @@
 """The ``bhiv`` command as an operator runs it: real processes, real ports on loopback."""
 
+import os
 import signal
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -30,6 +34,61 @@ def test_a_malformed_setting_stops_start_up_naming_the_variable() -> None:
     assert result.stderr.strip().splitlines() == [
         "bhiv: configuration error: BHIV_DATABASE_POOL_SIZE='plenty' is invalid: Expected `int`, got `str`"
     ]
+
+
+def run_bhiv_without_database_or_master_key(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BHIV_DATABASE_", "BHIV_AUTH_MASTER"))}
+    return subprocess.run(
+        [sys.executable, "-m", "apps.cli", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_embedded_data_directory_is_0700_and_its_database_and_master_key_0600(tmp_path: Path) -> None:
+    data = tmp_path / ".bhiv"
+    result = run_bhiv_without_database_or_master_key(["keys", "rotate", "--data-dir", str(data)])
+
+    assert result.returncode == 0, result.stderr
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in [data, *data.iterdir()]}
+    assert modes[".bhiv"] == 0o700
+    assert modes["bhiv.db"] == modes["master.key"] == 0o600
+    assert all(mode & 0o077 == 0 for mode in modes.values()), modes
+
+
+@pytest.mark.parametrize("command", ["up", "keys rotate"])
+@pytest.mark.parametrize(
+    "url", ["postgresql+asyncpg://bhiv:secret@127.0.0.1:1/bhiv", "sqlite+aiosqlite:///{tmp}/shared.db"]
+)
+def test_a_database_other_than_the_embedded_one_never_gets_an_invented_master_key(
+    tmp_path: Path, command: str, url: str
+) -> None:
+    """A key made up here would seal signing keys no other gateway can open, or fail to open
+    the ones already there: every login would answer 500."""
+    data = tmp_path / "data"
+    result = run_bhiv_without_database_or_master_key(
+        [*command.split(), "--data-dir", str(data)], BHIV_DATABASE_URL=url.format(tmp=tmp_path)
+    )
+
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("bhiv: configuration error: BHIV_DATABASE_URL names a database other than")
+    assert line.endswith("set BHIV_AUTH_MASTER_KEY or BHIV_AUTH_MASTER_KEY_FILE")
+    assert "secret" not in line
+    assert not (data / "master.key").exists()
+
+
+def test_the_embedded_database_named_explicitly_still_gets_its_master_key_file(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    result = run_bhiv_without_database_or_master_key(
+        ["keys", "rotate", "--data-dir", str(data)], BHIV_DATABASE_URL=f"sqlite+aiosqlite:///{data}/bhiv.db"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert (data / "master.key").exists()
 
 
 def test_bhiv_up_starts_all_six_services_and_stops_cleanly(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ from litestar.testing import AsyncTestClient
 
 from adapters.db.migrate import upgrade
 from adapters.db.settings import DatabaseSettings
+from adapters.jose.sealing import new_master_key
+from adapters.jose.settings import AuthSettings
 from adapters.redis.settings import RedisSettings
 from apps._shared.settings import PlatformSettings
 from apps.services import SERVICES, create_service_app
@@ -22,7 +24,8 @@ async def test_every_service_is_live_ready_and_measured(settings: PlatformSettin
         assert (await client.get("/health/live")).json() == {"status": "ok"}
         ready = await client.get("/health/ready")
         assert ready.status_code == 200
-        assert ready.json()["checks"] == {"database": "ok"}
+        own = {"signing_keys": "ok"} if service == "gateway" else {}
+        assert ready.json()["checks"] == {"database": "ok", **own}
         metrics = await client.get("/metrics")
         assert f'service="{service}"' in metrics.text
         assert (await client.get("/openapi/openapi.json")).json()["info"]["title"].startswith("BHIV")
@@ -42,6 +45,29 @@ async def test_readiness_is_503_naming_the_database_when_it_is_unreachable(
     assert body["checks"]["database"] != "ok"
     assert "database" in body["detail"]
     assert "hunter2" not in response.text
+
+
+async def test_the_gateway_is_not_ready_when_its_signing_key_does_not_open(
+    settings: PlatformSettings,
+) -> None:
+    """A wrong master key: the database answers, but no token could be signed."""
+    async with AsyncTestClient(create_service_app("gateway", settings)) as client:
+        assert (await client.get("/health/ready")).status_code == 200
+    wrong_key = new_master_key()
+    wrong = msgspec.structs.replace(settings, auth=AuthSettings(master_key=wrong_key))
+
+    async with AsyncTestClient(create_service_app("gateway", wrong)) as client:
+        response = await client.get("/health/ready")
+
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["detail"] == "unavailable: signing_keys"
+    assert body["checks"]["database"] == "ok"
+    assert "does not open with this master key" in body["checks"]["signing_keys"]
+    assert "BHIV_AUTH_MASTER_KEY" in body["checks"]["signing_keys"]
+    assert wrong_key not in response.text
+    assert settings.auth.master_key not in response.text
 
 
 def _through(proxy: TcpProxy, url: str) -> str:
@@ -85,7 +111,8 @@ async def test_readiness_checks_redis_when_the_service_uses_it(
         settings, redis=RedisSettings(url=_through(proxy, redis_url), socket_timeout_seconds=0.5)
     )
     async with AsyncTestClient(create_service_app("gateway", with_redis)) as client:
-        assert (await client.get("/health/ready")).json()["checks"] == {"database": "ok", "redis": "ok"}
+        checks = (await client.get("/health/ready")).json()["checks"]
+        assert checks == {"database": "ok", "redis": "ok", "signing_keys": "ok"}
         proxy.stop()
         down = await client.get("/health/ready")
         assert down.status_code == 503

@@ -8,14 +8,17 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import msgspec
 import pytest
-from joserfc import jwt
 from joserfc.jwk import ECKey
 
 from adapters.jose.keys import JoseSigningKeys
+from adapters.jose.low_s import has_high_s, sign_es256, twin
 from apps._shared.settings import PlatformSettings
 from apps.services import SERVICES
 from core.domain.identity.model import Role
+from core.domain.identity.tokens import AccessTokenClaims
+from core.ports.tokens import AccessTokenSigner
 from tests.http.platform import Clients, running_platform
 from tests.support.identity import STRONG_PASSWORD, create_user
 
@@ -49,7 +52,7 @@ async def resigned(platform: Clients, token: str, **changes: Any) -> str:
     """The same token with changed claims, properly signed with the gateway's real key."""
     header, claims, _ = segments(token)
     key = await (await platform["gateway"].app.state.dishka_container.get(JoseSigningKeys)).signing_key()
-    return jwt.encode(header, {**claims, **changes}, key, algorithms=["ES256"])
+    return sign_es256(header, {**claims, **changes}, key)
 
 
 async def alg_none(platform: Clients, token: str) -> str:
@@ -71,7 +74,7 @@ async def hmac_with_public_key(platform: Clients, token: str) -> str:
 async def unknown_kid(platform: Clients, token: str) -> str:
     header, claims, _ = segments(token)
     attacker = ECKey.generate_key("P-256", parameters={"kid": "attacker-key"})
-    return jwt.encode({**header, "kid": "attacker-key"}, claims, attacker, algorithms=["ES256"])
+    return sign_es256({**header, "kid": "attacker-key"}, claims, attacker)
 
 
 async def tampered_payload(platform: Clients, token: str) -> str:
@@ -97,6 +100,17 @@ async def wrong_issuer(platform: Clients, token: str) -> str:
     return await resigned(platform, token, iss="https://evil.example")
 
 
+async def overlong_lifetime(platform: Clients, token: str) -> str:
+    """Signed with the gateway's own key, but valid for a day: not a token the gateway issues."""
+    now = int(time.time())
+    return await resigned(platform, token, iat=now, nbf=now, exp=now + 86_400)
+
+
+async def high_s_twin(platform: Clients, token: str) -> str:
+    """The same signature's twin (r, n - s): valid ECDSA, but not the one form we accept."""
+    return twin(token)
+
+
 async def revoked(platform: Clients, token: str) -> str:
     await platform["gateway"].post("/auth/revoke", data={"token": token})
     return token
@@ -116,6 +130,8 @@ ATTACKS: list[Attack] = [
     not_yet_valid,
     wrong_audience,
     wrong_issuer,
+    overlong_lifetime,
+    high_s_twin,
     revoked,
     garbage,
 ]
@@ -129,6 +145,33 @@ async def test_every_service_refuses_the_token(platform: Clients, attack: Attack
         assert response.status_code == 401, (service, response.text)
         assert response.headers["content-type"].startswith("application/problem+json")
         assert response.headers["www-authenticate"].startswith('Bearer realm="bhiv", error="invalid_token"')
+
+
+REASONS: list[tuple[Attack, str]] = [
+    (expired, "token expired"),
+    (not_yet_valid, "token not yet valid"),
+    (wrong_audience, "token for another audience"),
+    (wrong_issuer, "token issued by another issuer"),
+    (overlong_lifetime, "token lifetime exceeds the maximum"),
+    (high_s_twin, "signature not in low-S form"),
+]
+
+
+@pytest.mark.parametrize(("attack", "reason"), REASONS, ids=[attack.__name__ for attack, _ in REASONS])
+async def test_the_refusal_says_which_check_failed(platform: Clients, attack: Attack, reason: str) -> None:
+    forged = await attack(platform, await login(platform))
+    response = await platform["crm"].get("/v1/whoami", headers={"Authorization": f"Bearer {forged}"})
+    assert response.headers["www-authenticate"].endswith(f'error_description="{reason}"')
+
+
+async def test_the_gateway_signs_every_token_with_a_low_s_signature(platform: Clients) -> None:
+    """Raw ECDSA makes a high s half the time; 64 low ones by chance would be 1 in 2**64."""
+    _, claims, _ = segments(await login(platform))
+    signer = await platform["gateway"].app.state.dishka_container.get(AccessTokenSigner)
+    tokens = [
+        await signer.sign(msgspec.convert({**claims, "jti": f"t{n}"}, AccessTokenClaims)) for n in range(64)
+    ]
+    assert not any(has_high_s(token) for token in tokens)
 
 
 async def test_the_untouched_token_is_accepted_so_the_attacks_above_mean_something(platform: Clients) -> None:

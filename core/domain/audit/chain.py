@@ -77,11 +77,18 @@ def link(
 
 
 class ChainVerifier:
-    """Checks one chain's records in seq order, one at a time, so a reader can stream them."""
+    """Checks one chain's records in seq order, one at a time, so a reader can stream them.
 
-    def __init__(self, chain: str) -> None:
+    ``anchored`` heads come from signed anchors (anchor.py), kept outside the database: the
+    chain must still hold each one's hash at its seq, which a rewrite that recomputed every
+    hash after it, or a cut tail with a recomputed head, cannot fake."""
+
+    def __init__(self, chain: str, anchored: Iterable[ChainHead] = ()) -> None:
         self.chain = chain
         self.head = ChainHead()
+        self._anchored: dict[int, set[str]] = {}
+        for head in anchored:
+            self._anchored.setdefault(head.seq, set()).add(head.hash)
 
     def check(self, record: AuditRecord) -> BrokenLink | None:
         gap = self._gap(record.seq, record.id)
@@ -91,6 +98,12 @@ class ChainVerifier:
             return self._broken(record, f"prev_hash does not match the hash of seq {self.head.seq}")
         if hash_record(record) != record.hash:
             return self._broken(record, "content does not match its hash: the record was altered")
+        if self._anchored.get(record.seq, {record.hash}) != {record.hash}:
+            reason = (
+                f"rewritten: seq {record.seq} does not hold the anchored hash; this record or one"
+                " before it was rewritten and the hashes after it recomputed"
+            )
+            return self._broken(record, reason)
         self.head = ChainHead(seq=record.seq, hash=record.hash)
         return None
 
@@ -104,10 +117,11 @@ class ChainVerifier:
         )
 
     def finish(self, stored_head: ChainHead | None) -> BrokenLink | None:
-        """Compares the last record with the head the log keeps; None when they agree."""
+        """Compares the last record with the head the log keeps, and with the newest anchored
+        head; None when they agree."""
         head = stored_head or ChainHead()
         if head == self.head:
-            return None
+            return self._cut_before_anchor()
         if head.seq > self.head.seq:
             reason = f"the chain head is at seq {head.seq} but the log ends at seq {self.head.seq}"
             return BrokenLink(chain=self.chain, seq=self.head.seq + 1, record_id=None, reason=reason)
@@ -115,6 +129,13 @@ class ChainVerifier:
         return BrokenLink(
             chain=self.chain, seq=min(head.seq + 1, self.head.seq), record_id=None, reason=reason
         )
+
+    def _cut_before_anchor(self) -> BrokenLink | None:
+        newest = max(self._anchored, default=0)
+        if newest <= self.head.seq:
+            return None
+        reason = f"cut tail: the chain ends at seq {self.head.seq} but was anchored at seq {newest}"
+        return BrokenLink(chain=self.chain, seq=self.head.seq + 1, record_id=None, reason=reason)
 
     def result(self, broken: BrokenLink | None) -> ChainVerification:
         return ChainVerification(

@@ -1,12 +1,15 @@
 """Reading and verifying the audit log. Writing happens only through ``UnitOfWork.audit``."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import msgspec
 
-from core.domain.audit.chain import ChainVerification
+from core.domain.audit.anchor import AuditAnchor, BrokenChain, sign, signature_problem
+from core.domain.audit.chain import ChainHead, ChainVerification
 from core.domain.errors import NotFound, RuleViolated
-from core.ports.audit import AuditFilter, AuditPage, AuditReader
+from core.ports.audit import AnchorSignatureCheck, AnchorSigner, AuditFilter, AuditPage, AuditReader
+from core.ports.clock import Clock
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -63,6 +66,92 @@ class VerifyAudit:
         names = [chain] if chain is not None else known
         results = [await self._reader.verify_chain(name) for name in names]
         return AuditVerification(ok=all(result.ok for result in results), chains=results)
+
+
+class AnchorAudit:
+    """- One anchor per chain (only the one asked for, given a name): the chain's name, the seq
+      and hash of its last record and the time, signed with the operator's key.
+    - A chain is anchored only when it verifies; if one is broken, nothing is anchored and the
+      error names it with its first broken link.
+    - Asking for a chain that has no records is a 404.
+    """
+
+    def __init__(self, reader: AuditReader, signer: AnchorSigner, clock: Clock) -> None:
+        self._reader = reader
+        self._signer = signer
+        self._clock = clock
+
+    async def execute(self, chain: str | None = None) -> list[AuditAnchor]:
+        verification = await VerifyAudit(self._reader).execute(chain)
+        broken = [result.broken for result in verification.chains if result.broken is not None]
+        if broken:
+            named = "; ".join(f"chain {link.chain} at seq {link.seq}: {link.reason}" for link in broken)
+            raise BrokenChain(f"nothing anchored, a chain is broken ({named})")
+        now = self._clock.now()
+        return [
+            sign(result.chain, ChainHead(seq=result.records, hash=result.head_hash), now, self._signer)
+            for result in verification.chains
+        ]
+
+
+class AnchoredChain(msgspec.Struct, frozen=True, kw_only=True):
+    verification: ChainVerification
+    anchored_seq: int | None
+    """The newest seq that an anchor with a good signature vouches for; None when none does."""
+    refused: list[str]
+    """Why anchors naming this chain were not trusted."""
+
+    @property
+    def ok(self) -> bool:
+        return self.verification.ok and not self.refused
+
+
+class AnchoredVerification(msgspec.Struct, frozen=True, kw_only=True):
+    ok: bool
+    chains: list[AnchoredChain]
+
+
+class VerifyAnchoredAudit:
+    """- Each chain is verified as `VerifyAudit` does, and also against the signed anchors.
+    - An anchor whose signature does not verify with the operator's public key is refused
+      ("bad signature"): its chain fails, and is checked without it.
+    - At each anchored seq the chain must still hold the anchored hash. A chain that ends
+      before it lost its tail ("cut tail"); another hash there means that record or one before
+      it was rewritten and the hashes after it recomputed ("rewritten"). Records after the newest
+      anchor are vouched for by the chain alone, until the next anchor.
+    - Every chain in the log is checked, and every chain an anchor names, even one with no
+      records left. A chain asked for by name that is neither in the log nor anchored is a 404.
+    """
+
+    def __init__(self, reader: AuditReader, signatures: AnchorSignatureCheck) -> None:
+        self._reader = reader
+        self._signatures = signatures
+
+    async def execute(self, anchors: Sequence[AuditAnchor], chain: str | None = None) -> AnchoredVerification:
+        trusted: dict[str, list[ChainHead]] = {}
+        refused: dict[str, list[str]] = {}
+        for anchor in anchors:
+            if chain is not None and anchor.chain != chain:
+                continue
+            problem = signature_problem(anchor, self._signatures)
+            if problem is None:
+                trusted.setdefault(anchor.chain, []).append(anchor.head)
+            else:
+                refused.setdefault(anchor.chain, []).append(problem)
+        named = {*await self._reader.chains(), *trusted, *refused}
+        if chain is not None and chain not in named:
+            raise NotFound(f"no audit chain named {chain!r}")
+        results = []
+        for name in [chain] if chain is not None else sorted(named):
+            heads = trusted.get(name, [])
+            results.append(
+                AnchoredChain(
+                    verification=await self._reader.verify_chain(name, anchored=heads),
+                    anchored_seq=max((head.seq for head in heads), default=None),
+                    refused=refused.get(name, []),
+                )
+            )
+        return AnchoredVerification(ok=all(result.ok for result in results), chains=results)
 
 
 def _require_zone(name: str, moment: datetime | None) -> None:

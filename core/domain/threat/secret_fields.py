@@ -11,11 +11,39 @@ import msgspec
 from core.domain.threat.model import Finding
 
 REDACTED = "[redacted: secret field]"
-_SECRET_NAME = re.compile(
-    r"pass(?:word|wd|phrase|code)?|pwd|secret|token|api[_-]?key|credential|private[_-]?key"
-    r"|session|^sid$|^otp$|totp|^pin$|signature|code[_-]?verifier|cookie|authorization",
-    re.IGNORECASE,
-)
+
+SECRET_WORDS = frozenset(
+    {
+        "pw", "pwd", "pass", "passwd", "password", "passwords", "passphrase", "passcode",
+        "pin", "pincode", "cvv", "cvv2", "cvc", "cvc2", "otp", "totp", "hotp",
+        "secret", "secrets", "token", "tokens", "key", "keys", "apikey", "credential", "credentials",
+        "session", "sessionid", "sid", "cookie", "authorization", "signature", "verifier",
+    }
+)  # fmt: skip
+"""A name holding one of these as a whole segment is secret: ``user_pin``, ``X-Api-Key``,
+``privateKey``, ``client_secret``, ``cards[0][cvv]``; never ``keyword``, ``spinach``, ``pinned``."""
+
+SECRET_ENDINGS = (
+    "password", "passwd", "pwd", "passphrase", "passcode", "secret", "token", "apikey", "privatekey",
+    "credential", "credentials", "sessionid", "sessid", "verifier",
+)  # fmt: skip
+"""Words long enough to recognise at the end of a name written without separators:
+``newpassword``, ``csrftoken``, ``clientsecret``, ``JSESSIONID``, ``PHPSESSID``."""
+
+# Segments: split on separators, then before an upper-case letter that starts a word
+# (``apiKey``, ``APIKey``), but not inside an all-capitals name (``PHPSESSID``).
+_SEPARATORS = re.compile(r"[_\-.\[\]\s]+")
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def name_segments(name: str) -> list[str]:
+    """``X-Api-Key`` -> x, api, key; ``clientSecret`` -> client, secret; lower-cased."""
+    return [
+        segment.lower()
+        for part in _SEPARATORS.split(name)
+        for segment in _CAMEL_BOUNDARY.split(part)
+        if segment
+    ]
 
 
 def is_secret_field(field: str | None) -> bool:
@@ -24,7 +52,7 @@ def is_secret_field(field: str | None) -> bool:
     if not field:
         return False
     name = field.rsplit(".", 1)[-1].split("#", 1)[0].split("?")[-1]
-    return _SECRET_NAME.search(name) is not None
+    return any(segment in SECRET_WORDS or segment.endswith(SECRET_ENDINGS) for segment in name_segments(name))
 
 
 def without_evidence(findings: list[Finding]) -> list[Finding]:
