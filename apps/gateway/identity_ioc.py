@@ -82,6 +82,7 @@ class IdentityProvider(Provider):
         uc.ResetPassword,
         uc.ChangeOwnPassword,
         uc.SignOutEverywhere,
+        uc.UnlockUser,
         uc.CreateServiceClient,
         uc.ListServiceClients,
         uc.DisableServiceClient,

@@ -26,6 +26,7 @@ from core.domain.identity.use_cases import (
     DisableUser,
     EnsureFirstAdmin,
     NewUser,
+    UnlockUser,
 )
 from tests.contracts.db_fixtures import Database
 from tests.contracts.identity_fixtures import audit_actions, identity
@@ -46,9 +47,9 @@ class Kit:
         self.kv = MemoryKeyValueStore(self.clock)
         self.identity = identity
         self.revocations = KvSubjectRevocations(self.kv, self.clock, 960)
-        throttle = LoginThrottle(MemoryRateLimiter(self.clock), self.kv, LoginPolicy())
+        self.throttle = LoginThrottle(MemoryRateLimiter(self.clock), self.kv, LoginPolicy())
         self.login = AuthenticateUser(
-            identity(), self.hasher, DecoyHash(self.hasher), throttle, self.clock, Uuid7IdGenerator()
+            identity(), self.hasher, DecoyHash(self.hasher), self.throttle, self.clock, Uuid7IdGenerator()
         )
 
     async def create(self, email: str = "priya@example.com") -> str:
@@ -146,3 +147,36 @@ async def test_the_first_admin_is_made_once_with_a_generated_password(identity: 
     signed_in = await kit.login.execute(first.user.email, first.generated_password, FROM_IP)
     assert signed_in.role is Role.ADMIN
     assert msgspec.structs.asdict(signed_in)["status"] == "active"
+
+
+FROM_ELSEWHERE = Invocation(actor=Actor(id="anonymous", kind="anonymous"), client_ip="192.0.2.50")
+
+
+async def test_someone_guessing_from_one_address_does_not_lock_the_owner_out_elsewhere(identity: Uow) -> None:
+    kit = Kit(identity)
+    await kit.create()
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await kit.login.execute("priya@example.com", "wrong-password-123", FROM_IP)
+
+    with pytest.raises(InvalidCredentials):
+        await kit.login.execute("priya@example.com", PASSWORD, FROM_IP)
+    assert (
+        await kit.login.execute("priya@example.com", PASSWORD, FROM_ELSEWHERE)
+    ).email == "priya@example.com"
+
+
+async def test_an_admin_lifts_every_login_lock_of_an_account_and_it_is_audited(
+    identity: Uow, database: Database
+) -> None:
+    kit = Kit(identity)
+    user_id = await kit.create()
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await kit.login.execute("priya@example.com", "wrong-password-123", FROM_IP)
+
+    await UnlockUser(identity(), kit.throttle, kit.clock).execute(user_id, ADMIN)
+
+    assert (await kit.login.execute("priya@example.com", PASSWORD, FROM_IP)).id == user_id
+    actions = [action for action, _, _ in await audit_actions(database, user_id)]
+    assert "login_unlocked" in actions

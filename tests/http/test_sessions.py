@@ -248,3 +248,22 @@ async def test_a_permission_only_a_newer_gateway_knows_is_ignored_by_every_servi
         response = await platform[service].get("/v1/whoami", headers=bearer(token))
         assert response.status_code == 200, (service, response.text)
         assert response.json()["permissions"] == ["crm:read"]
+
+
+async def test_an_admin_lifts_a_users_login_locks(platform: Clients) -> None:
+    for _ in range(6):
+        form = {"grant_type": "password", "username": EMAIL, "password": "not-the-password-at-all"}
+        await platform["gateway"].post("/auth/token", data=form)
+    locked = await platform["gateway"].post(
+        "/auth/token", data={"grant_type": "password", "username": EMAIL, "password": STRONG_PASSWORD}
+    )
+    admin = (await sign_in(platform, ADMIN_EMAIL))["access_token"]
+
+    lifted = await platform["gateway"].delete(
+        f"/api/admin/users/{await user_id(platform, admin)}/lock", headers=bearer(admin)
+    )
+    unknown = await platform["gateway"].delete("/api/admin/users/nobody/lock", headers=bearer(admin))
+
+    assert locked.status_code == 400
+    assert (lifted.status_code, unknown.status_code) == (204, 404)
+    assert (await sign_in(platform))["access_token"]

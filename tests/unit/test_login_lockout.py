@@ -29,11 +29,11 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def throttle(clock: FakeClock) -> LoginThrottle:
-    policy = LoginPolicy(account_failures=5, ip_failures=20, window_seconds=900)
+    policy = LoginPolicy(account_failures=5, account_wide_failures=50, ip_failures=20, window_seconds=900)
     return LoginThrottle(MemoryRateLimiter(clock), MemoryKeyValueStore(clock), policy)
 
 
-async def test_the_fifth_failure_locks_the_account_for_thirty_seconds(
+async def test_five_failures_from_one_address_lock_the_account_from_that_address_only(
     throttle: LoginThrottle, clock: FakeClock
 ) -> None:
     for _ in range(4):
@@ -42,28 +42,41 @@ async def test_the_fifth_failure_locks_the_account_for_thirty_seconds(
 
     await throttle.failed("acct", "10.0.0.1")
 
-    assert await throttle.locked_for("acct", "10.0.0.9") == pytest.approx(30)
-    clock.advance(30)
-    assert await throttle.locked_for("acct", "10.0.0.9") is None
+    assert await throttle.locked_for("acct", "10.0.0.1") == pytest.approx(30)
+    assert await throttle.locked_for("acct", "10.0.0.9") is None, "its owner elsewhere signs in"
+    clock.advance(31)
+    assert await throttle.locked_for("acct", "10.0.0.1") is None
 
 
-async def test_failing_again_after_a_lock_locks_twice_as_long(
+async def test_a_failure_while_the_budget_is_spent_locks_again_twice_as_long(
     throttle: LoginThrottle, clock: FakeClock
 ) -> None:
     for _ in range(5):
-        await throttle.failed("acct", None)
-    clock.advance(30)
-    await throttle.failed("acct", None)
-    assert await throttle.locked_for("acct", None) == pytest.approx(60)
+        await throttle.failed("acct", "10.0.0.1")
+    clock.advance(31)
+    await throttle.failed("acct", "10.0.0.1")
+    assert await throttle.locked_for("acct", "10.0.0.1") == pytest.approx(60)
 
 
-async def test_a_success_forgets_the_accounts_failures(throttle: LoginThrottle, clock: FakeClock) -> None:
+async def test_only_many_failures_from_many_addresses_lock_the_account_everywhere(
+    throttle: LoginThrottle,
+) -> None:
+    for number in range(49):
+        await throttle.failed("acct", f"198.51.100.{number}")
+    assert await throttle.locked_for("acct", "10.0.0.9") is None
+
+    await throttle.failed("acct", "198.51.100.200")
+
+    assert await throttle.locked_for("acct", "10.0.0.9") == pytest.approx(30)
+
+
+async def test_a_success_forgets_the_failures_from_its_address(throttle: LoginThrottle) -> None:
     for _ in range(4):
-        await throttle.failed("acct", None)
-    await throttle.succeeded("acct")
+        await throttle.failed("acct", "10.0.0.1")
+    await throttle.succeeded("acct", "10.0.0.1")
     for _ in range(4):
-        await throttle.failed("acct", None)
-    assert await throttle.locked_for("acct", None) is None
+        await throttle.failed("acct", "10.0.0.1")
+    assert await throttle.locked_for("acct", "10.0.0.1") is None
 
 
 async def test_twenty_failures_from_one_ip_lock_that_ip_for_every_account(throttle: LoginThrottle) -> None:
@@ -71,3 +84,17 @@ async def test_twenty_failures_from_one_ip_lock_that_ip_for_every_account(thrott
         await throttle.failed(f"account-{number}", "203.0.113.7")
     assert await throttle.locked_for("someone-else", "203.0.113.7") == pytest.approx(30)
     assert await throttle.locked_for("someone-else", "203.0.113.8") is None
+
+
+async def test_unlocking_an_account_ends_its_every_lock_and_count(throttle: LoginThrottle) -> None:
+    for number in range(50):
+        await throttle.failed("acct", f"198.51.100.{number}")
+    for _ in range(5):
+        await throttle.failed("acct", "10.0.0.1")
+
+    await throttle.unlock("acct")
+
+    assert await throttle.locked_for("acct", "10.0.0.1") is None
+    assert await throttle.locked_for("acct", "10.0.0.9") is None
+    await throttle.failed("acct", "10.0.0.1")
+    assert await throttle.locked_for("acct", "10.0.0.1") is None, "earlier failures are forgotten"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, patch, post
+from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from adapters.http.access import requires
@@ -20,6 +20,7 @@ from core.domain.identity.use_cases import (
     ListUsers,
     NewUser,
     ResetPassword,
+    UnlockUser,
 )
 from core.ports.identity import UserFilter
 
@@ -136,3 +137,10 @@ class AdminUsersController(Controller):
         by: FromDishka[Invocation],
     ) -> None:
         await use_case.execute(user_id, data.password, by)
+
+    @delete("/{user_id:str}/lock", operation_id="UnlockUser", description=getdoc(UnlockUser), opt=ADMIN)
+    @inject
+    async def unlock(
+        self, user_id: FromPath[str], use_case: FromDishka[UnlockUser], by: FromDishka[Invocation]
+    ) -> None:
+        await use_case.execute(user_id, by)

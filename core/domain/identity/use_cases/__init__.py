@@ -12,7 +12,12 @@ from core.domain.identity.use_cases.clients import (
 )
 from core.domain.identity.use_cases.login import AuthenticateUser
 from core.domain.identity.use_cases.self_service import ChangeOwnPassword, SignOutEverywhere
-from core.domain.identity.use_cases.user_changes import ChangeUserRole, DisableUser, ResetPassword
+from core.domain.identity.use_cases.user_changes import (
+    ChangeUserRole,
+    DisableUser,
+    ResetPassword,
+    UnlockUser,
+)
 from core.domain.identity.use_cases.users import CreateUser, GetUser, ListUsers, NewUser
 
 __all__ = [
@@ -35,4 +40,5 @@ __all__ = [
     "NewUser",
     "ResetPassword",
     "SignOutEverywhere",
+    "UnlockUser",
 ]

@@ -67,7 +67,7 @@ class AuthenticateUser:
         signed_in = await self._succeed(user, password, context, on_success)
         if signed_in is None:  # reset, disabled or changed while its password was checked
             raise InvalidCredentials()
-        await self._throttle.succeeded(digest)
+        await self._throttle.succeeded(digest, context.client_ip)
         return signed_in
 
     async def _fail(self, digest: str, user: User | None, reason: str, context: Invocation) -> User:

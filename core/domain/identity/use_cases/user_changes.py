@@ -3,6 +3,7 @@
 import msgspec
 
 from core.domain.audit.model import Invocation
+from core.domain.identity.lockout import LoginThrottle, email_digest
 from core.domain.identity.model import Role, User, UserStatus
 from core.domain.identity.passwords import check_password
 from core.domain.identity.use_cases._common import (
@@ -122,3 +123,27 @@ class ResetPassword:
                 uow, self._clock, self._revocations, by, "password_reset", user, changed
             )
         return changed
+
+
+class UnlockUser:
+    """- Ends every login lock of the user's account, from every address, and forgets its
+      failures (for a user locked out by someone guessing at its password).
+    - Audited, whether or not a lock was in force."""
+
+    def __init__(self, uow: OAuthUnitOfWork, throttle: LoginThrottle, clock: Clock) -> None:
+        self._uow, self._throttle, self._clock = uow, throttle, clock
+
+    async def execute(self, user_id: str, by: Invocation) -> None:
+        async with self._uow as uow:
+            user = await existing_user(uow, user_id)
+            await self._throttle.unlock(email_digest(user.email))
+            audit(
+                uow,
+                self._clock,
+                by,
+                action="login_unlocked",
+                resource=("user", user.id),
+                before={"login_locks": "any"},
+                after={"login_locks": "none"},
+            )
+            await uow.commit()
