@@ -64,12 +64,15 @@ class OAuthController(Controller):
         try:
             form: TokenForm = read_form(TokenForm, data)
             if form.grant_type == "client_credentials":
-                client = client_credentials(request, form.client_id, form.client_secret)
+                credentials = client_credentials(request, form.client_id, form.client_secret)
             else:  # a confidential client proves itself before it may ask for a user's tokens
                 client = await authenticated_client(
-                    request, form.client_id, form.client_secret, authenticate, required=False
+                    request, form.client_id, form.client_secret, authenticate, invocation, required=False
                 )
-            issued = await self._grant(form, client, invocation, password, client_credentials_grant, refresh)
+                credentials = (client.client_id, "") if client else None
+            issued = await self._grant(
+                form, credentials, invocation, password, client_credentials_grant, refresh
+            )
         except OAUTH_FAILURES as error:
             return oauth_error_for(error)
         return Response(issued, headers=NO_STORE)
@@ -89,7 +92,7 @@ class OAuthController(Controller):
         if form.grant_type == "client_credentials":
             if client is None:
                 raise OAuthError("invalid_client", "client authentication is required")
-            return await client_credentials_grant.execute(*client, scope=form.scope)
+            return await client_credentials_grant.execute(*client, scope=form.scope, by=by)
         if form.grant_type == "password":
             if form.username is None or form.password is None:
                 raise OAuthError("invalid_request", "username and password are required")
@@ -119,11 +122,11 @@ class OAuthController(Controller):
         try:
             form: TokenActionForm = read_form(TokenActionForm, data)
             client = await authenticated_client(
-                request, form.client_id, form.client_secret, authenticate, required=False
+                request, form.client_id, form.client_secret, authenticate, invocation, required=False
             )
         except OAUTH_FAILURES as error:
             return oauth_error_for(error)
-        await revoke.execute(form.token, client_id=client[0] if client else None, by=invocation)
+        await revoke.execute(form.token, client_id=client.client_id if client else None, by=invocation)
         return Response(b"", headers=NO_STORE)
 
     @post(
@@ -140,12 +143,17 @@ class OAuthController(Controller):
         data: Form,
         introspect: FromDishka[IntrospectToken],
         authenticate: FromDishka[AuthenticateClient],
+        invocation: FromDishka[Invocation],
     ) -> Response[Any]:
         try:
             form: TokenActionForm = read_form(TokenActionForm, data)
-            await authenticated_client(
-                request, form.client_id, form.client_secret, authenticate, required=True
+            client = await authenticated_client(
+                request, form.client_id, form.client_secret, authenticate, invocation, required=True
             )
+            if client is None or Permission.TOKENS_INTROSPECT not in client.scopes:
+                raise OAuthError(
+                    "insufficient_scope", f"introspection needs the {Permission.TOKENS_INTROSPECT} scope"
+                )
         except OAUTH_FAILURES as error:
             return oauth_error_for(error)
         return Response(await introspect.execute(form.token), headers=NO_STORE)

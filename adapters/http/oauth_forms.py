@@ -7,7 +7,9 @@ from urllib.parse import unquote_plus
 import msgspec
 from litestar import Request, Response
 
+from core.domain.audit.model import Invocation
 from core.domain.identity.errors import InvalidClient, InvalidCredentials
+from core.domain.identity.model import ServiceClient
 from core.domain.identity.oauth import OAuthError
 from core.domain.identity.use_cases.clients import AuthenticateClient
 
@@ -70,12 +72,15 @@ def client_credentials(
 
 
 def oauth_error(error: OAuthError, *, retry_after: float | None = None) -> Response[dict[str, str]]:
-    """RFC 6749 §5.2: 400 with ``error``, 401 and a Basic challenge for ``invalid_client``."""
+    """RFC 6749 §5.2: 400 with ``error``, 401 and a Basic challenge for ``invalid_client``; 403
+    for ``insufficient_scope`` (RFC 6750 §3.1)."""
     headers = dict(NO_STORE)
     status = 400
     if error.code == "invalid_client":
         status = 401
         headers["WWW-Authenticate"] = 'Basic realm="bhiv"'
+    elif error.code == "insufficient_scope":
+        status = 403
     if retry_after is not None:
         headers["Retry-After"] = str(max(1, round(retry_after)))
     return Response(
@@ -101,14 +106,14 @@ async def authenticated_client(
     client_id: str | None,
     client_secret: str | None,
     authenticate: AuthenticateClient,
+    by: Invocation,
     *,
     required: bool,
-) -> tuple[str, str] | None:
-    """The client's credentials, verified; None when none were sent and none are required."""
-    client = client_credentials(request, client_id, client_secret)
-    if client is None:
+) -> ServiceClient | None:
+    """The client, its credentials verified; None when none were sent and none are required."""
+    credentials = client_credentials(request, client_id, client_secret)
+    if credentials is None:
         if required:
             raise OAuthError("invalid_client", "this endpoint needs client authentication")
         return None
-    await authenticate.execute(*client)
-    return client
+    return await authenticate.execute(*credentials, by)

@@ -4,6 +4,7 @@ import msgspec
 from dishka import AsyncContainer
 
 from apps._shared.consumers import run_consumer
+from core.domain.identity.use_cases.clients import CLIENT_AUTH_FAILED
 from core.domain.identity.use_cases.login import IDENTITY_STREAM, LOGIN_FAILED
 from core.domain.threat.use_cases import ObserveBehaviour
 from core.ports.events import Event
@@ -14,16 +15,26 @@ class LoginFailed(msgspec.Struct, frozen=True):
     ip: str | None = None
 
 
+class ClientAuthFailed(msgspec.Struct, frozen=True):
+    client_sha256: str
+    ip: str | None = None
+
+
 async def watch_failed_logins(container: AsyncContainer) -> None:
-    """Failed logins feed brute-force and credential-stuffing detection."""
+    """Failed logins of users and of service clients feed brute-force and credential-stuffing
+    detection alike."""
     observe = await container.get(ObserveBehaviour)
-    decode = msgspec.json.Decoder(LoginFailed).decode
+    login_failed = msgspec.json.Decoder(LoginFailed).decode
+    client_failed = msgspec.json.Decoder(ClientAuthFailed).decode
 
     async def handle(event: Event) -> None:
-        if event.type != LOGIN_FAILED:
-            return
-        failure = decode(event.payload)
-        if failure.ip:
-            await observe.failed_login(failure.ip, failure.email_sha256)
+        if event.type == LOGIN_FAILED:
+            login = login_failed(event.payload)
+            if login.ip:
+                await observe.failed_login(login.ip, login.email_sha256)
+        elif event.type == CLIENT_AUTH_FAILED:
+            client = client_failed(event.payload)
+            if client.ip:
+                await observe.failed_login(client.ip, client.client_sha256)
 
     await run_consumer(container, IDENTITY_STREAM, "threat-defence", handle)

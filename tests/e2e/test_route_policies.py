@@ -177,3 +177,20 @@ def test_a_laptops_own_address_is_refused_per_attack_but_never_blocked(tmp_path:
         burst = [httpx.get(f"{gateway}/health/live").status_code for _ in range(50)]
     assert [answer.json()["code"] for answer in attacks] == ["request_refused"] * 5
     assert burst == [200] * 50
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/openapi/openapi.json"])
+def test_a_services_metrics_and_openapi_are_for_those_who_observe_the_platform(
+    gateway: str, path: str
+) -> None:
+    url = f"{gateway}/api/logistics{path}"
+    where = {"X-Forwarded-For": "198.51.100.30"}
+
+    anonymous = httpx.get(url, headers=where)
+    support = httpx.get(url, headers={**where, **new_user(gateway)})
+    operator = httpx.get(url, headers={**where, **admin(gateway)})
+
+    assert anonymous.status_code == 401
+    assert support.status_code == 403
+    assert support.json()["detail"].endswith("platform:observe permission")
+    assert operator.status_code == 200

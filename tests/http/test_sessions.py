@@ -188,6 +188,8 @@ async def test_a_service_client_with_no_scopes_is_refused_at_creation(platform: 
         "agents:use",
         "llm:use",
         "integrations:manage",
+        "platform:observe",
+        "tokens:introspect",
     }
 
 

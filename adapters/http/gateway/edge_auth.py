@@ -24,9 +24,13 @@ from adapters.http.gateway.route_policies import STRICT, RoutePolicies, RoutePol
 from adapters.http.gateway.runtime import ROUTE_CLASS_KEY
 from adapters.http.problems import challenge
 from core.domain.errors import Unauthenticated
-from core.domain.identity.model import Principal
+from core.domain.identity.model import Permission, Principal
 from core.domain.identity.tokens import AccessTokenClaims, InvalidToken
 from core.ports.tokens import AccessTokenVerifier
+
+OBSERVABILITY_PATHS = ("/metrics", "/openapi")
+"""A service's own paths that only ``platform:observe`` reaches through the gateway: its metrics
+and its OpenAPI document (routes, schemas) are for operators, not for every signed-in caller."""
 
 # Plain ASGI types: this layer runs outside Litestar and only forwards messages.
 Scope = dict[str, Any]
@@ -70,7 +74,8 @@ class EdgeAuthenticationMiddleware:
         handler, rest = _route(scope)
         access = declared_access(handler.opt) if handler else None
         policy = STRICT
-        if handler is not None and access == GATEWAY:
+        observing = access == GATEWAY and rest.startswith(OBSERVABILITY_PATHS)
+        if handler is not None and access == GATEWAY and not observing:
             policy = self.policies.lookup(handler.opt[ROUTE_CLASS_KEY], scope["method"], rest)
         public = access == "public" or policy.public
         edge = Edge(policy=policy, public=public)
@@ -88,6 +93,12 @@ class EdgeAuthenticationMiddleware:
                     headers=[(b"www-authenticate", challenge(error).encode())],
                 )
                 return
+        if observing and (edge.principal is None or not edge.principal.has(Permission.PLATFORM_OBSERVE)):
+            detail = (
+                f"a service's metrics and OpenAPI document need the {Permission.PLATFORM_OBSERVE} permission"
+            )
+            await send_problem(send, 403, code="forbidden", detail=detail)
+            return
         scope.setdefault("state", {})[EDGE_KEY] = edge
         await self.app(scope, receive, send)
 

@@ -33,19 +33,34 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     THREATS_MANAGE = "threats:manage"
     USERS_MANAGE = "users:manage"
+    PLATFORM_OBSERVE = "platform:observe"
+    """Read the services' metrics and OpenAPI documents through the gateway."""
+    TOKENS_INTROSPECT = "tokens:introspect"
+    """Introspect any token (RFC 7662); service clients only, never a user's token."""
 
 
 P = Permission
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.OPS: frozenset(
-        {P.LOGISTICS_READ, P.LOGISTICS_WRITE, P.CRM_READ, P.AGENTS_USE, P.LLM_USE, P.INTEGRATIONS_MANAGE}
+        {
+            P.LOGISTICS_READ,
+            P.LOGISTICS_WRITE,
+            P.CRM_READ,
+            P.AGENTS_USE,
+            P.LLM_USE,
+            P.INTEGRATIONS_MANAGE,
+            P.PLATFORM_OBSERVE,
+            P.TOKENS_INTROSPECT,
+        }
     ),
     Role.SALES: frozenset({P.CRM_READ, P.CRM_WRITE, P.LOGISTICS_READ, P.AGENTS_USE, P.LLM_USE}),
     Role.SUPPORT: frozenset({P.CRM_READ, P.TICKETS_WRITE, P.LOGISTICS_READ, P.AGENTS_USE, P.LLM_USE}),
     Role.CUSTOMER: frozenset({P.ORDERS_OWN, P.TICKETS_OWN, P.AGENTS_USE}),
 }
 """The single source of truth; docs/security.md shows it and a test keeps the two equal."""
+CLIENT_ONLY_PERMISSIONS = frozenset({P.TOKENS_INTROSPECT})
+"""Granted to service clients whose role allows them, never in a user's token."""
 
 
 class UserStatus(StrEnum):
@@ -98,7 +113,12 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
         return permission in self.permissions
 
 
-def permissions_for(role: Role, scope: frozenset[Permission] | None = None) -> frozenset[Permission]:
-    """A token's permissions: its role's, narrowed to the requested scope when there is one."""
+def permissions_for(
+    role: Role, scope: frozenset[Permission] | None = None, kind: PrincipalKind = "user"
+) -> frozenset[Permission]:
+    """A token's permissions: its role's (without the client-only ones for a user), narrowed to
+    the requested scope when there is one."""
     allowed = ROLE_PERMISSIONS[role]
+    if kind == "user":
+        allowed = allowed - CLIENT_ONLY_PERMISSIONS
     return allowed if scope is None else allowed & scope

@@ -43,14 +43,19 @@ class TokenResponse(msgspec.Struct, frozen=True, kw_only=True):
     refresh_token: str | None = None
 
 
-def granted_scope(role: Role, requested: str | None, ceiling: frozenset[Permission] | None = None) -> str:
+def granted_scope(
+    role: Role,
+    requested: str | None,
+    ceiling: frozenset[Permission] | None = None,
+    kind: PrincipalKind = "user",
+) -> str:
     """What a token may do: the requested scope, which must lie within the role (and ceiling).
     A grant that would allow nothing is refused: an empty scope never means "the whole role"."""
     try:
         wanted = parse_scope(requested)
     except ValueError as error:
         raise OAuthError("invalid_scope", str(error)) from None
-    allowed = permissions_for(role, ceiling)
+    allowed = permissions_for(role, ceiling, kind)
     if wanted is not None and not wanted <= allowed:
         extra = format_scope(frozenset(wanted - allowed))
         raise OAuthError("invalid_scope", f"not allowed for this account: {extra}")

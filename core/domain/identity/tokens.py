@@ -43,7 +43,7 @@ class AccessTokenClaims(msgspec.Struct, frozen=True, kw_only=True):
             subject=self.sub,
             kind=self.kind,
             role=self.role,
-            permissions=permissions_for(self.role, token_scope(self.scope)),
+            permissions=permissions_for(self.role, token_scope(self.scope), self.kind),
             customer_id=self.customer_id,
             token_id=self.jti,
         )

@@ -1,15 +1,19 @@
 """Service clients (client_credentials): create, list, disable, authenticate."""
 
 import secrets
+from typing import NoReturn
 
 import msgspec
 
-from core.domain.audit.model import Invocation
+from core.domain.audit.model import ANONYMOUS, Invocation
 from core.domain.errors import NotFound, RuleViolated
 from core.domain.identity.errors import InvalidClient
+from core.domain.identity.lockout import LoginThrottle, email_digest
 from core.domain.identity.model import ROLE_PERMISSIONS, Permission, Role, ServiceClient, UserStatus
 from core.domain.identity.use_cases._common import MAX_PAGE, DecoyHash, audit, client_state
+from core.domain.identity.use_cases.login import IDENTITY_STREAM
 from core.ports.clock import Clock, IdGenerator
+from core.ports.events import Event
 from core.ports.identity import IdentityUnitOfWork
 from core.ports.password_hasher import PasswordHasher
 from core.ports.revocation import SubjectRevocations
@@ -118,22 +122,71 @@ class DisableServiceClient:
         return changed
 
 
+CLIENT_AUTH_FAILED = "identity.client_auth_failed"
+
+
+def client_digest(client_id: str) -> str:
+    """Names a client in lock keys and events as ``email_digest`` names an account."""
+    return email_digest(f"client:{client_id}")
+
+
 class AuthenticateClient:
-    """- An unknown client_id, a wrong secret and a disabled client get the same answer
-    (`InvalidClient`), after the same amount of hashing work."""
+    """- An unknown client_id, a wrong secret, a disabled client and a locked one get the same
+      answer (`InvalidClient`), after the same amount of hashing work.
+    - Failures are throttled like user logins (per client and address, per client, per address)
+      and each is audited (actor anonymous) and emitted as `identity.client_auth_failed` with the
+      client_id's SHA-256, the IP and the reason, for threat detection."""
 
-    def __init__(self, uow: IdentityUnitOfWork, hasher: PasswordHasher, decoy: DecoyHash) -> None:
+    def __init__(
+        self,
+        uow: IdentityUnitOfWork,
+        hasher: PasswordHasher,
+        decoy: DecoyHash,
+        throttle: LoginThrottle,
+        clock: Clock,
+        ids: IdGenerator,
+    ) -> None:
         self._uow, self._hasher, self._decoy = uow, hasher, decoy
+        self._throttle, self._clock, self._ids = throttle, clock, ids
 
-    async def execute(self, client_id: str, secret: str) -> ServiceClient:
+    async def execute(self, client_id: str, secret: str, by: Invocation) -> ServiceClient:
+        digest = client_digest(client_id)
+        if await self._throttle.locked_for(digest, by.client_ip) is not None:
+            await self._fail(digest, None, "locked", by)
         async with self._uow as uow:
             client = await uow.clients.get_by_client_id(client_id)
         if client is None:
             await self._hasher.verify(await self._decoy.get(), secret)
-            raise InvalidClient()
-        if (
-            not await self._hasher.verify(client.secret_hash, secret)
-            or client.status is not UserStatus.ACTIVE
-        ):
-            raise InvalidClient()
+            await self._fail(digest, None, "unknown_client", by)
+        elif not await self._hasher.verify(client.secret_hash, secret):
+            await self._fail(digest, client, "bad_secret", by)
+        elif client.status is not UserStatus.ACTIVE:
+            await self._fail(digest, client, "disabled", by)
+        assert client is not None  # every other path raised
+        await self._throttle.succeeded(digest, by.client_ip)
         return client
+
+    async def _fail(self, digest: str, client: ServiceClient | None, reason: str, by: Invocation) -> NoReturn:
+        payload = {"client_sha256": digest, "ip": by.client_ip, "reason": reason}
+        event = Event(
+            id=self._ids.new_id(),
+            type=CLIENT_AUTH_FAILED,
+            payload=msgspec.json.encode(payload),
+            occurred_at=self._clock.now(),
+            correlation_id=by.correlation_id,
+        )
+        async with self._uow as uow:
+            uow.outbox.add(IDENTITY_STREAM, event)
+            audit(
+                uow,
+                self._clock,
+                msgspec.structs.replace(by, actor=ANONYMOUS),
+                action="client_auth_failed",
+                resource=("service_client", client.id if client else f"client-id-sha256:{digest}"),
+                before=None,
+                after={"reason": reason},
+            )
+            await uow.commit()
+        if reason != "locked":
+            await self._throttle.failed(digest, by.client_ip)
+        raise InvalidClient()

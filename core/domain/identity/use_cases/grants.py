@@ -1,6 +1,8 @@
 """The three OAuth 2.0 grants (RFC 6749 §4.3, §4.4, §6)."""
 
-from core.domain.audit.model import Invocation
+import msgspec
+
+from core.domain.audit.model import Actor, Invocation
 from core.domain.identity.model import User, UserStatus
 from core.domain.identity.oauth import TokenIssuer, TokenResponse, granted_scope, invalid_grant
 from core.domain.identity.tokens import hash_refresh_token, token_scope
@@ -43,17 +45,36 @@ class PasswordGrant:
 class ClientCredentialsGrant:
     """- A service client authenticates with its client_id and secret and gets an access token
       (no refresh token: it can always authenticate again).
-    - The token's scope lies within the client's own scopes, which lie within its role."""
+    - The token's scope lies within the client's own scopes, which lie within its role.
+    - Every token issued is audited (which client, which scope)."""
 
-    def __init__(self, authenticate: AuthenticateClient, issuer: TokenIssuer) -> None:
-        self._authenticate, self._issuer = authenticate, issuer
+    def __init__(
+        self, authenticate: AuthenticateClient, issuer: TokenIssuer, uow: OAuthUnitOfWork, clock: Clock
+    ) -> None:
+        self._authenticate, self._issuer, self._uow, self._clock = authenticate, issuer, uow, clock
 
-    async def execute(self, client_id: str, secret: str, *, scope: str | None) -> TokenResponse:
-        client = await self._authenticate.execute(client_id, secret)
-        granted = granted_scope(client.role, scope, ceiling=client.scopes)
-        access, _ = await self._issuer.access_token(
+    async def execute(
+        self, client_id: str, secret: str, *, scope: str | None, by: Invocation
+    ) -> TokenResponse:
+        client = await self._authenticate.execute(client_id, secret, by)
+        granted = granted_scope(client.role, scope, ceiling=client.scopes, kind="client")
+        access, claims = await self._issuer.access_token(
             subject=client.client_id, kind="client", role=client.role, scope=granted, customer_id=None
         )
+        as_client = msgspec.structs.replace(
+            by, actor=Actor(id=client.client_id, kind="client", role=client.role)
+        )
+        async with self._uow as uow:
+            audit(
+                uow,
+                self._clock,
+                as_client,
+                action="token_issued",
+                resource=("service_client", client.id),
+                before=None,
+                after={"scope": granted, "jti": claims.jti},
+            )
+            await uow.commit()
         return self._issuer.response(access, granted)
 
 
@@ -112,6 +133,15 @@ class RefreshGrant:
             )
             await uow.refresh_tokens.mark_used(stored.id)
             await uow.refresh_tokens.add(successor)
+            audit(
+                uow,
+                self._clock,
+                msgspec.structs.replace(by, actor=Actor(id=user.id, kind="user", role=user.role)),
+                action="token_refreshed",
+                resource=("refresh_token_family", stored.family_id),
+                before={"scope": stored.scope},
+                after={"scope": granted},
+            )
             await uow.commit()
         access, _ = await self._issuer.access_token(
             subject=user.id, kind="user", role=user.role, scope=granted, customer_id=user.customer_id

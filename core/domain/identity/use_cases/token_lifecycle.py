@@ -73,7 +73,9 @@ class RevokeToken:
 
 
 class IntrospectToken:
-    """- Only authenticated service clients may introspect (the endpoint checks that).
+    """- Only authenticated service clients whose scopes include `tokens:introspect` may
+      introspect (RFC 7662 §4; the endpoint checks that): another client could otherwise test a
+      stolen refresh token without tripping its reuse detection.
     - An access token is active while it passes every check a service makes.
     - A refresh token is active while unused, unrevoked, unexpired and its user active.
     - Anything else is ``{"active": false}``, with no reason given (RFC 7662 §2.2)."""
