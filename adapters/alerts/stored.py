@@ -3,6 +3,7 @@
 import logging
 
 from core.domain.threat.model import Alert
+from core.ports.errors import Unavailable
 from core.ports.threat import AlertStore, Notifier
 
 log = logging.getLogger("bhiv.alerts")
@@ -13,7 +14,11 @@ class StoredAlertNotifier(Notifier):
         self._store = store
 
     async def notify(self, alert: Alert) -> None:
-        await self._store.add(alert)
+        try:
+            await self._store.add(alert)
+        except Unavailable as error:
+            log.error("threat alert not stored (%s): %s", error, alert.summary)
+            return
         log.warning(
             "threat alert: %s",
             alert.summary,

@@ -18,6 +18,7 @@ from adapters.db.audit import AuditChain
 from adapters.db.audit_reader import SqlAuditReader
 from adapters.db.engine import create_engine, session_factory
 from adapters.db.health import SqlHealthProbe
+from adapters.db.oauth.keys import SqlSigningKeyRecords
 from adapters.db.outbox import SqlOutboxStore
 from adapters.db.settings import DatabaseSettings
 from adapters.db.uow import SqlUnitOfWork
@@ -26,6 +27,7 @@ from core.ports.audit import AuditReader
 from core.ports.clock import Clock
 from core.ports.health import HealthProbe
 from core.ports.outbox import OutboxStore
+from core.ports.tokens import SigningKeyRecords
 from core.ports.uow import UnitOfWork
 
 
@@ -63,6 +65,10 @@ class DatabaseProvider(Provider):
     @provide(scope=Scope.APP)
     def audit_reader(self, engine: AsyncEngine) -> AuditReader:
         return SqlAuditReader(engine)
+
+    @provide(scope=Scope.APP)
+    def signing_key_records(self, engine: AsyncEngine) -> SigningKeyRecords:
+        return SqlSigningKeyRecords(engine)
 
     @provide(scope=Scope.REQUEST)
     def unit_of_work(self, sessions: async_sessionmaker[AsyncSession]) -> UnitOfWork:

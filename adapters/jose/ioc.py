@@ -11,9 +11,7 @@ from pathlib import Path
 
 import httpx
 from dishka import Provider, Scope, provide
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.db.oauth.keys import SqlSigningKeyRecords
 from adapters.jose.keys import JoseSigningKeys
 from adapters.jose.public_keys import CachedPublicKeys, http_jwks_fetcher
 from adapters.jose.sealing import KeySealer, decode_master_key
@@ -27,7 +25,7 @@ from core.domain.identity.tokens import TokenPolicy
 from core.ports.clock import Clock, IdGenerator
 from core.ports.kv import KeyValueStore
 from core.ports.revocation import SubjectRevocations
-from core.ports.tokens import AccessTokenSigner, AccessTokenVerifier, SigningKeys
+from core.ports.tokens import AccessTokenSigner, AccessTokenVerifier, SigningKeyRecords, SigningKeys
 
 
 def master_key_of(settings: AuthSettings) -> bytes | None:
@@ -72,10 +70,10 @@ class AuthProvider(Provider):
         return revocations
 
     @provide
-    def signing_keys(self, engine: AsyncEngine, clock: Clock, policy: TokenPolicy) -> JoseSigningKeys:
+    def signing_keys(self, records: SigningKeyRecords, clock: Clock, policy: TokenPolicy) -> JoseSigningKeys:
         master_key = master_key_of(self._settings)
         sealer = KeySealer(master_key) if master_key else None
-        return JoseSigningKeys(SqlSigningKeyRecords(engine), sealer, clock, policy)
+        return JoseSigningKeys(records, sealer, clock, policy)
 
     @provide
     def signing_keys_port(self, keys: JoseSigningKeys) -> SigningKeys:

@@ -6,11 +6,10 @@ from typing import Any
 
 from joserfc.jwk import ECKey
 
-from adapters.db.oauth.keys import SigningKeyRecord, SqlSigningKeyRecords
 from adapters.jose.sealing import KeySealer
 from core.domain.identity.tokens import TokenPolicy
 from core.ports.clock import Clock
-from core.ports.tokens import SigningKeys
+from core.ports.tokens import SigningKeyRecord, SigningKeyRecords, SigningKeys
 
 ALGORITHM = "ES256"
 CURVE = "P-256"
@@ -21,7 +20,7 @@ class JoseSigningKeys(SigningKeys):
 
     def __init__(
         self,
-        records: SqlSigningKeyRecords,
+        records: SigningKeyRecords,
         sealer: KeySealer | None,
         clock: Clock,
         policy: TokenPolicy,

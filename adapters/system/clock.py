@@ -1,9 +1,10 @@
+import asyncio
 import os
 import time
 import uuid
 from datetime import UTC, datetime
 
-from core.ports.clock import Clock, IdGenerator
+from core.ports.clock import Clock, IdGenerator, Scheduler
 
 
 class SystemClock(Clock):
@@ -26,3 +27,8 @@ class Uuid7IdGenerator(IdGenerator):
         value |= 0b10 << 62  # variant
         value |= rand & ((1 << 62) - 1)
         return str(uuid.UUID(int=value))
+
+
+class AsyncioScheduler(Scheduler):
+    async def pause(self) -> None:
+        await asyncio.sleep(0)

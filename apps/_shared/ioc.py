@@ -8,9 +8,9 @@ from adapters.http.request_context import RequestContextProvider
 from adapters.jose.ioc import AuthProvider
 from adapters.memory.ioc import MemoryProvider
 from adapters.redis.ioc import RedisProvider
-from adapters.system.clock import SystemClock, Uuid7IdGenerator
+from adapters.system.clock import AsyncioScheduler, SystemClock, Uuid7IdGenerator
 from apps._shared.settings import PlatformSettings
-from core.ports.clock import Clock, IdGenerator
+from core.ports.clock import Clock, IdGenerator, Scheduler
 from core.ports.health import HealthProbe
 
 
@@ -20,6 +20,7 @@ class PlatformProvider(Provider):
     settings = from_context(provides=PlatformSettings)
     clock = provide(SystemClock, provides=Clock)
     ids = provide(Uuid7IdGenerator, provides=IdGenerator)
+    scheduler = provide(AsyncioScheduler, provides=Scheduler)
     health_probes = collect(HealthProbe)
 
 

@@ -31,7 +31,8 @@ class ThreatEventStore(Protocol):
 
 class Notifier(Protocol):
     async def notify(self, alert: Alert) -> None:
-        """Deliver ``alert`` to the people on call; raises ``Unavailable`` when it cannot."""
+        """Deliver ``alert`` to the people on call. Never raises: an alert channel outage must not
+        open the gate; the adapter says in its logs what it could not deliver."""
         ...
 
 

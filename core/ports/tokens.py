@@ -1,4 +1,8 @@
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Protocol
+
+import msgspec
 
 from core.domain.identity.tokens import AccessTokenClaims, RefreshToken
 
@@ -47,4 +51,27 @@ class RefreshTokenRepository(Protocol):
 
     async def revoke_subject(self, subject: str) -> int:
         """Revokes every refresh token of the subject not yet revoked; returns how many."""
+        ...
+
+
+class SigningKeyRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """A signing key at rest: its public JWK, and its private key sealed under the master key."""
+
+    kid: str
+    algorithm: str
+    public_jwk: str
+    sealed_private_key: bytes
+    created_at: datetime
+    retire_after: datetime | None = None
+
+
+class SigningKeyRecords(Protocol):
+    """Signing keys at rest. Each method is its own short transaction."""
+
+    async def live(self, now: datetime) -> Sequence[SigningKeyRecord]:
+        """Keys whose tokens may still be valid, newest first; the first unretired one signs."""
+        ...
+
+    async def add_current(self, record: SigningKeyRecord, *, retire_others_after: datetime) -> None:
+        """Insert ``record`` and schedule every other unretired key's retirement, atomically."""
         ...

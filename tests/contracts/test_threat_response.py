@@ -12,7 +12,7 @@ from adapters.alerts.stored import StoredAlertNotifier
 from adapters.db.tables import audit_log
 from adapters.db.threat.stores import SqlAlertStore, SqlThreatEventStore
 from adapters.memory.state import MemoryState
-from adapters.system.clock import Uuid7IdGenerator
+from adapters.system.clock import AsyncioScheduler, Uuid7IdGenerator
 from core.domain.audit.model import Actor, Invocation
 from core.domain.errors import NotFound, RuleViolated
 from core.domain.threat.admin import BlockIp, UnblockIp
@@ -70,7 +70,9 @@ def defence(database: Database) -> Defence:
     observe = ObserveBehaviour(POLICY, state.rate_limiter, responder)
     baseline = RateBaseline(RateBaselineSettings())
     limiter = state.rate_limiter
-    screen = ScreenRequest(Inspector(), POLICY, state.blocklist, limiter, baseline, responder, clock)
+    screen = ScreenRequest(
+        Inspector(), POLICY, state.blocklist, limiter, baseline, responder, clock, AsyncioScheduler()
+    )
     return Defence(clock, state, events, alerts, responder, observe, screen, database)
 
 

@@ -7,25 +7,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.errors import translate_errors
 from adapters.db.oauth.tables import signing_keys
+from core.ports.tokens import SigningKeyRecord, SigningKeyRecords
 
 
-class SigningKeyRecord(msgspec.Struct, frozen=True, kw_only=True):
-    kid: str
-    algorithm: str
-    public_jwk: str
-    sealed_private_key: bytes
-    created_at: datetime
-    retire_after: datetime | None = None
-
-
-class SqlSigningKeyRecords:
-    """Signing keys at rest. Each method is its own short transaction."""
-
+class SqlSigningKeyRecords(SigningKeyRecords):
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
     async def live(self, now: datetime) -> Sequence[SigningKeyRecord]:
-        """Keys whose tokens may still be valid, newest first; the first unretired one signs."""
         query = (
             select(signing_keys)
             .where((signing_keys.c.retire_after.is_(None)) | (signing_keys.c.retire_after > now))
@@ -37,7 +26,6 @@ class SqlSigningKeyRecords:
         return [SigningKeyRecord(**row) for row in rows]
 
     async def add_current(self, record: SigningKeyRecord, *, retire_others_after: datetime) -> None:
-        """Insert ``record`` and schedule every other unretired key's retirement, atomically."""
         retire = (
             update(signing_keys)
             .where(signing_keys.c.retire_after.is_(None))

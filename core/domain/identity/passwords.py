@@ -1,9 +1,7 @@
 """The password policy: what a new password must satisfy before it is hashed."""
 
-from functools import cache
-from importlib.resources import files
-
 from core.domain.errors import RuleViolated
+from core.domain.identity.common_passwords import COMMON_PASSWORDS
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
@@ -13,13 +11,6 @@ _MIN_LOCAL_PART = 3
 
 class WeakPassword(RuleViolated):
     code = "weak_password"
-
-
-@cache
-def common_passwords() -> frozenset[str]:
-    text = files("core.domain.identity").joinpath("common_passwords.txt").read_text("utf-8")
-    lines = (line.strip().lower() for line in text.splitlines())
-    return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
 def normalise_email(email: str) -> str:
@@ -37,5 +28,5 @@ def check_password(password: str, *, email: str) -> None:
     local_part = address.split("@", 1)[0]
     if lowered == address or (len(local_part) >= _MIN_LOCAL_PART and local_part in lowered):
         raise WeakPassword("the password must not be or contain the email address")
-    if lowered in common_passwords():
+    if lowered in COMMON_PASSWORDS:
         raise WeakPassword("the password is one of the most commonly used passwords")

@@ -1,7 +1,5 @@
 """Threat defence use cases: screening requests, watching behaviour, managing blocks."""
 
-import asyncio
-
 import msgspec
 
 from core.domain.threat.baseline import RateBaseline
@@ -12,7 +10,7 @@ from core.domain.threat.model import PAYLOAD_KINDS, AttackKind, Finding, Locatio
 from core.domain.threat.policy import Allowlist, ThreatPolicy, refuses, strikes, verdict_for
 from core.domain.threat.response import ThreatResponder
 from core.ports.blocklist import Blocklist
-from core.ports.clock import Clock
+from core.ports.clock import Clock, Scheduler
 from core.ports.rate_limit import RateLimit, RateLimiter
 
 
@@ -50,9 +48,11 @@ class ScreenRequest:
         baseline: RateBaseline,
         responder: ThreatResponder,
         clock: Clock,
+        scheduler: Scheduler,
     ) -> None:
         self._inspector, self._policy, self._blocklist = inspector, policy, blocklist
         self._limiter, self._baseline, self._responder, self._clock = limiter, baseline, responder, clock
+        self._scheduler = scheduler
         self._allowlist = Allowlist(policy.allowlist)
         self._budget = InspectionBudget(policy.inspection_cpu_seconds_per_minute, clock)
 
@@ -123,7 +123,7 @@ class ScreenRequest:
             if spent >= self._budget.remaining(client):
                 self._budget.spend(client, spent)
                 return False
-            await asyncio.sleep(0)  # inspection is CPU work on the event loop: let others in
+            await self._scheduler.pause()  # inspection is CPU work on the event loop: let others in
         self._budget.spend(client, spent)
         return True
 

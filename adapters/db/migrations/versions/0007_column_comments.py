@@ -6,6 +6,7 @@ Revises: 0006
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -15,7 +16,7 @@ down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-COMMENTS = [
+COMMENTS: list[tuple[str, str, sa.types.TypeEngine[Any], bool, str]] = [
     ("signing_keys", "sealed_private_key", sa.LargeBinary(), False, "AES-GCM under the master key"),
     (
         "signing_keys",
