@@ -31,13 +31,13 @@ class Tracked:
     key_prefix: str
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], within: float = 2.0) -> float:
-    """Seconds until ``check`` held; fails after ``within``."""
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 30.0) -> None:
+    """Returns as soon as ``check`` holds; fails after ``within`` (generous: a busy machine may
+    take its time delivering an announcement, and that is not what these tests are about)."""
     started = time.monotonic()
     while not await check():
         assert time.monotonic() - started < within, "condition never held"
         await asyncio.sleep(0.005)
-    return time.monotonic() - started
 
 
 @pytest.fixture
@@ -63,13 +63,19 @@ async def tracked(redis_url: str) -> AsyncIterator[Tracked]:
 
 
 async def test_an_absent_key_is_remembered_and_a_write_elsewhere_ends_it_at_once(tracked: Tracked) -> None:
+    written, untouched = (
+        kv_key_prefix(tracked.key_prefix) + key for key in ("revoked-jti:abc", "revoked-before:u1")
+    )
     assert await tracked.kv.get_many(["revoked-jti:abc", "revoked-before:u1"]) == [None, None]
-    assert tracked.absent.is_absent(kv_key_prefix(tracked.key_prefix) + "revoked-jti:abc")
+    assert tracked.absent.is_absent(written)
 
     await tracked.other_kv.set("revoked-jti:abc", b"1", ttl_seconds=60)
 
-    seen_after = await eventually(lambda: _equals(tracked.kv.get("revoked-jti:abc"), b"1"))
-    assert seen_after < 0.5
+    # Nothing but the announcement of that write forgets it (absences never expire), and only
+    # it: the other absence stays, so the tracking connection was not lost meanwhile.
+    await eventually(lambda: asyncio.sleep(0, not tracked.absent.is_absent(written)))
+    assert tracked.absent.is_absent(untouched)
+    assert await tracked.kv.get("revoked-jti:abc") == b"1"
 
 
 async def test_keys_outside_the_tracked_prefixes_are_never_remembered(tracked: Tracked) -> None:
@@ -93,9 +99,9 @@ async def test_a_block_made_by_another_gateway_is_honoured_as_soon_as_redis_anno
 
     await tracked.other_blocklist.block("203.0.113.9", reason="sqli", ttl_seconds=60)
 
-    await eventually(lambda: _is_blocked(tracked.blocklist, "203.0.113.9"), within=0.5)
+    await eventually(lambda: _is_blocked(tracked.blocklist, "203.0.113.9"))
     await tracked.other_blocklist.unblock("203.0.113.9")
-    await eventually(lambda: _is_unblocked(tracked.blocklist, "203.0.113.9"), within=0.5)
+    await eventually(lambda: _is_unblocked(tracked.blocklist, "203.0.113.9"))
 
 
 async def test_losing_the_tracking_connection_forgets_everything_until_it_is_back(
@@ -109,12 +115,8 @@ async def test_losing_the_tracking_connection_forgets_everything_until_it_is_bac
     await tracked.client.execute_command("CLIENT", "KILL", "TYPE", "pubsub")
     await tracked.other_blocklist.block("198.51.100.4", reason="scan", ttl_seconds=60)
 
-    await eventually(lambda: _is_blocked(tracked.blocklist, "198.51.100.4"), within=1.0)
+    await eventually(lambda: _is_blocked(tracked.blocklist, "198.51.100.4"))
     await eventually(lambda: asyncio.sleep(0, tracked.absent.live))
-
-
-async def _equals(read: Awaitable[bytes | None], expected: bytes) -> bool:
-    return await read == expected
 
 
 async def _is_blocked(blocklist: RedisBlocklist, subject: str) -> bool:

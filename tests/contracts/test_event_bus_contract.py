@@ -8,6 +8,9 @@ from core.ports.events import EventBus
 from tests.contracts.redis_fixtures import *  # noqa: F403
 from tests.contracts.redis_fixtures import make_event
 
+SOON = 30.0
+"""A bound for what happens at once or after a fraction of a second: generous, for a busy machine."""
+
 
 async def test_every_group_gets_every_event(event_bus: EventBus) -> None:
     for group in ("webhooks", "audit"):
@@ -70,7 +73,7 @@ async def test_an_unacked_event_is_redelivered_after_the_timeout_as_attempt_2(ev
     await event_bus.publish("orders", make_event(1))
     [first] = await event_bus.consume("orders", "g", "c1", redeliver_after_seconds=0.2)
 
-    assert await event_bus.consume("orders", "g", "c2", redeliver_after_seconds=0.2) == []
+    assert await event_bus.consume("orders", "g", "c2", redeliver_after_seconds=3600) == []  # not yet
     await asyncio.sleep(0.3)
     [again] = await event_bus.consume("orders", "g", "c2", redeliver_after_seconds=0.2)
 
@@ -136,10 +139,10 @@ async def test_consume_waits_up_to_block_seconds_when_nothing_arrives(event_bus:
     loop = asyncio.get_running_loop()
     started = loop.time()
 
-    deliveries = await event_bus.consume("orders", "g", "c", block_seconds=0.3)
+    deliveries = await asyncio.wait_for(event_bus.consume("orders", "g", "c", block_seconds=0.3), SOON)
 
     assert deliveries == []
-    assert 0.25 <= loop.time() - started < 0.6
+    assert loop.time() - started >= 0.25
 
 
 async def test_consume_wakes_as_soon_as_an_event_arrives(event_bus: EventBus) -> None:
@@ -152,17 +155,16 @@ async def test_consume_wakes_as_soon_as_an_event_arrives(event_bus: EventBus) ->
         await event_bus.publish("orders", make_event(1))
 
     publisher = asyncio.create_task(publish_soon())
-    deliveries = await event_bus.consume("orders", "g", "c", block_seconds=2.0)
+    deliveries = await event_bus.consume("orders", "g", "c", block_seconds=2 * SOON)
     await publisher
 
     assert [d.event for d in deliveries] == [make_event(1)]
-    assert loop.time() - started < 0.5
+    assert loop.time() - started < SOON, "it woke for the event, long before its block time ran out"
 
 
 async def test_consume_without_block_seconds_returns_at_once(event_bus: EventBus) -> None:
     await event_bus.ensure_group("orders", "g")
-    loop = asyncio.get_running_loop()
-    started = loop.time()
 
-    assert await event_bus.consume("orders", "g", "c") == []
-    assert loop.time() - started < 0.1
+    # Nothing will ever be published: a consume that blocked (BLOCK 0 is "forever" to Redis)
+    # would never return.
+    assert await asyncio.wait_for(event_bus.consume("orders", "g", "c"), SOON) == []

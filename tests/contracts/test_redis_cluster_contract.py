@@ -41,7 +41,7 @@ def _contract(module: ModuleType, port_fixture: str) -> list[Any]:
     ]
 
 
-def _wait_until(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+def _wait_until(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -80,7 +80,7 @@ def redis_cluster_url(redis_url: str) -> Iterator[str]:
             for server in servers:
                 server.terminate()
             for server in servers:
-                server.wait(timeout=10)
+                server.wait(timeout=60)
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 import asyncio
 import shutil
 import ssl
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime, timedelta, timezone
@@ -91,9 +93,21 @@ def unreachable_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Data
     return DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path / 'gone' / 'bhiv.db'}")
 
 
+async def until_worker_threads_end(threads_before: set[threading.Thread]) -> None:
+    """Returns once aiosqlite's worker threads started since ``threads_before`` have ended."""
+    deadline = time.monotonic() + 30
+    while any(
+        "_connection_worker_thread" in thread.name and thread.is_alive()
+        for thread in set(threading.enumerate()) - threads_before
+    ):
+        assert time.monotonic() < deadline, "an aiosqlite worker thread did not end"
+        await asyncio.sleep(0.01)
+
+
 async def test_the_health_probe_reports_an_unreachable_database_without_its_address(
     unreachable_settings: DatabaseSettings,
 ) -> None:
+    threads_before = set(threading.enumerate())
     engine = create_engine(unreachable_settings)
     database_file = make_url(unreachable_settings.url).database or ""
     if unreachable_settings.is_sqlite:
@@ -106,7 +120,7 @@ async def test_the_health_probe_reports_an_unreachable_database_without_its_addr
         if unreachable_settings.is_sqlite:
             # aiosqlite stops the worker thread of a failed connection without awaiting it;
             # let it finish while this test's event loop is still open.
-            await asyncio.sleep(0.1)
+            await until_worker_threads_end(threads_before)
 
     reason = str(raised.value)
     assert reason

@@ -11,7 +11,14 @@ import httpx
 import pytest
 
 from apps.services import SERVICES
-from tests.support.processes import free_port_block, interrupt, run_bhiv, start_bhiv, wait_until_ready
+from tests.support.processes import (
+    PATIENCE,
+    free_port_block,
+    interrupt,
+    run_bhiv,
+    start_bhiv,
+    wait_until_ready,
+)
 
 
 def test_an_unknown_service_exits_non_zero_with_one_clear_line() -> None:
@@ -95,13 +102,10 @@ def test_bhiv_up_starts_all_six_services_and_stops_cleanly(tmp_path: Path) -> No
     base = free_port_block(len(SERVICES))
     process = start_bhiv(["up", "--data-dir", str(tmp_path / "data"), "--base-port", str(base)])
     try:
-        seconds = max(
-            wait_until_ready(f"http://127.0.0.1:{base + offset}", process, timeout=20)
-            for offset in range(len(SERVICES))
-        )
-        assert seconds < 20
+        for offset in range(len(SERVICES)):  # how fast they start is for bench/, not a test
+            wait_until_ready(f"http://127.0.0.1:{base + offset}", process)
         for offset, service in enumerate(SERVICES):
-            metrics = httpx.get(f"http://127.0.0.1:{base + offset}/metrics")
+            metrics = httpx.get(f"http://127.0.0.1:{base + offset}/metrics", timeout=PATIENCE)
             assert metrics.status_code == 200
             assert f'service="{service}"' in metrics.text
     finally:
@@ -119,8 +123,8 @@ def test_bhiv_serve_runs_one_service_on_postgresql_and_redis(fresh_postgres_url:
     assert run_bhiv(["migrate"], env=env).returncode == 0
     process = start_bhiv(["serve", "logistics", "--port", str(port)], env=env)
     try:
-        wait_until_ready(f"http://127.0.0.1:{port}", process, timeout=20)
-        ready = httpx.get(f"http://127.0.0.1:{port}/health/ready").json()
+        wait_until_ready(f"http://127.0.0.1:{port}", process)
+        ready = httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=PATIENCE).json()
         assert ready["checks"] == {"database": "ok", "redis": "ok"}
     finally:
         code = interrupt(process, signal.SIGTERM)

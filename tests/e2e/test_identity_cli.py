@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from apps.services import SERVICES
-from tests.support.processes import free_port_block, interrupt, wait_until_ready
+from tests.support.processes import PATIENCE, free_port_block, interrupt, wait_until_ready
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
@@ -26,7 +26,7 @@ def _start_and_stop(data_dir: Path) -> str:
         text=True,
     )
     try:
-        wait_until_ready(f"http://127.0.0.1:{base}", process, timeout=20)
+        wait_until_ready(f"http://127.0.0.1:{base}", process)
     finally:
         assert interrupt(process) == 0
     return process.stderr.read()  # type: ignore[union-attr]
@@ -55,7 +55,7 @@ def _users_create(db: Path, args: list[str], stdin: str = "", **env: str) -> sub
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=PATIENCE,
         check=False,
     )
 

@@ -8,7 +8,14 @@ from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from apps.services import SERVICES
-from tests.support.processes import free_port_block, interrupt, run_bhiv, start_bhiv, wait_until_ready
+from tests.support.processes import (
+    PATIENCE,
+    free_port_block,
+    interrupt,
+    run_bhiv,
+    start_bhiv,
+    wait_until_ready,
+)
 
 ADMIN = {"BHIV_ADMIN_EMAIL": "root@example.com", "BHIV_ADMIN_PASSWORD": "violet-kettle-harbour"}
 FAST_HASHING = {"BHIV_PASSWORD_TIME_COST": "1", "BHIV_PASSWORD_MEMORY_COST_KIB": "8192"}
@@ -22,7 +29,7 @@ def platform(tmp_path: Path):  # type: ignore[no-untyped-def]
     )
     try:
         for offset in range(len(SERVICES)):
-            wait_until_ready(f"http://127.0.0.1:{base + offset}", process, timeout=30)
+            wait_until_ready(f"http://127.0.0.1:{base + offset}", process)
         yield base, tmp_path / "data"
     finally:
         assert interrupt(process) == 0
@@ -31,7 +38,7 @@ def platform(tmp_path: Path):  # type: ignore[no-untyped-def]
 async def test_authlib_logs_in_refreshes_and_revokes_and_reuse_kills_the_family(platform) -> None:  # type: ignore[no-untyped-def]
     base, _ = platform
     gateway = f"http://127.0.0.1:{base}"
-    async with AsyncOAuth2Client(token_endpoint_auth_method="none") as client:
+    async with AsyncOAuth2Client(token_endpoint_auth_method="none", timeout=PATIENCE) as client:
         first = await client.fetch_token(
             f"{gateway}/auth/token", username=ADMIN["BHIV_ADMIN_EMAIL"], password=ADMIN["BHIV_ADMIN_PASSWORD"]
         )
@@ -52,7 +59,7 @@ async def test_authlib_logs_in_refreshes_and_revokes_and_reuse_kills_the_family(
         )
         revoked = await client.revoke_token(f"{gateway}/auth/revoke", token=third["access_token"])
         assert revoked.status_code == 200
-    async with httpx.AsyncClient() as plain:
+    async with httpx.AsyncClient(timeout=PATIENCE) as plain:
         refused = await plain.get(
             f"http://127.0.0.1:{base + 2}/v1/whoami",
             headers={"Authorization": f"Bearer {third['access_token']}"},
@@ -62,11 +69,11 @@ async def test_authlib_logs_in_refreshes_and_revokes_and_reuse_kills_the_family(
 
 def test_bhiv_keys_rotate_adds_a_key_the_running_platform_publishes(platform) -> None:  # type: ignore[no-untyped-def]
     base, data_dir = platform
-    before = httpx.get(f"http://127.0.0.1:{base}/.well-known/jwks.json").json()["keys"]
+    before = httpx.get(f"http://127.0.0.1:{base}/.well-known/jwks.json", timeout=PATIENCE).json()["keys"]
 
     rotated = run_bhiv(["keys", "rotate", "--data-dir", str(data_dir)])
 
     assert rotated.returncode == 0, rotated.stderr
-    after = httpx.get(f"http://127.0.0.1:{base}/.well-known/jwks.json").json()["keys"]
+    after = httpx.get(f"http://127.0.0.1:{base}/.well-known/jwks.json", timeout=PATIENCE).json()["keys"]
     assert len(after) == len(before) + 1
     assert rotated.stdout.strip() in {f'{{"kid":"{key["kid"]}"}}' for key in after}

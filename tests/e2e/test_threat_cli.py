@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+from tests.support.processes import PATIENCE
+
 
 def scan(stdin: str) -> list[dict[str, object]]:
     result = subprocess.run(
@@ -12,7 +14,7 @@ def scan(stdin: str) -> list[dict[str, object]]:
         capture_output=True,
         text=True,
         check=False,
-        timeout=60,
+        timeout=PATIENCE,
     )
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.split("\n") if line]

@@ -79,7 +79,7 @@ def admin(gateway: str) -> dict[str, str]:
 
 def send(gateway: str, ip: str, method: str, path: str, **kwargs: object) -> httpx.Response:
     headers = {"X-Forwarded-For": ip, **kwargs.pop("headers", {})}  # type: ignore[dict-item]
-    return httpx.request(method, f"{gateway}{path}", headers=headers, **kwargs)  # type: ignore[arg-type]
+    return httpx.request(method, f"{gateway}{path}", headers=headers, timeout=60, **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -138,13 +138,15 @@ def test_an_ip_that_keeps_attacking_is_blocked_for_longer_each_time_until_an_adm
     attacker, admin = an_ip(), {"Authorization": f"Bearer {token(gateway)}"}
     attack = "/health/live?q=%3Cscript%3Ealert(1)%3C/script%3E"
 
+    started = time.monotonic()
     statuses = [send(gateway, attacker, "GET", attack).json()["code"] for _ in range(3)]
     blocked = send(gateway, attacker, "GET", "/health/live")
+    block_age = time.monotonic() - started  # at most: the retry-after counts down from the block
 
     assert statuses == ["request_refused", "request_refused", "ip_blocked"]
     assert blocked.status_code == 403
     assert blocked.json()["code"] == "ip_blocked"
-    assert blocked.headers["retry-after"] == "300"
+    assert 300 - block_age - 1 <= int(blocked.headers["retry-after"]) <= 300
     assert send(gateway, an_ip(), "GET", "/health/live").status_code == 200, "others are not affected"
 
     blocks = httpx.get(f"{gateway}/api/admin/blocks", headers=admin).json()
@@ -159,9 +161,11 @@ def test_an_ip_that_keeps_attacking_is_blocked_for_longer_each_time_until_an_adm
     assert httpx.delete(f"{gateway}/api/admin/blocks/{attacker}", headers=admin).status_code == 204
     assert send(gateway, attacker, "GET", "/health/live").status_code == 200
 
+    started = time.monotonic()
     for _ in range(3):
         send(gateway, attacker, "GET", attack)
-    assert send(gateway, attacker, "GET", "/health/live").headers["retry-after"] == "1800"
+    retry_after = int(send(gateway, attacker, "GET", "/health/live").headers["retry-after"])
+    assert 1800 - (time.monotonic() - started) - 1 <= retry_after <= 1800
 
 
 def test_an_admin_blocks_an_ip_by_hand(gateway: str) -> None:
@@ -213,7 +217,7 @@ def test_repeated_failed_logins_for_one_account_block_the_ip(tmp_path: Path) -> 
     with running_gateway(env) as gateway:
         for _ in range(5):
             send(gateway, attacker, "POST", "/auth/token", data=form)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if send(gateway, attacker, "GET", "/health/live").status_code == 403:
                 break

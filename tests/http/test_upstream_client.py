@@ -30,6 +30,11 @@ from adapters.http.gateway.upstream_client import (
 
 Script = Callable[[asyncio.StreamReader, asyncio.StreamWriter, "Server"], Awaitable[None]]
 
+# Limits a test is not about, and bounds on what should happen at once: far beyond what the
+# busiest machine needs, so that only the short limits a test sets on purpose are ever reached.
+PATIENT = 60.0
+SOON = 30.0
+
 
 class Server:
     def __init__(self, script: Script, tls: ssl.SSLContext | None = None) -> None:
@@ -95,12 +100,21 @@ async def body_of(response: UpstreamResponse) -> bytes:
 
 
 async def get(
-    client: UpstreamClient, server: Server, method: str = "GET", read_timeout: float = 2.0
+    client: UpstreamClient,
+    server: Server,
+    method: str = "GET",
+    read_timeout: float = PATIENT,
+    connect_timeout: float = PATIENT,
 ) -> UpstreamResponse:
     headers = [(b"x-who", b"me")]
     return await client.request(
-        server.url, method, b"/v1/x?a=1", headers, connect_timeout=2.0, read_timeout=read_timeout
+        server.url, method, b"/v1/x?a=1", headers, connect_timeout=connect_timeout, read_timeout=read_timeout
     )
+
+
+async def forever() -> None:
+    """Waits until cancelled: an upstream that neither answers nor hangs up."""
+    await asyncio.Event().wait()
 
 
 async def test_answers_are_read_whole_and_the_connection_is_kept_alive() -> None:
@@ -125,18 +139,21 @@ async def test_the_request_carries_only_the_callers_headers_and_the_host() -> No
 
 
 async def test_a_chunked_answer_streams_piece_by_piece() -> None:
+    first_read = asyncio.Event()
+
     async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
         await server.read_request(reader)
         writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nfirst\r\n")
         await writer.drain()
-        await asyncio.sleep(0.3)
+        await first_read.wait()  # the second piece only once the client has the first
         writer.write(b"6\r\nsecond\r\n0\r\n\r\n")
         await reader.read()
 
     async with Server(script) as server:
         client = UpstreamClient(connections_per_upstream=1)
         response = await get(client, server)
-        first = await asyncio.wait_for(response.read(), 0.2)  # before the second piece is sent
+        first = await asyncio.wait_for(response.read(), SOON)  # the second piece is not sent yet
+        first_read.set()
         assert first == (b"first", False)
         assert await body_of(response) == b"second"
         await client.close()
@@ -161,8 +178,8 @@ async def test_a_head_answer_has_no_body_whatever_its_length_says() -> None:
 
     async with Server(by_method) as server:
         client = UpstreamClient(connections_per_upstream=1)
-        response = await asyncio.wait_for(get(client, server, "HEAD"), 1)
-        assert (response.status, await asyncio.wait_for(body_of(response), 1)) == (200, b"")
+        response = await asyncio.wait_for(get(client, server, "HEAD"), SOON)
+        assert (response.status, await asyncio.wait_for(body_of(response), SOON)) == (200, b"")
         assert await body_of(await get(client, server)) == b"hello"  # on a fresh connection
         assert server.connections == 2
         await client.close()
@@ -208,18 +225,26 @@ async def test_an_upstream_silent_for_the_read_timeout_times_out() -> None:
 
 
 async def test_a_slow_but_steady_stream_does_not_time_out() -> None:
+    """The answer takes three read timeouts, but a piece comes in every turn of the event loop
+    (the client's too): however slowly the machine runs, the upstream is never silent."""
+    read_timeout, pieces = 0.3, 0
+
     async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        nonlocal pieces
         await server.read_request(reader)
         writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
-        for _ in range(5):
-            await asyncio.sleep(0.1)
+        loop = asyncio.get_running_loop()
+        until = loop.time() + 3 * read_timeout
+        while loop.time() < until:
             writer.write(b"1\r\n.\r\n")
+            pieces += 1
+            await asyncio.sleep(0)
         writer.write(b"0\r\n\r\n")
         await reader.read()
 
     async with Server(trickle) as server:
         client = UpstreamClient(connections_per_upstream=1)
-        assert await body_of(await get(client, server, read_timeout=0.3)) == b"....."
+        assert await body_of(await get(client, server, read_timeout=read_timeout)) == b"." * pieces
         await client.close()
 
 
@@ -263,11 +288,24 @@ async def test_a_body_goes_as_given_with_its_length_or_chunked_without() -> None
         framed = [(b"content-length", b"6")]
         pieces = body(b"abc", b"def")
         response = await client.request(
-            server.url, "POST", b"/", framed, pieces, content_length=6, connect_timeout=1, read_timeout=1
+            server.url,
+            "POST",
+            b"/",
+            framed,
+            pieces,
+            content_length=6,
+            connect_timeout=PATIENT,
+            read_timeout=PATIENT,
         )
         await body_of(response)
         response = await client.request(
-            server.url, "POST", b"/", [], body(b"abc", b"", b"defg"), connect_timeout=1, read_timeout=1
+            server.url,
+            "POST",
+            b"/",
+            [],
+            body(b"abc", b"", b"defg"),
+            connect_timeout=PATIENT,
+            read_timeout=PATIENT,
         )
         await body_of(response)
         assert received == [b"abcdef", b"abcdefg"]
@@ -331,9 +369,11 @@ async def test_a_failed_body_gives_its_connection_back_and_leaves_no_error_unret
     async with Server(answering(OK)) as server:
         client = UpstreamClient(connections_per_upstream=1)
         with pytest.raises(ConnectionResetError):
-            await client.request(server.url, "POST", b"/", [], failing(), connect_timeout=1, read_timeout=1)
+            await client.request(
+                server.url, "POST", b"/", [], failing(), connect_timeout=PATIENT, read_timeout=PATIENT
+            )
         # With the only connection given back (closed), the next request gets a new one at once.
-        response = await asyncio.wait_for(get(client, server), 1)
+        response = await asyncio.wait_for(get(client, server), SOON)
         assert await body_of(response) == b"hello"
         gc.collect()  # an unretrieved future's error is logged when it is collected
         assert not [record for record in caplog.records if "never retrieved" in record.getMessage()]
@@ -364,8 +404,8 @@ async def test_framing_is_the_clients_own_whatever_headers_the_caller_passes() -
             slipped,
             body(b"abc"),
             content_length=3,
-            connect_timeout=1,
-            read_timeout=1,
+            connect_timeout=PATIENT,
+            read_timeout=PATIENT,
         )
         assert await body_of(response) == b"hello"
         head = server.requests[0].lower()
@@ -409,7 +449,7 @@ async def test_an_answer_before_the_whole_body_is_sent_stops_the_upload() -> Non
         await server.read_request(reader)
         writer.write(b"HTTP/1.1 413 Content Too Large\r\ncontent-length: 3\r\n\r\nbig")
         await writer.drain()
-        await asyncio.sleep(5)  # reads nothing of the body
+        await forever()  # reads nothing of the body
 
     async def endless() -> AsyncIterator[bytes]:
         while True:
@@ -417,8 +457,10 @@ async def test_an_answer_before_the_whole_body_is_sent_stops_the_upload() -> Non
 
     async with Server(refuse_early) as server:
         client = UpstreamClient(connections_per_upstream=1)
-        request = client.request(server.url, "POST", b"/", [], endless(), connect_timeout=1, read_timeout=1)
-        response = await asyncio.wait_for(request, 3)
+        request = client.request(
+            server.url, "POST", b"/", [], endless(), connect_timeout=PATIENT, read_timeout=PATIENT
+        )
+        response = await asyncio.wait_for(request, SOON)
         assert (response.status, await body_of(response)) == (413, b"big")
         await client.close()
 
@@ -426,7 +468,7 @@ async def test_an_answer_before_the_whole_body_is_sent_stops_the_upload() -> Non
 async def test_an_upstream_that_takes_none_of_the_body_times_out() -> None:
     async def deaf(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
         await server.read_request(reader)
-        await asyncio.sleep(5)
+        await forever()
 
     async def endless() -> AsyncIterator[bytes]:
         while True:
@@ -436,8 +478,10 @@ async def test_an_upstream_that_takes_none_of_the_body_times_out() -> None:
         client = UpstreamClient(connections_per_upstream=1)
         with pytest.raises(UpstreamTimeout):
             await asyncio.wait_for(
-                client.request(server.url, "POST", b"/", [], endless(), connect_timeout=1, read_timeout=0.3),
-                3,
+                client.request(
+                    server.url, "POST", b"/", [], endless(), connect_timeout=PATIENT, read_timeout=0.3
+                ),
+                SOON,
             )
         await client.close()
 
@@ -446,7 +490,7 @@ async def test_a_body_without_length_cut_by_our_timeout_is_an_error_not_a_short_
     async def stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
         await server.read_request(reader)
         writer.write(b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\npart")
-        await asyncio.sleep(5)
+        await forever()
 
     async with Server(stall) as server:
         client = UpstreamClient(connections_per_upstream=1)
@@ -465,7 +509,7 @@ async def test_a_waiter_cancelled_as_it_is_woken_passes_the_connection_on() -> N
         await asyncio.sleep(0.05)  # both wait for the only connection
         assert await body_of(holding) == b"hello"  # gives it back: wakes the first waiter...
         cancelled.cancel()  # ...which leaves in the same loop turn
-        response = await asyncio.wait_for(next_in_line, 1)
+        response = await asyncio.wait_for(next_in_line, SOON)
         assert await body_of(response) == b"hello"
         await client.close()
 
@@ -516,13 +560,17 @@ async def test_an_https_upstream_is_trusted_only_through_the_configured_ca(tmp_p
     ca_file, server_tls = certificate_authority(tmp_path)
     async with Server(answering(OK), tls=server_tls) as server:
         trusting = UpstreamClient(connections_per_upstream=1, ca_file=str(ca_file))
-        response = await trusting.request(server.url, "GET", b"/", [], connect_timeout=2, read_timeout=2)
+        response = await trusting.request(
+            server.url, "GET", b"/", [], connect_timeout=PATIENT, read_timeout=PATIENT
+        )
         assert (response.status, await body_of(response)) == (200, b"hello")
         await trusting.close()
 
         system_cas_only = UpstreamClient(connections_per_upstream=1)
         with pytest.raises(UpstreamError, match="certificate verify failed"):
-            await system_cas_only.request(server.url, "GET", b"/", [], connect_timeout=2, read_timeout=2)
+            await system_cas_only.request(
+                server.url, "GET", b"/", [], connect_timeout=PATIENT, read_timeout=PATIENT
+            )
         await system_cas_only.close()
 
 
@@ -547,7 +595,9 @@ async def test_at_the_limit_requests_are_served_in_arrival_order_however_many_wa
         served: list[int] = []
 
         async def one(number: int) -> None:
-            await body_of(await get(client, server))
+            # The last in line waits for all the others, as long as the machine takes for them:
+            # how long a request may wait is not what this test is about, so none gives up.
+            await body_of(await get(client, server, connect_timeout=600))
             served.append(number)
 
         waiting = []
@@ -562,14 +612,14 @@ async def test_at_the_limit_requests_are_served_in_arrival_order_however_many_wa
 async def test_when_every_connection_stays_busy_the_request_is_refused_as_busy() -> None:
     async def stuck(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
         await server.read_request(reader)
-        await asyncio.sleep(5)
+        await forever()
 
     async with Server(stuck) as server:
         client = UpstreamClient(connections_per_upstream=1)
-        holding = asyncio.create_task(get(client, server, read_timeout=5))
-        await asyncio.sleep(0.05)
+        holding = asyncio.create_task(get(client, server))
+        await asyncio.sleep(0.05)  # its first step takes the only connection
         with pytest.raises(UpstreamBusy):
-            await client.request(server.url, "GET", b"/", [], connect_timeout=0.2, read_timeout=1)
+            await client.request(server.url, "GET", b"/", [], connect_timeout=0.2, read_timeout=PATIENT)
         holding.cancel()
         await client.close()
 
@@ -593,7 +643,7 @@ async def test_a_replayable_request_on_a_kept_alive_connection_closed_under_it_g
         assert server.connections == 2
         with pytest.raises(UpstreamError):  # not a POST: the upstream may have acted on it
             await client.request(
-                server.url, "POST", b"/", [], content_length=0, connect_timeout=1, read_timeout=1
+                server.url, "POST", b"/", [], content_length=0, connect_timeout=PATIENT, read_timeout=PATIENT
             )
         await client.close()
 
@@ -647,11 +697,11 @@ async def test_whatever_an_upstream_sends_the_client_ends_cleanly_and_never_mixe
             client = UpstreamClient(connections_per_upstream=1)
             connections_before = server.connections
             with contextlib.suppress(UpstreamError, UpstreamTimeout):
-                await asyncio.wait_for(body_of(await get(client, server, read_timeout=0.1)), 2)
+                await asyncio.wait_for(body_of(await get(client, server, read_timeout=0.1)), SOON)
             try:
                 first_answers.append(mangled(rng))  # for a new connection, if one is made
-                response = await asyncio.wait_for(get(client, server, read_timeout=0.1), 2)
-                second = (response.status, await asyncio.wait_for(body_of(response), 2))
+                response = await asyncio.wait_for(get(client, server, read_timeout=0.1), SOON)
+                second = (response.status, await asyncio.wait_for(body_of(response), SOON))
             except (UpstreamError, UpstreamTimeout):
                 second = None
             # Kept alive only at a clean end of an answer: then the next answer is the server's own.

@@ -11,7 +11,14 @@ from pathlib import Path
 import httpx
 
 from adapters.jose.sealing import new_master_key
-from tests.support.processes import free_port_block, interrupt, run_bhiv, start_bhiv, wait_until_ready
+from tests.support.processes import (
+    PATIENCE,
+    free_port_block,
+    interrupt,
+    run_bhiv,
+    start_bhiv,
+    wait_until_ready,
+)
 
 EMAIL, PASSWORD = "gateway-tests@example.com", "violet-kettle-harbour"
 FAST_HASHING = {"BHIV_PASSWORD_TIME_COST": "1", "BHIV_PASSWORD_MEMORY_COST_KIB": "8192"}
@@ -39,7 +46,7 @@ def gateway_env(data: Path) -> dict[str, str]:
 
 def token(gateway: str, email: str = EMAIL) -> str:
     form = {"grant_type": "password", "username": email, "password": PASSWORD}
-    response = httpx.post(f"{gateway}/auth/token", data=form)
+    response = httpx.post(f"{gateway}/auth/token", data=form, timeout=PATIENCE)
     assert response.status_code == 200, response.text
     return str(response.json()["access_token"])
 
@@ -50,7 +57,7 @@ def running_gateway(env: Mapping[str, str]) -> Iterator[str]:
     process = start_bhiv(["serve", "gateway", "--port", str(port)], env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_ready(url, process, timeout=30)
+        wait_until_ready(url, process)
         yield url
     finally:
         interrupt(process)
@@ -63,10 +70,14 @@ def start_upstream(ident: str, port: int) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
-    for _ in range(100):
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"upstream {ident} exited: {process.stderr.read()}")  # type: ignore[union-attr]
         try:
-            httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=0.5)
+            httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=10)
             return process
         except httpx.TransportError:
             time.sleep(0.05)
-    raise AssertionError(f"upstream {ident} did not start")
+    process.kill()
+    raise AssertionError(f"upstream {ident} did not start within {PATIENCE} s")

@@ -11,6 +11,10 @@ from collections.abc import Mapping, Sequence
 
 import httpx
 
+PATIENCE = 120.0
+"""How long a process may take to start, stop or run a command. Generous: on a busy two-core
+machine a start that takes 1 s alone has taken 6 s, and no test is about how fast that is."""
+
 
 def free_port_block(size: int) -> int:
     """The first of ``size`` consecutive free loopback ports."""
@@ -49,19 +53,19 @@ def run_bhiv(args: Sequence[str], env: Mapping[str, str] | None = None) -> subpr
         env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=PATIENCE,
         check=False,
     )
 
 
-def wait_until_ready(url: str, process: subprocess.Popen[str], timeout: float) -> float:
+def wait_until_ready(url: str, process: subprocess.Popen[str], timeout: float = PATIENCE) -> float:
     """Seconds until ``url``/health/ready answered 200; fails if the process died first."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         if process.poll() is not None:
             raise AssertionError(f"bhiv exited with {process.returncode}: {process.stderr.read()}")  # type: ignore[union-attr]
         try:
-            if httpx.get(f"{url}/health/ready", timeout=1.0).status_code == 200:
+            if httpx.get(f"{url}/health/ready", timeout=10.0).status_code == 200:
                 return time.monotonic() - started
         except httpx.TransportError:
             pass
@@ -69,7 +73,7 @@ def wait_until_ready(url: str, process: subprocess.Popen[str], timeout: float) -
     raise AssertionError(f"{url} was not ready within {timeout}s")
 
 
-def interrupt(process: subprocess.Popen[str], sig: int = signal.SIGINT, timeout: float = 20) -> int:
+def interrupt(process: subprocess.Popen[str], sig: int = signal.SIGINT, timeout: float = PATIENCE) -> int:
     process.send_signal(sig)
     try:
         return process.wait(timeout=timeout)

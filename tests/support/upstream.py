@@ -6,6 +6,11 @@ Every path answers JSON describing the request it saw (its id, path, headers, bo
 ``/set-cookie`` (answers with a ``Set-Cookie`` header) and ``/openapi/openapi.json`` (the OpenAPI
 document of a service declaring one route of each kind to the gateway: ``POST /v1/tickets`` and
 ``POST /v1/chat`` with content fields, ``POST /inbound/carriers/{carrier}`` public).
+
+So that no test depends on timing, a test can also hold requests until it lets them go:
+``/hold`` answers once ``POST /control/release`` reaches this upstream (directly, not through
+the gateway), ``/sse?events=N&interval=release`` sends each event after the first on a release,
+and ``GET /control/holding`` tells how many ``/hold`` requests are waiting.
 """
 
 import argparse
@@ -47,6 +52,9 @@ class Upstream:
         self.ident = ident
         self.ready = True
         self.openapi = declared_routes_document()
+        self.holding = 0
+        self._gate = asyncio.Event()
+        """Set by the next release; whoever waits on it then goes on."""
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -64,6 +72,20 @@ class Upstream:
             headers = [(b"content-type", b"application/json")]
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": self.openapi})
+        elif path == "/control/release":
+            gate, self._gate = self._gate, asyncio.Event()
+            gate.set()
+            await self._json(send, 200, {"released": True})
+        elif path == "/control/holding":
+            await self._json(send, 200, {"holding": self.holding})
+        elif path == "/hold":
+            gate = self._gate
+            self.holding += 1
+            try:
+                await gate.wait()
+            finally:
+                self.holding -= 1
+            await self._json(send, 200, self._describe(scope, size))
         elif path.startswith("/control/"):
             self.ready = path == "/control/ready"
             await self._json(send, 200, {"ready": self.ready})
@@ -71,7 +93,8 @@ class Upstream:
             cookie = (b"set-cookie", b"session=secret-of-the-first-client; Path=/")
             await self._json(send, 200, self._describe(scope, size), extra=[cookie])
         elif path == "/sse":
-            await self._sse(send, int(query["events"][0]), float(query["interval"][0]))
+            interval = query["interval"][0]
+            await self._sse(send, int(query["events"][0]), None if interval == "release" else float(interval))
         else:
             if path == "/slow":
                 await asyncio.sleep(float(query["seconds"][0]))
@@ -104,13 +127,19 @@ class Upstream:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
 
-    async def _sse(self, send: Any, events: int, interval: float) -> None:
+    async def _sse(self, send: Any, events: int, interval: float | None) -> None:
+        """``interval`` None: each event after the first waits for a release."""
         headers = [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         for number in range(events):
+            gate = self._gate  # taken before sending: a release that follows the event opens it
             data = f"data: {json.dumps({'id': self.ident, 'n': number})}\n\n".encode()
             await send({"type": "http.response.body", "body": data, "more_body": True})
-            await asyncio.sleep(interval)
+            if interval is None:
+                if number < events - 1:
+                    await gate.wait()
+            else:
+                await asyncio.sleep(interval)
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 

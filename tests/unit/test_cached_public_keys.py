@@ -20,6 +20,7 @@ class KeySource:
 
     async def fetch(self) -> dict[str, Any]:
         self.reads += 1
+        await asyncio.sleep(0)  # as an HTTP request would, it lets other tasks run meanwhile
         return {"keys": list(self.keys)}
 
 
