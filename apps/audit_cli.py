@@ -52,15 +52,28 @@ def keygen(directory: Path) -> int:
 async def anchor(settings: PlatformSettings, chain: str | None, out: Path | None) -> int:
     configure_logging(settings.observability)
     try:
-        signer = Ed25519AnchorSigner(load_private_key(_key_path(PRIVATE_KEY_VARIABLE)))
+        private_key = load_private_key(_key_path(PRIVATE_KEY_VARIABLE))
     except (_Unusable, AnchorKeyError) as error:
         return _fail(str(error))
+    signer = Ed25519AnchorSigner(private_key)
     engine = create_engine(settings.database)
     try:
+        if out is not None and _holds_anchors(out):
+            # Never anchor a chain that lost what an earlier anchor in this file vouched for:
+            # a scheduled job must fail loudly on a cut tail, not sign the shorter chain.
+            earlier = _read_anchors(out)
+            check = Ed25519AnchorSignatureCheck(private_key.public_key())
+            held = await VerifyAnchoredAudit(SqlAuditReader(engine), check).execute(earlier, chain)
+            if not held.ok:
+                reasons = [_why(c) for c in held.chains if not c.ok]
+                print(f"bhiv: nothing anchored, a chain is broken ({'; '.join(reasons)})", file=sys.stderr)
+                return 1
         anchors = await AnchorAudit(SqlAuditReader(engine), signer, SystemClock()).execute(chain)
     except BrokenChain as error:
         print(f"bhiv: {error}", file=sys.stderr)
         return 1
+    except _Unusable as error:
+        return _fail(str(error))
     except (NotFound, Unavailable) as error:
         return _fail(str(error))
     finally:
@@ -134,6 +147,20 @@ def _read_anchors(path: Path) -> list[AuditAnchor]:
     if not anchors:
         raise _Unusable(f"{path} holds no anchors")
     return anchors
+
+
+def _why(checked: AnchoredChain) -> str:
+    broken = checked.verification.broken
+    if broken is None:
+        return f"chain {checked.verification.chain}: {'; '.join(checked.refused)}"
+    return f"chain {broken.chain} at seq {broken.seq}: {broken.reason}"
+
+
+def _holds_anchors(path: Path) -> bool:
+    try:
+        return bool(path.read_text().strip())
+    except FileNotFoundError:
+        return False
 
 
 def _key_path(variable: str) -> Path:

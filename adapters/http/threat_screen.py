@@ -5,6 +5,7 @@
 - ``ThreatScreenMiddleware`` (after the IP rate limit and the edge's token verification):
   inspection of every value, by the rules of the route's fields and charged to the caller."""
 
+import asyncio
 import logging
 import math
 from collections.abc import Awaitable, Callable
@@ -14,7 +15,7 @@ from dishka import AsyncContainer
 
 from adapters.http.asgi_problem import send_problem
 from adapters.http.context import correlation_id
-from adapters.http.gateway.edge_auth import Edge, edge_of
+from adapters.http.gateway.edge_auth import FORGED_TOKEN, Edge, edge_of
 from adapters.http.threat_sample import UninspectableRequest, body_kind, sample_of
 from core.domain.threat.model import Verdict
 from core.domain.threat.use_cases import ObserveBehaviour, Screening, ScreenRequest
@@ -64,9 +65,9 @@ class ThreatGateMiddleware:
             await send(message)
 
         await self.app(scope, receive, watch)
-        bearer = status == 401 and any(name == b"authorization" for name, _ in scope["headers"])
+        forged = status == 401 and bool(scope.get("state", {}).get(FORGED_TOKEN))
         try:
-            await observe.response(client_ip, status, invalid_token=bearer)
+            await observe.response(client_ip, status, invalid_token=forged)
         except Unavailable as error:
             log.warning("behaviour not recorded: %s", error)
 
@@ -78,9 +79,12 @@ class ThreatGateMiddleware:
 
 
 class ThreatScreenMiddleware:
-    def __init__(self, app: ASGIApp, anonymous_max_body_bytes: int = 65_536) -> None:
+    def __init__(
+        self, app: ASGIApp, anonymous_max_body_bytes: int = 65_536, body_timeout_seconds: float = 30.0
+    ) -> None:
         self.app = app
         self._anonymous_max_body = anonymous_max_body_bytes
+        self._body_timeout = body_timeout_seconds
         self._screen: ScreenRequest | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -94,10 +98,17 @@ class ThreatScreenMiddleware:
         limit = MAX_INSPECTED_BODY if edge.principal is not None else self._anonymous_max_body
         try:
             _check_sizes(scope, headers)
-            body, receive = await _buffered_body(headers, receive, limit)
+            async with asyncio.timeout(self._body_timeout):  # a trickled body holds no socket for long
+                body, receive = await _buffered_body(headers, receive, limit)
             sample = sample_of(scope, headers, body, client_ip_of(scope))
         except UninspectableRequest as refused:
             await send_problem(send, refused.status, code=refused.code, detail=refused.detail)
+            return
+        except TimeoutError:
+            detail = f"The request body did not arrive within {self._body_timeout:g} s."
+            await send_problem(
+                send, 408, code="request_timeout", detail=detail, headers=[(b"connection", b"close")]
+            )
             return
         try:
             screening = await self._screen.execute(

@@ -1,7 +1,6 @@
 """Readiness of a service that signs tokens: its current signing key must open."""
 
 from adapters.jose.keys import JoseSigningKeys
-from adapters.jose.sealing import SealError
 from core.ports.errors import Unavailable
 from core.ports.health import HealthProbe
 
@@ -18,8 +17,6 @@ class SigningKeyProbe(HealthProbe):
 
     async def check(self) -> None:
         try:
-            await self._keys.signing_key()
-        except SealError as error:
-            raise Unavailable(f"{error}: BHIV_AUTH_MASTER_KEY is not the key that sealed it") from None
+            await self._keys.signing_key()  # raises Unavailable when the master key is the wrong one
         except RuntimeError as error:  # no master key at all
             raise Unavailable(str(error)) from None

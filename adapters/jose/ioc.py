@@ -110,6 +110,5 @@ class AuthProvider(Provider):
         clock: Clock,
         ids: IdGenerator,
         policy: TokenPolicy,
-        revocations: SubjectRevocations,
     ) -> TokenIssuer:
-        return TokenIssuer(signer, clock, ids, policy, revocations)
+        return TokenIssuer(signer, clock, ids, policy)

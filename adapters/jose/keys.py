@@ -6,9 +6,10 @@ from typing import Any
 
 from joserfc.jwk import ECKey
 
-from adapters.jose.sealing import KeySealer
+from adapters.jose.sealing import KeySealer, SealError
 from core.domain.identity.tokens import TokenPolicy
 from core.ports.clock import Clock
+from core.ports.errors import Unavailable
 from core.ports.tokens import SigningKeyRecord, SigningKeyRecords, SigningKeys
 
 ALGORITHM = "ES256"
@@ -70,7 +71,10 @@ class JoseSigningKeys(SigningKeys):
             await self.ensure_current()
             record = self._newest_unretired(await self._records.live(self._clock.now()))
             assert record is not None
-        pem = self._require_sealer().open(record.sealed_private_key, kid=record.kid)
+        try:
+            pem = self._require_sealer().open(record.sealed_private_key, kid=record.kid)
+        except SealError as error:  # a wrong master key: the gateway cannot sign, it is unavailable
+            raise Unavailable(f"{error}: BHIV_AUTH_MASTER_KEY is not the key that sealed it") from None
         key = ECKey.import_key(pem, {"kid": record.kid, "alg": ALGORITHM, "use": "sig"})
         self._current = (time.monotonic(), key)
         return key

@@ -80,7 +80,7 @@ class JoseAccessTokenVerifier:
             _report_unknown_permissions(verified.claims.scope)
         claims = verified.claims
         if await self._revocations.is_revoked(claims.jti, claims.sub, claims.iat):
-            raise InvalidToken("token revoked")
+            raise InvalidToken("token revoked", stale=True)
         return claims
 
     async def _signed(self, token: str) -> "_Verified":
@@ -118,11 +118,11 @@ class JoseAccessTokenVerifier:
         try:
             self._registry.validate(raw)
         except ExpiredTokenError:
-            raise InvalidToken("token expired") from None
+            raise InvalidToken("token expired", stale=True) from None
         except MissingClaimError as error:
             raise InvalidToken(f"token lacks required claims: {error.claim.replace(',', ', ')}") from None
         except InvalidClaimError as error:
-            raise InvalidToken(_refusal(error, raw)) from None
+            raise InvalidToken(_refusal(error, raw), stale=error.claim == "nbf") from None
         # Validly signed but living longer than this platform issues: a key used elsewhere,
         # or a signer misconfigured; either way not a token to honour for that long.
         exp, iat = raw["exp"], raw["iat"]  # numbers, once validated

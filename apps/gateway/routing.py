@@ -47,8 +47,12 @@ def threat_screen(settings: PlatformSettings) -> list[AsgiWrapper]:
     """Inspection, once the caller is known: strikes and inspection time are charged to it."""
     if not settings.threat.enabled:
         return []
-    cap = settings.threat.anonymous_max_body_bytes
-    return [partial(ThreatScreenMiddleware, anonymous_max_body_bytes=cap)]  # type: ignore[list-item]
+    screen = partial(
+        ThreatScreenMiddleware,
+        anonymous_max_body_bytes=settings.threat.anonymous_max_body_bytes,
+        body_timeout_seconds=settings.gateway.client_body_timeout_seconds,
+    )
+    return [screen]  # type: ignore[list-item]
 
 
 def asgi_wrappers(

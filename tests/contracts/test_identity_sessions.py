@@ -2,12 +2,17 @@
 including when the change and the session's use happen at the same moment."""
 
 import asyncio
+import base64
+import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from adapters.crypto.argon2 import Argon2PasswordHasher
 from adapters.crypto.settings import PasswordSettings
+from adapters.db.identity.tables import users
 from adapters.db.identity.uow import SqlIdentityUnitOfWork
 from adapters.db.oauth.keys import SqlSigningKeyRecords
 from adapters.jose.keys import JoseSigningKeys
@@ -20,9 +25,9 @@ from core.domain.audit.model import Actor, Invocation
 from core.domain.errors import RuleViolated
 from core.domain.identity.lockout import LoginPolicy, LoginThrottle
 from core.domain.identity.model import Principal, Role
-from core.domain.identity.oauth import OAuthError, TokenIssuer
-from core.domain.identity.revocation import KvSubjectRevocations
-from core.domain.identity.tokens import TokenPolicy
+from core.domain.identity.oauth import OAuthError, TokenIssuer, TokenResponse
+from core.domain.identity.revocation import KvSubjectRevocations, TokenRevocationCheck
+from core.domain.identity.tokens import AccessTokenClaims, TokenPolicy
 from core.domain.identity.use_cases import (
     AuthenticateUser,
     ChangeUserRole,
@@ -34,6 +39,7 @@ from core.domain.identity.use_cases import (
     SignOutEverywhere,
 )
 from core.domain.identity.use_cases.grants import PasswordGrant, RefreshGrant
+from core.ports.tokens import AccessTokenSigner
 from tests.contracts.db_fixtures import Database
 from tests.contracts.identity_fixtures import identity
 
@@ -44,6 +50,18 @@ PASSWORD = "violet-kettle-harbour"
 NEW_PASSWORD = "quartz-lantern-meadow"
 MASTER_KEY = decode_master_key(new_master_key())
 """One for the test session: the PostgreSQL database (and its signing keys) outlives a test."""
+
+
+class SlowSigner:
+    """Signs as the gateway does, after a pause: a busy event loop between a grant's decision and
+    its signature, which a revocation must not slip into."""
+
+    def __init__(self, signer: AccessTokenSigner) -> None:
+        self._signer = signer
+
+    async def sign(self, claims: AccessTokenClaims) -> str:
+        await asyncio.sleep(0.05)
+        return await self._signer.sign(claims)
 
 
 class Kit:
@@ -57,15 +75,18 @@ class Kit:
         self.revocations = KvSubjectRevocations(kv, self.clock)
         policy = TokenPolicy(issuer="bhiv", audience="bhiv")
         sealer = KeySealer(MASTER_KEY)
-        keys = JoseSigningKeys(SqlSigningKeyRecords(database.engine), sealer, self.clock, policy)
+        self.keys = JoseSigningKeys(SqlSigningKeyRecords(database.engine), sealer, self.clock, policy)
+        keys = self.keys
         ids = Uuid7IdGenerator()
-        self.issuer = TokenIssuer(JoseAccessTokenSigner(keys), self.clock, ids, policy, self.revocations)
+        self.issuer = TokenIssuer(SlowSigner(JoseAccessTokenSigner(keys)), self.clock, ids, policy)
+        self.access_tokens = TokenRevocationCheck(kv)
         throttle = LoginThrottle(MemoryRateLimiter(), kv, LoginPolicy())
         self.authenticate = AuthenticateUser(
             identity(), self.hasher, DecoyHash(self.hasher), throttle, self.clock, ids
         )
 
     async def create(self, email: str, role: Role = Role.OPS) -> str:
+        await self.keys.ensure_current()  # as the gateway does at start
         create = CreateUser(self.identity(), self.hasher, self.clock, Uuid7IdGenerator())
         new = NewUser(email=email, password=PASSWORD, role=role, display_name=email.split("@")[0])
         return (await create.execute(new, ADMIN)).id
@@ -78,10 +99,13 @@ class Kit:
         return tokens.refresh_token
 
     async def refresh(self, refresh_token: str) -> str:
+        return (await self.refresh_both(refresh_token)).refresh_token or ""
+
+    async def refresh_both(self, refresh_token: str) -> TokenResponse:
         grant = RefreshGrant(self.identity(), self.issuer, self.clock, self.revocations)
         tokens = await grant.execute(refresh_token, client_id=None, scope=None, by=ADMIN)
         assert tokens.refresh_token is not None
-        return tokens.refresh_token
+        return tokens
 
 
 async def refused(kit: Kit, refresh_token: str) -> bool:
@@ -184,3 +208,49 @@ async def test_a_refresh_at_the_moment_of_a_reset_leaves_no_working_session(
         await ResetPassword(identity(), kit.hasher, kit.clock, kit.revocations).execute(
             user_id, PASSWORD, ADMIN
         )
+
+
+@pytest.mark.parametrize("change", ["disable", "reset"])
+async def test_an_access_token_granted_at_the_moment_of_a_change_is_revoked_by_it(
+    identity: Uow, database: Database, change: str
+) -> None:
+    """Whichever comes first, no access token survives the change (a review found one that did:
+    signed after the grant's commit, it was stamped as issued after the revocation)."""
+    kit = Kit(identity, database)
+    user_id = await kit.create("nadia@example.com")
+    for _ in range(5):
+        refresh_token = await kit.sign_in("nadia@example.com")
+        if change == "disable":
+            revoke = DisableUser(identity(), kit.clock, kit.revocations).execute(user_id, ADMIN)
+        else:
+            revoke = ResetPassword(identity(), kit.hasher, kit.clock, kit.revocations).execute(
+                user_id, NEW_PASSWORD, ADMIN
+            )
+
+        granted, changed = await asyncio.gather(
+            kit.refresh_both(refresh_token), revoke, return_exceptions=True
+        )
+
+        assert not isinstance(changed, BaseException), changed
+        if isinstance(granted, TokenResponse):
+            claims = await _claims_of(granted.access_token)
+            assert await kit.access_tokens.is_revoked(claims["jti"], claims["sub"], claims["iat"])
+        if change == "disable":
+            async with identity() as uow:
+                user = await uow.users.get(user_id)
+            assert user is not None
+            await _reactivate(database, user_id)
+        else:
+            await ResetPassword(identity(), kit.hasher, kit.clock, kit.revocations).execute(
+                user_id, PASSWORD, ADMIN
+            )
+
+
+async def _claims_of(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))  # type: ignore[no-any-return]
+
+
+async def _reactivate(database: Database, user_id: str) -> None:
+    async with database.engine.begin() as connection:
+        await connection.execute(update(users).where(users.c.id == user_id).values(status="active"))

@@ -236,6 +236,18 @@ async def test_a_cut_tail_with_its_head_moved_back_is_found(deployment: Deployme
     }
 
 
+async def test_a_cut_tail_is_not_anchored_again_over_its_earlier_anchor(deployment: Deployment) -> None:
+    """A scheduled ``bhiv audit anchor --out`` must fail loudly, not sign the shorter chain."""
+    await cut_tail(deployment.engine, "gateway", keep=4)
+    before = deployment.anchors.read_text()
+
+    code, _, stderr = deployment.bhiv("audit", "anchor", "--out", str(deployment.anchors))
+
+    assert code == 1
+    assert "gateway" in stderr
+    assert deployment.anchors.read_text() == before, "nothing signed"
+
+
 async def test_a_whole_chain_removed_is_found(deployment: Deployment) -> None:
     async with as_database_administrator(deployment.engine) as connection:
         await connection.execute(delete(audit_log).where(audit_log.c.chain == "crm"))

@@ -3,6 +3,7 @@ fields goes through, public routes need no token, an authenticated attacker's st
 its identity and not the office it shares an address with. A real gateway process in front of
 a test upstream whose OpenAPI document Litestar made from declared routes."""
 
+import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -194,3 +195,37 @@ def test_a_services_metrics_and_openapi_are_for_those_who_observe_the_platform(
     assert support.status_code == 403
     assert support.json()["detail"].endswith("platform:observe permission")
     assert operator.status_code == 200
+
+
+def test_a_body_trickled_in_gets_a_408_instead_of_holding_a_socket(tmp_path: Path) -> None:
+    """Slowloris on a public route: the screen reads a JSON or form body within the client body
+    timeout or answers 408 (a review held sockets for minutes with a byte every 45 s)."""
+    env = {**gateway_env(tmp_path / "data"), "BHIV_GATEWAY_CLIENT_BODY_TIMEOUT_SECONDS": "0.5"}
+    with running_gateway(env) as gateway:
+        host, port = gateway.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as client:
+            head = (
+                "POST /auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                "Content-Length: 100\r\n\r\n"
+            )
+            client.sendall(head.encode() + b"grant_type")  # and then nothing more
+            client.settimeout(60)
+            answer = b""
+            while b"request_timeout" not in answer and (piece := client.recv(4096)):
+                answer += piece
+    assert answer.startswith(b"HTTP/1.1 408 ")
+
+
+def test_forged_tokens_block_their_address_and_revoked_ones_do_not(gateway: str) -> None:
+    """After an admin ends many sessions, honest clients retry with revoked tokens: that is no
+    attack (a review's office got blocked for it). Tokens that were never good are."""
+    revoked = new_user(gateway)
+    assert httpx.post(f"{gateway}/auth/logout-all", headers=revoked).status_code == 204
+    forged = {"Authorization": "Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2lnbmF0dXJl"}
+
+    honest = [post(gateway, "/v1/tickets", {}, revoked, "198.51.100.41").status_code for _ in range(25)]
+    hostile = [post(gateway, "/v1/tickets", {}, forged, "198.51.100.42").status_code for _ in range(25)]
+
+    assert honest == [401] * 25
+    assert 403 in hostile
+    assert post(gateway, "/v1/tickets", {}, {}, "198.51.100.42").json()["code"] == "ip_blocked"

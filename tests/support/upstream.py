@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 import uvicorn
 from litestar import Litestar, post
 from litestar.openapi import OpenAPIConfig
+from litestar.params import FromPath, JSONBody
 
 from adapters.http.access import PUBLIC, requires
 from adapters.http.route_policy import gateway_policy
@@ -35,13 +36,13 @@ def declared_routes_document() -> bytes:
     """Made by Litestar from real route handlers, as a service's own document is."""
 
     @post("/v1/tickets", opt=requires(Permission.TICKETS_OWN), **gateway_policy(content=["description"]))
-    async def open_ticket(data: dict[str, Any]) -> None: ...
+    async def open_ticket(data: JSONBody[dict[str, Any]]) -> None: ...
 
     @post("/v1/chat", opt=requires(Permission.LLM_USE), **gateway_policy(content=["messages[].content"]))
-    async def chat(data: dict[str, Any]) -> None: ...
+    async def chat(data: JSONBody[dict[str, Any]]) -> None: ...
 
     @post("/inbound/carriers/{carrier:str}", opt=PUBLIC, **gateway_policy(public=True))
-    async def carrier_update(carrier: str, data: dict[str, Any]) -> None: ...
+    async def carrier_update(carrier: FromPath[str], data: JSONBody[dict[str, Any]]) -> None: ...
 
     app = Litestar([open_ticket, chat, carrier_update], openapi_config=OpenAPIConfig(title="t", version="1"))
     return json.dumps(app.openapi_schema.to_schema()).encode()

@@ -5,6 +5,7 @@ import msgspec
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.db.engine import READ_ONLY
 from adapters.db.errors import translate_errors
 from adapters.db.oauth.tables import signing_keys
 from core.ports.tokens import SigningKeyRecord, SigningKeyRecords
@@ -22,6 +23,9 @@ class SqlSigningKeyRecords(SigningKeyRecords):
         )
         with translate_errors():
             async with self._engine.connect() as connection:
+                # A read: on SQLite it must not wait for the write lock, which a grant signing its
+                # token inside its own transaction holds.
+                await connection.execution_options(**{READ_ONLY: True})
                 rows = (await connection.execute(query)).mappings().all()
         return [SigningKeyRecord(**row) for row in rows]
 

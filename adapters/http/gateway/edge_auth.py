@@ -28,6 +28,10 @@ from core.domain.identity.model import Permission, Principal
 from core.domain.identity.tokens import AccessTokenClaims, InvalidToken
 from core.ports.tokens import AccessTokenVerifier
 
+FORGED_TOKEN = "forged_token"  # noqa: S105 (a state key, not a secret)
+"""``scope["state"]`` flag: the edge refused a bearer token that was never good (a bad signature,
+an unknown key, garbage), which is what token-flood detection counts; an expired or revoked
+token is what honest clients send after a revocation, and is not counted."""
 OBSERVABILITY_PATHS = ("/metrics", "/openapi")
 """A service's own paths that only ``platform:observe`` reaches through the gateway: its metrics
 and its OpenAPI document (routes, schemas) are for operators, not for every signed-in caller."""
@@ -85,6 +89,8 @@ class EdgeAuthenticationMiddleware:
             try:
                 edge = await self._authenticated(scope, policy)
             except Unauthenticated as error:
+                if not getattr(error, "stale", True):  # forged, malformed or not ours
+                    scope.setdefault("state", {})[FORGED_TOKEN] = True
                 await send_problem(
                     send,
                     401,

@@ -35,8 +35,12 @@ STRICT = RoutePolicy()
 
 
 class ServiceRoutes:
-    def __init__(self, routes: list[tuple[str, re.Pattern[str], RoutePolicy]]) -> None:
-        self._routes = routes
+    def __init__(self, routes: list[tuple[str, str, RoutePolicy]]) -> None:
+        """``routes``: (method, path template, policy). Matched as Litestar routes: a static
+        segment wins over a parameter at the first place they differ (``/inbound/replay`` before
+        ``/inbound/{carrier}``), so the policy applied is that of the route that will answer."""
+        ordered = sorted(routes, key=lambda route: _precedence(route[1]))
+        self._routes = [(method, _pattern(path), policy) for method, path, policy in ordered]
 
     def lookup(self, method: str, path: str) -> RoutePolicy:
         path = path.rstrip("/") or "/"  # Litestar hands a mount its path with a trailing slash
@@ -47,24 +51,36 @@ class ServiceRoutes:
 
 
 def routes_of(document: Mapping[str, Any]) -> ServiceRoutes:
-    """Every declared operation of an OpenAPI document; a malformed declaration is ignored
-    (its route stays strict) and logged."""
+    """Every operation of an OpenAPI document with what it declares; an operation that declares
+    nothing, or something malformed (logged), is strict. Undeclared operations are kept too, so
+    that a parameter route's policy never covers a static route that Litestar sends elsewhere."""
     routes = []
     for path, item in (document.get("paths") or {}).items():
         if not isinstance(path, str) or not isinstance(item, dict):
             continue
-        template = re.compile(_PARAMETER.sub("[^/]+", re.escape(path)))
         for method, operation in item.items():
-            if method not in _METHODS or not isinstance(operation, dict) or EXTENSION not in operation:
-                continue
-            try:
-                declared = msgspec.convert(operation[EXTENSION], RouteDeclaration)
-            except msgspec.ValidationError as error:
-                log.warning("ignoring the %s of %s %s: %s", EXTENSION, method.upper(), path, error)
-                continue
-            policy = RoutePolicy(content=ContentFields(declared.content), public=declared.public)
-            routes.append((method.upper(), template, policy))
+            if method in _METHODS and isinstance(operation, dict):
+                routes.append((method.upper(), path, _declared(method, path, operation)))
     return ServiceRoutes(routes)
+
+
+def _declared(method: str, path: str, operation: dict[str, Any]) -> RoutePolicy:
+    if EXTENSION not in operation:
+        return STRICT
+    try:
+        declared = msgspec.convert(operation[EXTENSION], RouteDeclaration)
+    except msgspec.ValidationError as error:
+        log.warning("ignoring the %s of %s %s: %s", EXTENSION, method.upper(), path, error)
+        return STRICT
+    return RoutePolicy(content=ContentFields(declared.content), public=declared.public)
+
+
+def _precedence(template: str) -> tuple[int, ...]:
+    return tuple(1 if segment.startswith("{") else 0 for segment in template.strip("/").split("/"))
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    return re.compile(_PARAMETER.sub("[^/]+", re.escape(template)))
 
 
 class RoutePolicies:

@@ -5,6 +5,7 @@ Each rule is in the docstring of the class that enforces it; controllers only tr
 
 import math
 import secrets
+from datetime import datetime
 
 import msgspec
 
@@ -19,7 +20,6 @@ from core.domain.identity.tokens import (
     parse_scope,
 )
 from core.ports.clock import Clock, IdGenerator
-from core.ports.revocation import SubjectRevocations
 from core.ports.tokens import AccessTokenSigner
 
 
@@ -67,39 +67,38 @@ def granted_scope(
 
 class TokenIssuer:
     """- Access tokens live ``policy.access_ttl``; each has a unique ``jti``.
-    - A token issued after its subject's tokens were all revoked is never taken for one issued
-      before: ``iat`` is in whole seconds, so within the second of a revocation it is set to
-      the next second (``nbf`` too; verifiers' leeway covers that second).
+    - ``iat`` is the instant the grant was decided (to the microsecond), inside the transaction
+      that decided it with the user's row locked: a revocation that comes after the decision is
+      always later than ``iat``, however late the token is signed, and one that came before is
+      always earlier (tokens issued before a subject's revocation instant are refused).
     - Refresh tokens are 256-bit random secrets; only their SHA-256 is stored."""
 
     def __init__(
-        self,
-        signer: AccessTokenSigner,
-        clock: Clock,
-        ids: IdGenerator,
-        policy: TokenPolicy,
-        revocations: SubjectRevocations,
+        self, signer: AccessTokenSigner, clock: Clock, ids: IdGenerator, policy: TokenPolicy
     ) -> None:
         self._signer = signer
         self._clock = clock
         self._ids = ids
         self.policy = policy
-        self._revocations = revocations
 
     async def access_token(
-        self, *, subject: str, kind: PrincipalKind, role: Role, scope: str, customer_id: str | None
+        self,
+        *,
+        subject: str,
+        kind: PrincipalKind,
+        role: Role,
+        scope: str,
+        customer_id: str | None,
+        decided_at: datetime | None = None,
     ) -> tuple[str, AccessTokenClaims]:
-        now = int(self._clock.now().timestamp())
-        revoked_at = await self._revocations.revoked_before(subject)
-        if revoked_at is not None:
-            now = max(now, math.floor(revoked_at) + 1)
+        issued = round((decided_at or self._clock.now()).timestamp(), 6)
         claims = AccessTokenClaims(
             iss=self.policy.issuer,
             aud=self.policy.audience,
             sub=subject,
-            iat=now,
-            nbf=now,
-            exp=now + int(self.policy.access_ttl.total_seconds()),
+            iat=issued,
+            nbf=math.floor(issued),
+            exp=math.floor(issued) + int(self.policy.access_ttl.total_seconds()),
             jti=self._ids.new_id(),
             role=role,
             scope=scope,

@@ -14,7 +14,7 @@ REVOCATION_KEY_PREFIXES = (DENYLIST_KEY_PREFIX, REVOKED_BEFORE_KEY_PREFIX)
 
 class KvSubjectRevocations(SubjectRevocations):
     """Stores ``revoked-before:<subject>`` = now (epoch seconds, ASCII); a token verifier refuses
-    tokens of that subject issued at or before that instant."""
+    tokens of that subject issued before that instant."""
 
     def __init__(self, kv: KeyValueStore, clock: Clock, ttl_seconds: float = DEFAULT_TTL_SECONDS) -> None:
         self._kv = kv
@@ -37,7 +37,7 @@ def _key(subject: str) -> str:
 
 class TokenRevocationCheck:
     """Both revocations of an access token (its own ``jti`` on the denylist, and a revoke_all of
-    its subject at or after its ``iat``) read with one ``get_many``. A store may answer "absent"
+    its subject after its ``iat``) read with one ``get_many``. A store may answer "absent"
     from memory only while it is told of every write (see docs/decisions/0015), so a revocation
     takes effect everywhere as soon as the store has it."""
 
@@ -48,4 +48,4 @@ class TokenRevocationCheck:
         denied, revoked_before = await self._kv.get_many([denylist_key(jti), _key(subject)])
         if denied is not None:
             return True
-        return revoked_before is not None and issued_at <= float(revoked_before.decode("ascii"))
+        return revoked_before is not None and issued_at < float(revoked_before.decode("ascii"))

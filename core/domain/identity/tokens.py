@@ -15,6 +15,12 @@ class InvalidToken(Unauthenticated):
 
     code = "invalid_token"
 
+    def __init__(self, detail: str, *, stale: bool = False) -> None:
+        super().__init__(detail)
+        self.stale = stale
+        """A token of ours that is no longer (or not yet) good: expired, revoked, its clock ahead.
+        Honest clients send these after a revocation; only the others count as forgery attempts."""
+
 
 class TokenPolicy(msgspec.Struct, frozen=True, kw_only=True):
     issuer: str
@@ -29,7 +35,9 @@ class AccessTokenClaims(msgspec.Struct, frozen=True, kw_only=True):
     aud: str
     sub: str
     exp: int
-    iat: int
+    iat: float
+    """When the grant was decided, to the microsecond (RFC 7519 allows a fractional NumericDate):
+    revocations are compared with it exactly."""
     nbf: int
     jti: str
     role: Role

@@ -16,12 +16,30 @@ SECRET_WORDS = frozenset(
     {
         "pw", "pwd", "pass", "passwd", "password", "passwords", "passphrase", "passcode",
         "pin", "pincode", "cvv", "cvv2", "cvc", "cvc2", "otp", "totp", "hotp",
-        "secret", "secrets", "token", "tokens", "key", "keys", "apikey", "credential", "credentials",
+        "secret", "secrets", "token", "tokens", "apikey", "credential", "credentials",
         "session", "sessionid", "sid", "cookie", "authorization", "signature", "verifier",
     }
 )  # fmt: skip
-"""A name holding one of these as a whole segment is secret: ``user_pin``, ``X-Api-Key``,
-``privateKey``, ``client_secret``, ``cards[0][cvv]``; never ``keyword``, ``spinach``, ``pinned``."""
+"""A name holding one of these as a whole segment is secret: ``user_pin``, ``client_secret``,
+``cards[0][cvv]``; never ``keyword``, ``spinach``, ``pinned``."""
+
+KEY_QUALIFIERS = frozenset(
+    {
+        "api",
+        "private",
+        "secret",
+        "access",
+        "signing",
+        "encryption",
+        "client",
+        "license",
+        "master",
+        "auth",
+        "session",
+    }
+)
+"""``key`` alone names a map's key (``{"key": ..., "value": ...}``), a sort key, a boarding pass's
+key: it is secret only after one of these (``X-Api-Key``, ``privateKey``, ``access_key``)."""
 
 SECRET_ENDINGS = (
     "password", "passwd", "pwd", "passphrase", "passcode", "secret", "token", "apikey", "privatekey",
@@ -48,11 +66,18 @@ def name_segments(name: str) -> list[str]:
 
 def is_secret_field(field: str | None) -> bool:
     """Judged on the last part of a JSON path (``$.user.new_password``), a form or query
-    parameter, or a cookie name."""
-    if not field:
+    parameter, or a cookie name. A name itself (``...#key``) is never secret: it is written by
+    the sender and read as a value, so naming a key ``pin`` cannot exempt it from the screen."""
+    if not field or field.endswith("#key"):
         return False
     name = field.rsplit(".", 1)[-1].split("#", 1)[0].split("?")[-1]
-    return any(segment in SECRET_WORDS or segment.endswith(SECRET_ENDINGS) for segment in name_segments(name))
+    segments = name_segments(name)
+    if any(segment in SECRET_WORDS or segment.endswith(SECRET_ENDINGS) for segment in segments):
+        return True
+    return any(
+        segment in ("key", "keys") and index > 0 and segments[index - 1] in KEY_QUALIFIERS
+        for index, segment in enumerate(segments)
+    )
 
 
 def without_evidence(findings: list[Finding]) -> list[Finding]:

@@ -26,20 +26,25 @@ class PasswordGrant:
     async def execute(
         self, email: str, password: str, *, scope: str | None, client_id: str | None, by: Invocation
     ) -> TokenResponse:
-        started: list[tuple[str, str]] = []
+        issued: list[TokenResponse] = []
 
-        async def start_family(uow: OAuthUnitOfWork, user: User) -> None:
+        async def start_session(uow: OAuthUnitOfWork, user: User) -> None:
+            """Decided, stored and signed with the user's row locked; committed with the sign-in."""
             granted = granted_scope(user.role, scope)
             secret, refresh = self._issuer.refresh_token(subject=user.id, client_id=client_id, scope=granted)
             await uow.refresh_tokens.add(refresh)
-            started.append((granted, secret))
+            access, _ = await self._issuer.access_token(
+                subject=user.id,
+                kind="user",
+                role=user.role,
+                scope=granted,
+                customer_id=user.customer_id,
+                decided_at=refresh.issued_at,
+            )
+            issued.append(self._issuer.response(access, granted, secret))
 
-        user = await self._authenticate.execute(email, password, by, on_success=start_family)
-        granted, secret = started[0]
-        access, _ = await self._issuer.access_token(
-            subject=user.id, kind="user", role=user.role, scope=granted, customer_id=user.customer_id
-        )
-        return self._issuer.response(access, granted, secret)
+        await self._authenticate.execute(email, password, by, on_success=start_session)
+        return issued[0]
 
 
 class ClientCredentialsGrant:
@@ -131,6 +136,15 @@ class RefreshGrant:
             secret, successor = self._issuer.refresh_token(
                 subject=user.id, client_id=client_id, scope=granted, family_id=stored.family_id
             )
+            # Signed before the commit, at the decision's instant: a revocation after it is later.
+            access, _ = await self._issuer.access_token(
+                subject=user.id,
+                kind="user",
+                role=user.role,
+                scope=granted,
+                customer_id=user.customer_id,
+                decided_at=successor.issued_at,
+            )
             await uow.refresh_tokens.mark_used(stored.id)
             await uow.refresh_tokens.add(successor)
             audit(
@@ -143,7 +157,4 @@ class RefreshGrant:
                 after={"scope": granted},
             )
             await uow.commit()
-        access, _ = await self._issuer.access_token(
-            subject=user.id, kind="user", role=user.role, scope=granted, customer_id=user.customer_id
-        )
         return self._issuer.response(access, granted, secret)

@@ -70,10 +70,15 @@ class ChangeOwnPassword:
             scope = granted_scope(user.role, format_scope(principal.permissions))
             secret, refresh = self._issuer.refresh_token(subject=user.id, client_id=None, scope=scope)
             await uow.refresh_tokens.add(refresh)
+            access, _ = await self._issuer.access_token(
+                subject=user.id,
+                kind="user",
+                role=user.role,
+                scope=scope,
+                customer_id=user.customer_id,
+                decided_at=refresh.issued_at,  # after the revocation above: this session lives
+            )
             await uow.commit()
-        access, _ = await self._issuer.access_token(
-            subject=user.id, kind="user", role=user.role, scope=scope, customer_id=user.customer_id
-        )
         return self._issuer.response(access, scope, secret)
 
     async def _check_current(self, user: User, current: str, by: Invocation) -> None:
