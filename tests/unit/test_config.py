@@ -1,10 +1,14 @@
 """Settings come from BHIV_* variables; a bad one stops start-up with one line naming it."""
 
+import argparse
+from pathlib import Path
+
 import msgspec
 import pytest
 
 from apps._shared.config import ConfigError, load_settings, redact_url
 from apps._shared.settings import load_platform_settings
+from apps.cli import _embedded
 
 
 class VaultSettings(msgspec.Struct, frozen=True):
@@ -73,3 +77,20 @@ def test_platform_settings_read_each_adapters_prefix() -> None:
 )
 def test_urls_are_shown_without_their_password(url: str, shown: str) -> None:
     assert redact_url(url) == shown
+
+
+def test_bhiv_up_allowlists_loopback_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A laptop's own scripts are refused when they attack, never blocked (a burst of ten
+    requests once blocked 127.0.0.1 as a rate anomaly)."""
+    for variable in ("BHIV_THREAT_ALLOWLIST", "BHIV_DATABASE_URL"):
+        monkeypatch.delenv(variable, raising=False)
+    args = argparse.Namespace(data_dir=tmp_path / ".bhiv", host=None)
+
+    default = _embedded(load_platform_settings({}), args)
+    monkeypatch.setenv("BHIV_THREAT_ALLOWLIST", "10.0.0.0/8")
+    chosen = _embedded(load_platform_settings({"BHIV_THREAT_ALLOWLIST": "10.0.0.0/8"}), args)
+
+    assert default.threat.allowlist == ["127.0.0.0/8", "::1/128"]
+    assert chosen.threat.allowlist == ["10.0.0.0/8"]
