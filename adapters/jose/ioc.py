@@ -14,17 +14,16 @@ from dishka import Provider, Scope, provide
 
 from adapters.jose.keys import JoseSigningKeys
 from adapters.jose.public_keys import CachedPublicKeys, http_jwks_fetcher
+from adapters.jose.revocations import KvTokenRevocations
 from adapters.jose.sealing import KeySealer, decode_master_key
 from adapters.jose.settings import AuthSettings
 from adapters.jose.signer import JoseAccessTokenSigner
 from adapters.jose.verifier import JoseAccessTokenVerifier
-from core.domain.identity.denylist import TokenDenylist
 from core.domain.identity.oauth import TokenIssuer
-from core.domain.identity.revocation import KvSubjectRevocations, TokenRevocationCheck
 from core.domain.identity.tokens import TokenPolicy
 from core.ports.clock import Clock, IdGenerator
 from core.ports.kv import KeyValueStore
-from core.ports.revocation import SubjectRevocations
+from core.ports.revocation import TokenRevocations
 from core.ports.tokens import AccessTokenSigner, AccessTokenVerifier, SigningKeyRecords, SigningKeys
 
 
@@ -57,17 +56,8 @@ class AuthProvider(Provider):
         )
 
     @provide
-    def denylist(self, kv: KeyValueStore, clock: Clock) -> TokenDenylist:
-        return TokenDenylist(kv, clock, leeway_seconds=self._settings.leeway_seconds)
-
-    @provide
-    def subject_revocations(self, kv: KeyValueStore, clock: Clock) -> KvSubjectRevocations:
-        lifetime = self._settings.access_token_ttl_seconds + self._settings.leeway_seconds
-        return KvSubjectRevocations(kv, clock, ttl_seconds=lifetime + 60)
-
-    @provide
-    def revocations_port(self, revocations: KvSubjectRevocations) -> SubjectRevocations:
-        return revocations
+    def revocations(self, kv: KeyValueStore, clock: Clock, policy: TokenPolicy) -> TokenRevocations:
+        return KvTokenRevocations(kv, clock, policy)
 
     @provide
     def signing_keys(self, records: SigningKeyRecords, clock: Clock, policy: TokenPolicy) -> JoseSigningKeys:
@@ -94,10 +84,10 @@ class AuthProvider(Provider):
         self,
         keys: CachedPublicKeys,
         policy: TokenPolicy,
-        kv: KeyValueStore,
+        revocations: TokenRevocations,
         clock: Clock,
     ) -> AccessTokenVerifier:
-        return JoseAccessTokenVerifier(keys, policy, TokenRevocationCheck(kv), clock)
+        return JoseAccessTokenVerifier(keys, policy, revocations, clock)
 
     @provide
     def signer(self, keys: JoseSigningKeys) -> AccessTokenSigner:

@@ -1,7 +1,6 @@
 """Access-token verification: the same checks in every service (defence in depth)."""
 
 import logging
-from typing import Protocol
 
 import msgspec
 from joserfc import jws, jwt
@@ -20,6 +19,7 @@ from adapters.jose.public_keys import CachedPublicKeys
 from adapters.jose.signer import TOKEN_TYPE
 from core.domain.identity.tokens import AccessTokenClaims, InvalidToken, TokenPolicy, unknown_scope_names
 from core.ports.clock import Clock
+from core.ports.revocation import TokenRevocations
 
 log = logging.getLogger("bhiv.auth")
 MAX_TOKEN_BYTES = 8192
@@ -38,16 +38,12 @@ _IN_THE_FUTURE = {
 }
 
 
-class RevocationCheck(Protocol):
-    async def is_revoked(self, jti: str, subject: str, issued_at: float) -> bool: ...
-
-
 class JoseAccessTokenVerifier:
     def __init__(
         self,
         keys: CachedPublicKeys,
         policy: TokenPolicy,
-        revocations: RevocationCheck,
+        revocations: TokenRevocations,
         clock: Clock,
     ) -> None:
         self._keys = keys

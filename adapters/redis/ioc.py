@@ -21,11 +21,10 @@ from adapters.redis.health import RedisHealthProbe
 from adapters.redis.kv import RedisKeyValueStore, kv_key_prefix
 from adapters.redis.rate_limit import RedisRateLimiter
 from adapters.redis.settings import RedisSettings
-from core.domain.identity.revocation import REVOCATION_KEY_PREFIXES
 from core.ports.blocklist import Blocklist
 from core.ports.events import EventBus
 from core.ports.health import HealthProbe
-from core.ports.kv import KeyValueStore
+from core.ports.kv import SELDOM_PRESENT, KeyValueStore
 from core.ports.rate_limit import RateLimiter
 
 
@@ -46,10 +45,7 @@ class RedisProvider(Provider):
     async def absent_keys(self) -> AsyncIterator[AbsentKeys]:
         """Tracked only when enabled and not on a cluster; untracked, it remembers nothing."""
         prefix = self._settings.key_prefix
-        absent = AbsentKeys(
-            [blocklist_subject_prefix(prefix)]
-            + [kv_key_prefix(prefix) + key_prefix for key_prefix in REVOCATION_KEY_PREFIXES]
-        )
+        absent = AbsentKeys([blocklist_subject_prefix(prefix), kv_key_prefix(prefix) + SELDOM_PRESENT])
         tracking = None
         if self._settings.track_absent_keys and not self._settings.cluster and self._settings.url:
             tracking = asyncio.create_task(absent.track(self._settings.url))

@@ -1,7 +1,6 @@
 """The gateway's identity wiring: hasher, login throttle, unit of work, use cases, OAuth grants.
 
-``SubjectRevocations`` comes from the token adapter's provider (``adapters/jose/ioc.py``), which
-knows the access-token lifetime that the revocation must outlive."""
+``TokenRevocations`` comes from the token adapter's provider (``adapters/jose/ioc.py``)."""
 
 from collections.abc import AsyncIterator
 

@@ -1,6 +1,11 @@
 from collections.abc import Sequence
 from typing import Protocol
 
+SELDOM_PRESENT = "seldom:"
+"""Name keys ``seldom:...`` when they are read for nearly every request and almost never present
+(token revocations): a store may then answer "absent" from memory, as long as it is told of
+every write to them (decision 0015)."""
+
 
 class KeyValueStore(Protocol):
     """Bytes by key with optional expiry; shared by every process that uses the same backend."""

@@ -11,6 +11,7 @@ from adapters.crypto.argon2 import Argon2PasswordHasher
 from adapters.crypto.settings import PasswordSettings
 from adapters.db.identity.uow import SqlIdentityUnitOfWork
 from adapters.db.tables import outbox
+from adapters.jose.revocations import KvTokenRevocations
 from adapters.memory.kv import MemoryKeyValueStore
 from adapters.memory.rate_limit import MemoryRateLimiter
 from adapters.system.clock import Uuid7IdGenerator
@@ -18,7 +19,7 @@ from core.domain.audit.model import Actor, Invocation
 from core.domain.identity.errors import InvalidCredentials
 from core.domain.identity.lockout import LoginPolicy, LoginThrottle, email_digest
 from core.domain.identity.model import Role
-from core.domain.identity.revocation import KvSubjectRevocations
+from core.domain.identity.tokens import TokenPolicy
 from core.domain.identity.use_cases import (
     AuthenticateUser,
     CreateUser,
@@ -46,7 +47,9 @@ class Kit:
         self.hasher = Argon2PasswordHasher(settings)
         self.kv = MemoryKeyValueStore(self.clock)
         self.identity = identity
-        self.revocations = KvSubjectRevocations(self.kv, self.clock, 960)
+        self.revocations = KvTokenRevocations(
+            self.kv, self.clock, TokenPolicy(issuer="bhiv", audience="bhiv")
+        )
         self.throttle = LoginThrottle(MemoryRateLimiter(self.clock), self.kv, LoginPolicy())
         self.login = AuthenticateUser(
             identity(), self.hasher, DecoyHash(self.hasher), self.throttle, self.clock, Uuid7IdGenerator()

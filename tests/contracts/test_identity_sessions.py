@@ -16,6 +16,7 @@ from adapters.db.identity.tables import users
 from adapters.db.identity.uow import SqlIdentityUnitOfWork
 from adapters.db.oauth.keys import SqlSigningKeyRecords
 from adapters.jose.keys import JoseSigningKeys
+from adapters.jose.revocations import KvTokenRevocations
 from adapters.jose.sealing import KeySealer, decode_master_key, new_master_key
 from adapters.jose.signer import JoseAccessTokenSigner
 from adapters.memory.kv import MemoryKeyValueStore
@@ -26,7 +27,6 @@ from core.domain.errors import RuleViolated
 from core.domain.identity.lockout import LoginPolicy, LoginThrottle
 from core.domain.identity.model import Principal, Role
 from core.domain.identity.oauth import OAuthError, TokenIssuer, TokenResponse
-from core.domain.identity.revocation import KvSubjectRevocations, TokenRevocationCheck
 from core.domain.identity.tokens import AccessTokenClaims, TokenPolicy
 from core.domain.identity.use_cases import (
     AuthenticateUser,
@@ -72,14 +72,14 @@ class Kit:
         self.clock = SystemClock()
         self.hasher = Argon2PasswordHasher(PasswordSettings(time_cost=1, memory_cost_kib=8192))
         kv = MemoryKeyValueStore()
-        self.revocations = KvSubjectRevocations(kv, self.clock)
         policy = TokenPolicy(issuer="bhiv", audience="bhiv")
+        self.revocations = KvTokenRevocations(kv, self.clock, policy)
         sealer = KeySealer(MASTER_KEY)
         self.keys = JoseSigningKeys(SqlSigningKeyRecords(database.engine), sealer, self.clock, policy)
         keys = self.keys
         ids = Uuid7IdGenerator()
         self.issuer = TokenIssuer(SlowSigner(JoseAccessTokenSigner(keys)), self.clock, ids, policy)
-        self.access_tokens = TokenRevocationCheck(kv)
+        self.access_tokens = self.revocations
         throttle = LoginThrottle(MemoryRateLimiter(), kv, LoginPolicy())
         self.authenticate = AuthenticateUser(
             identity(), self.hasher, DecoyHash(self.hasher), throttle, self.clock, ids

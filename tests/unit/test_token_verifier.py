@@ -12,14 +12,13 @@ from joserfc.jwk import ECKey
 from adapters.jose.keys import ALGORITHM
 from adapters.jose.low_s import has_high_s, sign_es256, twin
 from adapters.jose.public_keys import CachedPublicKeys
+from adapters.jose.revocations import KvTokenRevocations
 from adapters.jose.signer import TOKEN_TYPE
 from adapters.jose.verifier import JoseAccessTokenVerifier
 from adapters.memory.kv import MemoryKeyValueStore
 from adapters.system.clock import Uuid7IdGenerator
-from core.domain.identity.denylist import TokenDenylist
 from core.domain.identity.model import Permission, Role
 from core.domain.identity.oauth import TokenIssuer
-from core.domain.identity.revocation import KvSubjectRevocations, TokenRevocationCheck
 from core.domain.identity.tokens import AccessTokenClaims, InvalidToken, TokenPolicy
 from tests.support.fake_clock import FakeClock
 
@@ -46,7 +45,7 @@ def sign(key: ECKey, now: int, jti: str = "t1", **changes: object) -> str:
 def setup() -> tuple[Keys, CachedPublicKeys, MemoryKeyValueStore, FakeClock, JoseAccessTokenVerifier]:
     keys, kv, clock = Keys(), MemoryKeyValueStore(), FakeClock()
     public = CachedPublicKeys(keys.fetch, max_age_seconds=300, min_refetch_seconds=0.0)
-    verifier = JoseAccessTokenVerifier(public, POLICY, TokenRevocationCheck(kv), clock)
+    verifier = JoseAccessTokenVerifier(public, POLICY, KvTokenRevocations(kv, clock, POLICY), clock)
     return keys, public, kv, clock, verifier
 
 
@@ -56,14 +55,14 @@ async def test_a_verified_token_is_still_refused_once_revoked_or_expired() -> No
     token = sign(keys.private, now)
     assert (await verifier.verify(token)).jti == "t1"
 
-    await TokenDenylist(kv, clock).revoke("t1", expires_at=now + 600)
+    await KvTokenRevocations(kv, clock, POLICY).revoke_token("t1", expires_at=now + 600)
     with pytest.raises(InvalidToken, match="revoked"):
         await verifier.verify(token)
 
     other = sign(keys.private, now, jti="t2")
     assert (await verifier.verify(other)).jti == "t2"
     clock.advance(1)
-    await KvSubjectRevocations(kv, clock).revoke_all("u1")
+    await KvTokenRevocations(kv, clock, POLICY).revoke_subject("u1")
     with pytest.raises(InvalidToken, match="revoked"):
         await verifier.verify(other)
 
@@ -111,14 +110,14 @@ class OwnKeySigner:
 async def test_a_token_issued_in_the_same_second_as_a_revocation_but_after_it_works() -> None:
     keys, _, kv, clock, verifier = setup()
     clock.advance(0.4)  # revocations happen at any fraction of a second
-    revocations = KvSubjectRevocations(kv, clock)
+    revocations = KvTokenRevocations(kv, clock, POLICY)
     issuer = TokenIssuer(OwnKeySigner(keys.private), clock, Uuid7IdGenerator(), POLICY)
     before, _ = await issuer.access_token(
         subject="u1", kind="user", role=Role.OPS, scope="crm:read", customer_id=None
     )
 
     clock.advance(0.2)
-    await revocations.revoke_all("u1")
+    await revocations.revoke_subject("u1")
     clock.advance(0.2)
     after, claims = await issuer.access_token(
         subject="u1", kind="user", role=Role.OPS, scope="crm:read", customer_id=None

@@ -16,7 +16,7 @@ from core.ports.clock import Clock, IdGenerator
 from core.ports.events import Event
 from core.ports.identity import IdentityUnitOfWork
 from core.ports.password_hasher import PasswordHasher
-from core.ports.revocation import SubjectRevocations
+from core.ports.revocation import TokenRevocations
 
 
 class NewServiceClient(msgspec.Struct, frozen=True, kw_only=True):
@@ -96,7 +96,7 @@ class DisableServiceClient:
     """- A disabled client cannot authenticate, and its tokens stop working at once.
     - Disabling a disabled client changes nothing. The change is audited."""
 
-    def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: SubjectRevocations) -> None:
+    def __init__(self, uow: IdentityUnitOfWork, clock: Clock, revocations: TokenRevocations) -> None:
         self._uow, self._clock, self._revocations = uow, clock, revocations
 
     async def execute(self, client_pk: str, by: Invocation) -> ServiceClient:
@@ -117,7 +117,7 @@ class DisableServiceClient:
                 before=client_state(client),
                 after=client_state(changed),
             )
-            await self._revocations.revoke_all(client.client_id)
+            await self._revocations.revoke_subject(client.client_id)
             await uow.commit()
         return changed
 

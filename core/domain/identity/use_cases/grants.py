@@ -11,7 +11,7 @@ from core.domain.identity.use_cases.clients import AuthenticateClient
 from core.domain.identity.use_cases.login import AuthenticateUser
 from core.ports.clock import Clock
 from core.ports.oauth import OAuthUnitOfWork
-from core.ports.revocation import SubjectRevocations
+from core.ports.revocation import TokenRevocations
 
 
 class PasswordGrant:
@@ -95,7 +95,7 @@ class RefreshGrant:
     - The new tokens keep the old scope, or a narrower one when asked."""
 
     def __init__(
-        self, uow: OAuthUnitOfWork, issuer: TokenIssuer, clock: Clock, revocations: SubjectRevocations
+        self, uow: OAuthUnitOfWork, issuer: TokenIssuer, clock: Clock, revocations: TokenRevocations
     ) -> None:
         self._uow, self._issuer, self._clock, self._revocations = uow, issuer, clock, revocations
 

@@ -15,7 +15,7 @@ from core.domain.identity.use_cases.user_changes import end_every_session
 from core.ports.clock import Clock
 from core.ports.oauth import OAuthUnitOfWork
 from core.ports.password_hasher import PasswordHasher
-from core.ports.revocation import SubjectRevocations
+from core.ports.revocation import TokenRevocations
 
 
 def signed_in_user(principal: Principal) -> str:
@@ -38,7 +38,7 @@ class ChangeOwnPassword:
         hasher: PasswordHasher,
         throttle: LoginThrottle,
         clock: Clock,
-        revocations: SubjectRevocations,
+        revocations: TokenRevocations,
         issuer: TokenIssuer,
     ) -> None:
         self._uow, self._hasher, self._throttle = uow, hasher, throttle
@@ -96,7 +96,7 @@ class SignOutEverywhere:
     - A service client's access tokens end the same way (it has no refresh tokens).
     - Audited."""
 
-    def __init__(self, uow: OAuthUnitOfWork, clock: Clock, revocations: SubjectRevocations) -> None:
+    def __init__(self, uow: OAuthUnitOfWork, clock: Clock, revocations: TokenRevocations) -> None:
         self._uow, self._clock, self._revocations = uow, clock, revocations
 
     async def execute(self, principal: Principal, by: Invocation) -> None:

@@ -5,12 +5,12 @@ from typing import Any
 import msgspec
 
 from core.domain.audit.model import Invocation
-from core.domain.identity.denylist import TokenDenylist
 from core.domain.identity.model import UserStatus
 from core.domain.identity.tokens import InvalidToken, hash_refresh_token
 from core.domain.identity.use_cases._common import audit
 from core.ports.clock import Clock
 from core.ports.oauth import OAuthUnitOfWork
+from core.ports.revocation import TokenRevocations
 from core.ports.tokens import AccessTokenVerifier
 
 
@@ -30,10 +30,10 @@ class RevokeToken:
         self,
         uow: OAuthUnitOfWork,
         verifier: AccessTokenVerifier,
-        denylist: TokenDenylist,
+        revocations: TokenRevocations,
         clock: Clock,
     ) -> None:
-        self._uow, self._verifier, self._denylist, self._clock = uow, verifier, denylist, clock
+        self._uow, self._verifier, self._revocations, self._clock = uow, verifier, revocations, clock
 
     async def execute(self, token: str, *, client_id: str | None, by: Invocation) -> None:
         if looks_like_jwt(token):
@@ -46,7 +46,7 @@ class RevokeToken:
             claims = await self._verifier.verify(token)
         except InvalidToken:
             return
-        await self._denylist.revoke(claims.jti, expires_at=claims.exp)
+        await self._revocations.revoke_token(claims.jti, expires_at=claims.exp)
         async with self._uow as uow:
             self._audit(uow, ("access_token", claims.jti), by)
             await uow.commit()

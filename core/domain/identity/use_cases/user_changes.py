@@ -17,21 +17,21 @@ from core.domain.identity.use_cases._common import (
 from core.ports.clock import Clock
 from core.ports.oauth import OAuthUnitOfWork
 from core.ports.password_hasher import PasswordHasher
-from core.ports.revocation import SubjectRevocations
+from core.ports.revocation import TokenRevocations
 
 
-async def end_every_session(uow: OAuthUnitOfWork, revocations: SubjectRevocations, subject: str) -> None:
+async def end_every_session(uow: OAuthUnitOfWork, revocations: TokenRevocations, subject: str) -> None:
     """Every refresh-token family of the subject is revoked in the unit of work's transaction,
     and every access token issued until now stops working. The access tokens end before the
     commit: should the commit fail, tokens end needlessly, never survive."""
     await uow.refresh_tokens.revoke_subject(subject)
-    await revocations.revoke_all(subject)
+    await revocations.revoke_subject(subject)
 
 
 async def save_and_end_sessions(
     uow: OAuthUnitOfWork,
     clock: Clock,
-    revocations: SubjectRevocations,
+    revocations: TokenRevocations,
     by: Invocation,
     action: str,
     user: User,
@@ -60,7 +60,7 @@ class ChangeUserRole:
       old role's permissions).
     - The change is audited with the old and new role."""
 
-    def __init__(self, uow: OAuthUnitOfWork, clock: Clock, revocations: SubjectRevocations) -> None:
+    def __init__(self, uow: OAuthUnitOfWork, clock: Clock, revocations: TokenRevocations) -> None:
         self._uow, self._clock, self._revocations = uow, clock, revocations
 
     async def execute(self, user_id: str, role: Role, customer_id: str | None, by: Invocation) -> User:
@@ -87,7 +87,7 @@ class DisableUser:
       same moment.
     - Disabling a disabled user changes nothing. The change is audited."""
 
-    def __init__(self, uow: OAuthUnitOfWork, clock: Clock, revocations: SubjectRevocations) -> None:
+    def __init__(self, uow: OAuthUnitOfWork, clock: Clock, revocations: TokenRevocations) -> None:
         self._uow, self._clock, self._revocations = uow, clock, revocations
 
     async def execute(self, user_id: str, by: Invocation) -> User:
@@ -107,7 +107,7 @@ class ResetPassword:
     - The reset is audited as a redacted change: the audit never holds a hash."""
 
     def __init__(
-        self, uow: OAuthUnitOfWork, hasher: PasswordHasher, clock: Clock, revocations: SubjectRevocations
+        self, uow: OAuthUnitOfWork, hasher: PasswordHasher, clock: Clock, revocations: TokenRevocations
     ) -> None:
         self._uow, self._hasher, self._clock, self._revocations = uow, hasher, clock, revocations
 
