@@ -11,6 +11,8 @@ from typing import Any
 from core.domain.identity.model import Permission
 
 PERMISSION_KEY = "permission"
+ROUTE_CLASS_KEY = "route_class"
+"""On the gateway's mounts: the service a route belongs to (rate limits, route policies)."""
 PUBLIC: dict[str, Any] = {"access": "public"}
 """No credentials needed (health, metrics, token endpoint, JWKS)."""
 AUTHENTICATED: dict[str, Any] = {"access": "authenticated"}

@@ -13,13 +13,11 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from adapters.http.access import GATEWAY, PERMISSION_KEY, declared_access
+from adapters.http.request_state import request_state
 from core.domain.errors import Forbidden, Unauthenticated
 from core.domain.identity.model import Permission
 from core.domain.identity.tokens import AccessTokenClaims, InvalidToken
 from core.ports.tokens import AccessTokenVerifier
-
-EDGE_KEY = "edge"
-"""``scope["state"]`` key of the gateway edge's decision (``edge_auth.Edge``)."""
 
 
 def bearer_token(scope: Mapping[str, Any]) -> str | None:
@@ -44,13 +42,13 @@ class AuthenticationMiddleware:
             return
         opt: dict[str, Any] = scope["route_handler"].opt
         access = declared_access(opt)
-        edge = scope.get("state", {}).get(EDGE_KEY)
-        if access == "public" or (access == GATEWAY and getattr(edge, "public", False)):
+        state = request_state(scope)
+        if access == "public" or (access == GATEWAY and state.public):
             await self.app(scope, receive, send)
             return
         if access is None:
             raise Forbidden("this route declares no access rule, so nobody may call it")
-        claims = getattr(edge, "claims", None) or await self._verified(scope)
+        claims = state.claims or await self._verified(scope)
         principal = claims.principal()
         if access == "permission":
             permission = Permission(opt[PERMISSION_KEY])

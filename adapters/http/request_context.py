@@ -7,6 +7,7 @@ from dishka import Provider, Scope, provide
 from litestar import Request
 
 from adapters.http.context import correlation_id
+from adapters.http.request_state import request_state
 from core.domain.audit.model import ANONYMOUS, Actor, Invocation
 from core.domain.errors import Unauthenticated
 from core.domain.identity.model import Principal
@@ -19,7 +20,7 @@ def principal_of(request: Request[Any, Any, Any]) -> Principal | None:
 
 def client_ip_of(request: Request[Any, Any, Any]) -> str | None:
     """The socket peer; the gateway resolves trusted proxies before this is read."""
-    forwarded = request.scope.get("state", {}).get("client_ip")
+    forwarded = request_state(request.scope).client_ip
     if isinstance(forwarded, str):
         return forwarded
     return request.client.host if request.client else None

@@ -8,7 +8,7 @@ variable; values of secret fields never appear in that line.
 
 import os
 from collections.abc import Mapping
-from typing import Any, TypeVar, get_origin
+from typing import Any, TypeVar, get_args, get_origin
 
 import msgspec
 
@@ -42,8 +42,12 @@ def load_settings(cls: type[S], prefix: str, environ: Mapping[str, str] | None =
 
 
 def _list_or_text(value: str, annotation: Any) -> Any:
-    """List settings come as JSON (``["a", "b"]``) or comma-separated (``a,b``)."""
-    if get_origin(annotation) is not list:
+    """List settings come as JSON (``["a", "b"]``) or comma-separated (``a,b``); table settings
+    as a JSON object or ``key=value,key=value`` (list values separated by ``|``)."""
+    origin = get_origin(annotation)
+    if origin is dict:
+        return _table(value, lists=get_origin(get_args(annotation)[1]) is list)
+    if origin is not list:
         return value
     if value.lstrip().startswith("["):
         try:
@@ -51,6 +55,25 @@ def _list_or_text(value: str, annotation: Any) -> Any:
         except msgspec.DecodeError:
             return value  # let conversion name the variable
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _table(text: str, *, lists: bool) -> Any:
+    text = text.strip()
+    if not text:
+        return {}
+    if text.startswith("{"):
+        try:
+            return msgspec.json.decode(text)
+        except msgspec.DecodeError:
+            return text  # not an object: conversion names the variable
+    table: dict[str, object] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        # A key may be a URL (weights): split at the last "=" then, else at the first.
+        key, sep, value = item.rpartition("=") if "://" in item.split("=", 1)[0] else item.partition("=")
+        if not sep:
+            return text  # not key=value: conversion names the variable
+        table[key.strip()] = [v.strip() for v in value.split("|") if v.strip()] if lists else value.strip()
+    return table
 
 
 def _describe(error: msgspec.ValidationError, cls: type, prefix: str, raw: dict[str, Any]) -> str:

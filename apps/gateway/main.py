@@ -1,12 +1,12 @@
 from dishka import AsyncContainer, Provider
 from litestar import Litestar
 
-from adapters.http.audit import AuditController
+from adapters.http.audit.controller import AuditController
 from adapters.http.identity.admin_clients import AdminClientsController
 from adapters.http.identity.admin_keys import AdminKeysController
 from adapters.http.identity.admin_users import AdminUsersController
-from adapters.http.oauth import OAuthController
-from adapters.http.threat_admin import ThreatAdminController
+from adapters.http.identity.oauth import OAuthController
+from adapters.http.threat.admin import ThreatAdminController
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
 from apps.gateway.identity_ioc import IdentityProvider

@@ -1,7 +1,7 @@
 """The gateway's request path around Litestar, in order:
 
 EdgeMiddleware (correlation id, span, metrics; built by build_service_app)
--> ClientIpMiddleware      resolves scope["state"]["client_ip"] (trusted proxies)
+-> ClientIpMiddleware      resolves the client IP into RequestState (trusted proxies)
 -> ResponseHeadersMiddleware  CORS preflights, security headers
 -> ThreatGateMiddleware    a blocked IP is refused; behaviour tracked after the answer
 -> IpRateLimitMiddleware   per client IP and route class
@@ -23,17 +23,17 @@ from litestar import Litestar
 from litestar.middleware import DefineMiddleware
 
 from adapters.http.gateway.client_ip import ClientIpMiddleware
-from adapters.http.gateway.config import header_table, rate_table
 from adapters.http.gateway.edge_auth import EdgeAuthenticationMiddleware
 from adapters.http.gateway.rate_limit import IdentityRateLimitMiddleware, IpRateLimitMiddleware, RateLimits
 from adapters.http.gateway.response_headers import ResponseHeadersMiddleware
-from adapters.http.gateway.runtime import GatewayRuntime
 from adapters.http.gateway.settings import GatewaySettings
+from adapters.http.gateway.threat_screen import ThreatGateMiddleware, ThreatScreenMiddleware
 from adapters.http.health import READINESS_REPORTS
-from adapters.http.threat_screen import ThreatGateMiddleware, ThreatScreenMiddleware
 from adapters.system.clock import SystemClock
 from apps._shared.app import AsgiWrapper, ServiceSpec
 from apps._shared.settings import SERVICE_PORTS, PlatformSettings
+from apps.gateway.config import header_table, rate_table
+from apps.gateway.runtime import GatewayRuntime
 from core.ports.rate_limit import RateLimiter
 
 
@@ -64,7 +64,7 @@ def asgi_wrappers(
         partial(
             ResponseHeadersMiddleware,
             security_headers=header_table(gateway.security_headers),
-            cors_origins=[origin.strip() for origin in gateway.cors_origins.split(",") if origin.strip()],
+            cors_origins=gateway.cors_origins,
             cors_methods=gateway.cors_methods,
             cors_headers=gateway.cors_headers,
             cors_max_age=gateway.cors_max_age_seconds,

@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from adapters.db.engine import create_engine, session_factory
 from adapters.db.uow import SqlUnitOfWork
-from adapters.http.audit import AuditController
+from adapters.http.audit.controller import AuditController
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings
 from apps.gateway import main as gateway

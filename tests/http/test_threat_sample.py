@@ -7,8 +7,8 @@ import json
 import pytest
 from litestar._parsers import parse_cookie_string, parse_url_encoded_form_data
 
+from adapters.http.gateway.threat_sample import UninspectableRequest, body_kind, sample_of
 from adapters.http.media_type import media_type
-from adapters.http.threat_sample import UninspectableRequest, body_kind, sample_of
 
 XSS = "<script>alert(1)</script>"
 

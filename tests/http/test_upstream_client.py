@@ -20,13 +20,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from adapters.http.gateway.upstream_client import (
-    UpstreamBusy,
-    UpstreamClient,
-    UpstreamError,
-    UpstreamResponse,
-    UpstreamTimeout,
-)
+from adapters.upstream.client import UpstreamClient
+from core.ports.upstream import UpstreamBusy, UpstreamError, UpstreamReadTimeout, UpstreamReply
 
 Script = Callable[[asyncio.StreamReader, asyncio.StreamWriter, "Server"], Awaitable[None]]
 
@@ -87,7 +82,7 @@ def answering(*answers: bytes, keep_open: bool = True) -> Script:
 OK = b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello"
 
 
-async def body_of(response: UpstreamResponse) -> bytes:
+async def body_of(response: UpstreamReply) -> bytes:
     """The whole body; the connection is given back either way, as the proxy does."""
     pieces, finished = [], False
     try:
@@ -105,7 +100,7 @@ async def get(
     method: str = "GET",
     read_timeout: float = PATIENT,
     connect_timeout: float = PATIENT,
-) -> UpstreamResponse:
+) -> UpstreamReply:
     headers = [(b"x-who", b"me")]
     return await client.request(
         server.url, method, b"/v1/x?a=1", headers, connect_timeout=connect_timeout, read_timeout=read_timeout
@@ -219,7 +214,7 @@ async def test_an_upstream_silent_for_the_read_timeout_times_out() -> None:
 
     async with Server(silent) as server:
         client = UpstreamClient(connections_per_upstream=1)
-        with pytest.raises(UpstreamTimeout):
+        with pytest.raises(UpstreamReadTimeout):
             await get(client, server, read_timeout=0.2)
         await client.close()
 
@@ -476,7 +471,7 @@ async def test_an_upstream_that_takes_none_of_the_body_times_out() -> None:
 
     async with Server(deaf) as server:
         client = UpstreamClient(connections_per_upstream=1)
-        with pytest.raises(UpstreamTimeout):
+        with pytest.raises(UpstreamReadTimeout):
             await asyncio.wait_for(
                 client.request(
                     server.url, "POST", b"/", [], endless(), connect_timeout=PATIENT, read_timeout=0.3
@@ -495,7 +490,7 @@ async def test_a_body_without_length_cut_by_our_timeout_is_an_error_not_a_short_
     async with Server(stall) as server:
         client = UpstreamClient(connections_per_upstream=1)
         response = await get(client, server, read_timeout=0.2)
-        with pytest.raises(UpstreamTimeout):
+        with pytest.raises(UpstreamReadTimeout):
             await body_of(response)
         await client.close()
 
@@ -696,13 +691,13 @@ async def test_whatever_an_upstream_sends_the_client_ends_cleanly_and_never_mixe
             first_answers.append(mangled(rng))
             client = UpstreamClient(connections_per_upstream=1)
             connections_before = server.connections
-            with contextlib.suppress(UpstreamError, UpstreamTimeout):
+            with contextlib.suppress(UpstreamError, UpstreamReadTimeout):
                 await asyncio.wait_for(body_of(await get(client, server, read_timeout=0.1)), SOON)
             try:
                 first_answers.append(mangled(rng))  # for a new connection, if one is made
                 response = await asyncio.wait_for(get(client, server, read_timeout=0.1), SOON)
                 second = (response.status, await asyncio.wait_for(body_of(response), SOON))
-            except (UpstreamError, UpstreamTimeout):
+            except (UpstreamError, UpstreamReadTimeout):
                 second = None
             # Kept alive only at a clean end of an answer: then the next answer is the server's own.
             if server.connections == connections_before + 1 and second is not None:

@@ -11,9 +11,9 @@ from functools import lru_cache
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from adapters.http.gateway.config import Network
+from adapters.http.request_state import request_state
 
-CLIENT_IP = "client_ip"
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def resolve_client_ip(peer: str | None, forwarded_for: str | None, trusted: Sequence[Network]) -> str | None:
@@ -54,7 +54,7 @@ def _is_valid(address: str) -> bool:
 
 
 class ClientIpMiddleware:
-    """Stores the resolved IP in ``scope["state"]["client_ip"]`` for every later layer."""
+    """Stores the resolved IP in the request's state (``RequestState.client_ip``) for every later layer."""
 
     def __init__(self, app: ASGIApp, trusted: Sequence[Network]) -> None:
         self.app = app
@@ -69,5 +69,5 @@ class ClientIpMiddleware:
                 for name, value in scope["headers"]:
                     if name == b"x-forwarded-for":
                         forwarded = value.decode("latin-1")
-            scope.setdefault("state", {})[CLIENT_IP] = resolve_client_ip(peer, forwarded, self.trusted)
+            request_state(scope).client_ip = resolve_client_ip(peer, forwarded, self.trusted)
         await self.app(scope, receive, send)

@@ -4,34 +4,29 @@ A request's route is known before routing: the gateway's own routes by Litestar'
 service's by what the service declares (route policies). A route that needs a token and has
 none, or an invalid one, is answered 401 here, so an anonymous caller never has a body
 inspected on a route it may not call. A valid token (verified with cached keys and the shared
-revocation store, no database) becomes the request's ``Edge``: the threat screen charges the
-identity's strikes and inspection time, and the route's own permission check and the identity
-rate limit use it without verifying the token again.
+revocation store, no database) becomes the request's principal (``RequestState``): the threat
+screen charges the identity's strikes and inspection time, and the route's own permission check
+and the identity rate limit use it without verifying the token again.
 """
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from litestar.exceptions import HTTPException
 from litestar.handlers import BaseRouteHandler
 from litestar.utils import normalize_path
 
-from adapters.http.access import GATEWAY, declared_access
+from adapters.http.access import GATEWAY, ROUTE_CLASS_KEY, declared_access
 from adapters.http.asgi_problem import send_problem
-from adapters.http.auth import EDGE_KEY, bearer_token
-from adapters.http.gateway.route_policies import STRICT, RoutePolicies, RoutePolicy
-from adapters.http.gateway.runtime import ROUTE_CLASS_KEY
+from adapters.http.auth import bearer_token
+from adapters.http.gateway.route_policies import STRICT, RoutePolicies
 from adapters.http.problems import challenge
+from adapters.http.request_state import request_state
 from core.domain.errors import Unauthenticated
 from core.domain.identity.model import Permission, Principal
 from core.domain.identity.tokens import AccessTokenClaims, InvalidToken
 from core.ports.tokens import AccessTokenVerifier
 
-FORGED_TOKEN = "forged_token"  # noqa: S105 (a state key, not a secret)
-"""``scope["state"]`` flag: the edge refused a bearer token that was never good (a bad signature,
-an unknown key, garbage), which is what token-flood detection counts; an expired or revoked
-token is what honest clients send after a revocation, and is not counted."""
 OBSERVABILITY_PATHS = ("/metrics", "/openapi")
 """A service's own paths that only ``platform:observe`` reaches through the gateway: its metrics
 and its OpenAPI document (routes, schemas) are for operators, not for every signed-in caller."""
@@ -43,26 +38,9 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class Edge:
-    """What the edge learnt of a request; ``scope["state"]["edge"]``."""
-
-    principal: Principal | None = None
-    claims: AccessTokenClaims | None = None
-    policy: RoutePolicy = STRICT
-    """The service route's declaration (STRICT for the gateway's own routes)."""
-    public: bool = False
-    """No token is needed (a public route of the gateway, or one a service declared public)."""
-
-    @property
-    def identity(self) -> str | None:
-        """``user:<id>`` or ``client:<client_id>``: whom strikes and blocks are charged to."""
-        return None if self.principal is None else f"{self.principal.kind}:{self.principal.subject}"
-
-
-def edge_of(scope: Scope) -> Edge | None:
-    edge = scope.get("state", {}).get(EDGE_KEY)
-    return edge if isinstance(edge, Edge) else None
+def identity_of(principal: Principal | None) -> str | None:
+    """``user:<id>`` or ``client:<client_id>``: whom strikes and blocks are charged to."""
+    return None if principal is None else f"{principal.kind}:{principal.subject}"
 
 
 class EdgeAuthenticationMiddleware:
@@ -81,16 +59,16 @@ class EdgeAuthenticationMiddleware:
         observing = access == GATEWAY and rest.startswith(OBSERVABILITY_PATHS)
         if handler is not None and access == GATEWAY and not observing:
             policy = self.policies.lookup(handler.opt[ROUTE_CLASS_KEY], scope["method"], rest)
-        public = access == "public" or policy.public
-        edge = Edge(policy=policy, public=public)
+        state = request_state(scope)
+        state.route_policy, state.public = policy, access == "public" or policy.public
         # Unknown routes and public ones carry no identity: Litestar answers the first, and a
         # public route's Authorization header belongs to it (HTTP Basic at /auth/token).
-        if handler is not None and not public:
+        if handler is not None and not state.public:
             try:
-                edge = await self._authenticated(scope, policy)
+                state.claims = await self._verified(scope)
+                state.principal = state.claims.principal()
             except Unauthenticated as error:
-                if not getattr(error, "stale", True):  # forged, malformed or not ours
-                    scope.setdefault("state", {})[FORGED_TOKEN] = True
+                state.forged_token = not getattr(error, "stale", True)  # forged, malformed, not ours
                 await send_problem(
                     send,
                     401,
@@ -99,21 +77,19 @@ class EdgeAuthenticationMiddleware:
                     headers=[(b"www-authenticate", challenge(error).encode())],
                 )
                 return
-        if observing and (edge.principal is None or not edge.principal.has(Permission.PLATFORM_OBSERVE)):
+        if observing and (state.principal is None or not state.principal.has(Permission.PLATFORM_OBSERVE)):
             detail = (
                 f"a service's metrics and OpenAPI document need the {Permission.PLATFORM_OBSERVE} permission"
             )
             await send_problem(send, 403, code="forbidden", detail=detail)
             return
-        scope.setdefault("state", {})[EDGE_KEY] = edge
         await self.app(scope, receive, send)
 
-    async def _authenticated(self, scope: Scope, policy: RoutePolicy) -> Edge:
+    async def _verified(self, scope: Scope) -> AccessTokenClaims:
         token = bearer_token(scope)
         if token is None:
             raise Unauthenticated("a Bearer access token is required")
-        claims = await (await self._verifier_of(scope)).verify(token)
-        return Edge(principal=claims.principal(), claims=claims, policy=policy)
+        return await (await self._verifier_of(scope)).verify(token)
 
     async def _verifier_of(self, scope: Scope) -> AccessTokenVerifier:
         if self._verifier is None:

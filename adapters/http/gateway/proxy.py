@@ -19,19 +19,18 @@ from adapters.http.gateway.client_stream import (
     RequestBody,
     until_disconnect,
 )
-from adapters.http.gateway.config import ServiceRoute
 from adapters.http.gateway.forwarding import downstream_headers, upstream_headers
-from adapters.http.gateway.upstream_client import (
-    UpstreamBusy,
-    UpstreamClient,
-    UpstreamError,
-    UpstreamResponse,
-    UpstreamTimeout,
-)
-from core.domain.routing.model import Failure
+from core.domain.routing.model import Failure, ServiceRoute
 from core.domain.routing.pool import UpstreamPool
 from core.domain.routing.retry import RetryPolicy
 from core.domain.routing.upstream_state import UpstreamState
+from core.ports.upstream import (
+    UpstreamBusy,
+    UpstreamError,
+    UpstreamReadTimeout,
+    UpstreamReply,
+    UpstreamTransport,
+)
 
 log = logging.getLogger("bhiv.gateway")
 _UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
@@ -46,7 +45,7 @@ class _Body(NamedTuple):
 
 class Runtime(Protocol):
     @property
-    def client(self) -> UpstreamClient: ...
+    def client(self) -> UpstreamTransport: ...
 
     def is_trusted(self, peer: str | None) -> bool: ...
 
@@ -146,7 +145,7 @@ class ServiceProxy:
                     connect_timeout=self.route.connect_timeout,
                     read_timeout=self.route.read_timeout,
                 )
-            except UpstreamTimeout:
+            except UpstreamReadTimeout:
                 state.release(failed=True)
                 detail = f"the {self.route.service} service did not answer in time"
                 await send_problem(send, 504, code="upstream_timeout", detail=detail)
@@ -184,7 +183,7 @@ class ServiceProxy:
             raise error
 
     async def _relay(
-        self, response: UpstreamResponse, state: UpstreamState, receive: Receive, send: Send
+        self, response: UpstreamReply, state: UpstreamState, receive: Receive, send: Send
     ) -> None:
         failed = response.status in _UNAVAILABLE_STATUSES
         reading = False

@@ -15,38 +15,20 @@ capacity, and refusing everything while Redis is down would be the outage they e
 
 import logging
 import math
-from typing import Any
 
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from adapters.http.access import ROUTE_CLASS_KEY
 from adapters.http.asgi_problem import send_problem
-from adapters.http.gateway.client_ip import CLIENT_IP
-from adapters.http.gateway.runtime import ROUTE_CLASS_KEY
+from adapters.http.request_state import request_state
 from core.domain.identity.model import Principal
+from core.domain.routing.limits import identity_rule, ip_rule, route_class, tighter
 from core.ports.errors import PortError
 from core.ports.rate_limit import RateDecision, RateLimit, RateLimiter
 
 log = logging.getLogger("bhiv.gateway")
-DECISION = "rate_limit"
-PENDING_IP_HIT = "rate_limit_ip_pending"
 _EXEMPT = ("/health/", "/metrics")
-
-
-def route_class(path: str) -> str:
-    """``/api/<service>/...`` -> the service (``admin`` included); ``/auth/...`` -> ``auth``."""
-    segments = path.split("/", 3)
-    if len(segments) > 2 and segments[1] == "api":
-        return segments[2]
-    return segments[1] if len(segments) > 1 and segments[1] else "other"
-
-
-def lookup(table: dict[str, RateLimit], *keys: str) -> tuple[str, RateLimit] | None:
-    for key in keys:
-        rate = table.get(key)
-        if rate is not None:
-            return key, rate
-    return None
 
 
 def limit_headers(decision: RateDecision) -> list[tuple[bytes, bytes]]:
@@ -95,19 +77,19 @@ class IpRateLimitMiddleware:
         if scope["type"] != ScopeType.HTTP or scope["path"].startswith(_EXEMPT):
             await self.app(scope, receive, send)
             return
-        state: dict[str, Any] = scope["state"]
-        rule = lookup(self.limits.per_ip, route_class(scope["path"]), "*")
-        state[DECISION] = None
+        state = request_state(scope)
+        rule = ip_rule(self.limits.per_ip, route_class(scope["path"]))
+        state.rate_decision = None
         if rule is not None:
-            hit = (f"ip:{state.get(CLIENT_IP)}:{rule[0]}", rule[1])
+            hit = (f"ip:{state.client_ip}:{rule[0]}", rule[1])
             if _has_bearer(scope):
-                state[PENDING_IP_HIT] = hit  # charged with the identity, after verification
+                state.pending_ip_hit = hit  # charged with the identity, after verification
             else:
                 (decision,) = await self.limits.hit(hit)
                 if decision is not None and not decision.allowed:
                     await refuse(send, decision, "from this address")
                     return
-                state[DECISION] = decision
+                state.rate_decision = decision
         replaced = False
 
         async def send_with_limits(message: Message) -> None:
@@ -115,16 +97,16 @@ class IpRateLimitMiddleware:
             if replaced:
                 return
             if message["type"] == "http.response.start":
-                pending = state.pop(PENDING_IP_HIT, None)
+                pending, state.pending_ip_hit = state.pending_ip_hit, None
                 if pending is not None:  # the request never reached the identity limit
                     (decision,) = await self.limits.hit(pending)
                     if decision is not None and not decision.allowed:
                         replaced = True
                         await refuse(send, decision, "from this address")
                         return
-                    state[DECISION] = decision
-                if state.get(DECISION) is not None:
-                    message["headers"] = [*message.get("headers", ()), *limit_headers(state[DECISION])]
+                    state.rate_decision = decision
+                if state.rate_decision is not None:
+                    message["headers"] = [*message.get("headers", ()), *limit_headers(state.rate_decision)]
             await send(message)
 
         await self.app(scope, receive, send_with_limits)
@@ -141,10 +123,10 @@ class IdentityRateLimitMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        state = scope["state"]
+        state = request_state(scope)
         hits: list[tuple[str, RateLimit]] = []
         refusals: list[str] = []
-        pending = state.pop(PENDING_IP_HIT, None)
+        pending, state.pending_ip_hit = state.pending_ip_hit, None
         if pending is not None:
             hits.append(pending)
             refusals.append("from this address")
@@ -152,19 +134,17 @@ class IdentityRateLimitMiddleware:
         if isinstance(principal, Principal):
             route = scope["route_handler"].opt.get(ROUTE_CLASS_KEY) or route_class(scope["path"])
             role = principal.role.value
-            rule = lookup(self.limits.per_identity, f"{role}:{route}", f"{role}:*", f"*:{route}", "*:*")
+            rule = identity_rule(self.limits.per_identity, role, route)
             if rule is not None:
                 hits.append((f"id:{principal.kind}:{principal.subject}:{rule[0]}", rule[1]))
                 refusals.append("for this identity")
         for decision, what in zip(await self.limits.hit(*hits), refusals, strict=True):
             if decision is None:
                 continue
-            current: RateDecision | None = state.get(DECISION)
-            if current is None or decision.remaining < current.remaining:
-                state[DECISION] = decision
+            state.rate_decision = tighter(state.rate_decision, decision)
             if not decision.allowed:
                 # The outer middleware would add headers: this refusal carries its own.
-                state[DECISION] = None
+                state.rate_decision = None
                 await refuse(send, decision, what)
                 return
         await self.app(scope, receive, send)

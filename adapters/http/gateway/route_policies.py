@@ -11,10 +11,10 @@ from typing import Any
 
 import msgspec
 
-from adapters.http.gateway.upstream_client import UpstreamClient, UpstreamError, UpstreamTimeout
 from adapters.http.route_policy import EXTENSION, RouteDeclaration
 from core.domain.routing.pool import UpstreamPool
 from core.domain.threat.fields import NO_CONTENT, ContentFields
+from core.ports.upstream import UpstreamError, UpstreamReadTimeout, UpstreamTransport
 
 log = logging.getLogger("bhiv.gateway")
 OPENAPI_PATH = b"/openapi/openapi.json"
@@ -102,7 +102,7 @@ class RoutePolicies:
             name for name, pool in self._pools.items() if any(s.url == url for s in pool.states)
         )
 
-    async def run(self, client: UpstreamClient) -> None:
+    async def run(self, client: UpstreamTransport) -> None:
         while True:
             now = time.monotonic()
             for service in self._pools:
@@ -110,7 +110,7 @@ class RoutePolicies:
                     await self.refresh(service, client)
             await asyncio.sleep(1.0)
 
-    async def refresh(self, service: str, client: UpstreamClient) -> bool:
+    async def refresh(self, service: str, client: UpstreamTransport) -> bool:
         healthy = [state for state in self._pools[service].states if state.healthy]
         if not healthy:
             return False
@@ -118,7 +118,7 @@ class RoutePolicies:
             document = await _fetch(client, healthy[0].url)
         except (
             UpstreamError,
-            UpstreamTimeout,
+            UpstreamReadTimeout,
             TimeoutError,
             OSError,
             ValueError,
@@ -133,7 +133,7 @@ class RoutePolicies:
         return True
 
 
-async def _fetch(client: UpstreamClient, url: str) -> dict[str, Any]:
+async def _fetch(client: UpstreamTransport, url: str) -> dict[str, Any]:
     async with asyncio.timeout(10.0):
         response = await client.request(url, "GET", OPENAPI_PATH, [], connect_timeout=2.0, read_timeout=5.0)
         try:

@@ -1,28 +1,39 @@
 """``BHIV_GATEWAY_*``: where each service's upstreams are and how the gateway treats traffic.
 
-Table-valued settings take JSON or a compact form (see README.md's configuration table);
-``config.py`` parses them once at start.
+Table-valued settings are typed fields: the settings loader reads them as JSON or the compact
+``key=value,key=value`` form (list values separated by ``|``; see README.md), and a bad value
+stops start-up with one line naming its variable.
 """
+
+import ipaddress
+from typing import Annotated
 
 import msgspec
 
+from core.domain.routing.model import Strategy
+
 ENV_PREFIX = "BHIV_GATEWAY_"
-DEFAULT_SECURITY_HEADERS = (
-    '{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}'
-)
+Rate = Annotated[str, msgspec.Meta(pattern=r"^\d+/\d+(\.\d+)?(:\d+)?$")]
+"""``limit/period_seconds[:burst]``, e.g. ``600/60`` or ``600/60:50``."""
+Weight = Annotated[int, msgspec.Meta(ge=0)]
+Seconds = Annotated[float, msgspec.Meta(gt=0)]
+
+
+def _default_security_headers() -> dict[str, str]:
+    return {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
 
 
 class GatewaySettings(msgspec.Struct, frozen=True):
-    upstreams: str = ""
+    upstreams: dict[str, list[str]] = msgspec.field(default_factory=dict)
     """``{"logistics": ["http://a:8001", ...]}`` or ``logistics=http://a:8001|http://b:8001,crm=...``;
     a service not named keeps ``http://127.0.0.1:<its port>``."""
-    strategies: str = ""
+    strategies: dict[str, Strategy] = msgspec.field(default_factory=dict)
     """``crm=least_connections,llm=weighted`` (or JSON); unnamed services use round_robin."""
-    weights: str = ""
+    weights: dict[str, Weight] = msgspec.field(default_factory=dict)
     """``http://a:8001=3,http://b:8001=1`` (or JSON); unnamed upstreams weigh 1."""
     connect_timeout_seconds: float = 2.0
     read_timeout_seconds: float = 60.0
-    read_timeouts: str = ""
+    read_timeouts: dict[str, Seconds] = msgspec.field(default_factory=dict)
     """Per service, overriding the above: ``llm=300,crm=10``."""
     retries: int = 2
     max_body_bytes: int = 10_485_760
@@ -37,14 +48,26 @@ class GatewaySettings(msgspec.Struct, frozen=True):
     health_path: str = "/health/ready"
     eject_after_failures: int = 3
     eject_seconds: float = 15.0
-    trusted_proxies: str = ""
-    """Comma-separated CIDRs whose ``X-Forwarded-For`` is believed; empty: none."""
-    cors_origins: str = ""
+    trusted_proxies: list[str] = msgspec.field(default_factory=list)
+    """CIDRs whose ``X-Forwarded-For`` is believed; empty: none."""
+    cors_origins: list[str] = msgspec.field(default_factory=list)
     cors_methods: str = "GET,POST,PUT,PATCH,DELETE,OPTIONS"
     cors_headers: str = "authorization,content-type,x-request-id,traceparent"
     cors_max_age_seconds: int = 600
-    security_headers: str = DEFAULT_SECURITY_HEADERS
-    ip_rate_limits: str = "*=3000/60,auth=300/60"
+    security_headers: dict[str, str] = msgspec.field(default_factory=_default_security_headers)
+    ip_rate_limits: dict[str, Rate] = msgspec.field(
+        default_factory=lambda: {"*": "3000/60", "auth": "300/60"}
+    )
     """Per client IP and route class: ``class=limit/period[:burst]``."""
-    identity_rate_limits: str = "*:*=1200/60"
+    identity_rate_limits: dict[str, Rate] = msgspec.field(default_factory=lambda: {"*:*": "1200/60"})
     """Per user or client, by role and route class: ``role:class=limit/period[:burst]``."""
+
+    def __post_init__(self) -> None:
+        for cidr in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError:
+                raise ValueError(f"{cidr!r} is not a CIDR - at `$.trusted_proxies`") from None
+        for service, urls in self.upstreams.items():
+            if not urls or not all(url.startswith(("http://", "https://")) for url in urls):
+                raise ValueError(f"the upstreams of {service} must be http(s) URLs - at `$.upstreams`")

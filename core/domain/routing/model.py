@@ -18,6 +18,16 @@ class Upstream(msgspec.Struct, frozen=True):
     """Share of traffic under ``weighted``; 0 takes none."""
 
 
+class ServiceRoute(msgspec.Struct, frozen=True):
+    """Where one service's traffic goes, and how long the gateway waits for it."""
+
+    service: str
+    upstreams: tuple[Upstream, ...]
+    strategy: Strategy
+    connect_timeout: float
+    read_timeout: float
+
+
 class Failure(StrEnum):
     CONNECT = "connect"
     """No connection could be made, or it broke before a response began."""

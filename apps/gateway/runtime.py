@@ -8,19 +8,17 @@ from typing import Any
 from litestar import Litestar, asgi
 from litestar.handlers import ASGIRouteHandler
 
-from adapters.http.access import GATEWAY
+from adapters.http.access import GATEWAY, ROUTE_CLASS_KEY
 from adapters.http.gateway.client_ip import is_trusted
-from adapters.http.gateway.config import service_routes, trusted_networks
-from adapters.http.gateway.health_checker import ActiveHealthChecker
 from adapters.http.gateway.proxy import ServiceProxy
 from adapters.http.gateway.route_policies import RoutePolicies
 from adapters.http.gateway.settings import GatewaySettings
-from adapters.http.gateway.upstream_client import UpstreamClient
+from adapters.upstream.client import UpstreamClient
+from adapters.upstream.health_checker import ActiveHealthChecker
+from apps.gateway.config import service_routes, trusted_networks
 from core.domain.routing.pool import UpstreamPool
 from core.domain.routing.retry import RetryPolicy
 from core.ports.clock import Clock
-
-ROUTE_CLASS_KEY = "route_class"
 
 
 class GatewayRuntime:

@@ -11,19 +11,9 @@ from typing import cast
 
 import httptools
 
+from core.ports.upstream import UpstreamError, UpstreamReadTimeout
+
 MAX_BUFFERED = 256 * 1024
-
-
-class UpstreamError(ConnectionError):
-    """The upstream could not be reached, or broke the exchange before its answer was complete."""
-
-
-class UpstreamTimeout(Exception):
-    """The upstream sent nothing for the read timeout."""
-
-
-class UpstreamBusy(Exception):
-    """Every connection to the upstream stayed busy: this gateway's load, no fault of the upstream's."""
 
 
 class UpstreamConnection(asyncio.Protocol):
@@ -309,7 +299,7 @@ class UpstreamConnection(asyncio.Protocol):
         if deadline > now:
             self._timer = self._loop.call_at(deadline, self._check_read_timeout)
             return
-        self._fail(UpstreamTimeout(f"the upstream sent nothing for {self._read_timeout} s"))
+        self._fail(UpstreamReadTimeout(f"the upstream sent nothing for {self._read_timeout} s"))
         self.close()
 
     async def _drained(self) -> None:
@@ -322,7 +312,8 @@ class UpstreamConnection(asyncio.Protocol):
                     self._drain = self._loop.create_future()
                     await self._drain
         except TimeoutError:
-            raise UpstreamTimeout(f"the upstream took none of the body for {self._read_timeout} s") from None
+            silence = self._read_timeout
+            raise UpstreamReadTimeout(f"the upstream took none of the body for {silence} s") from None
 
 
 def _framed(headers: list[tuple[bytes, bytes]]) -> bool:

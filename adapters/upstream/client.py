@@ -13,18 +13,18 @@ from collections import deque
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
-from adapters.http.gateway.upstream_connection import (
+from adapters.upstream.connection import UpstreamConnection
+from core.ports.upstream import (
     UpstreamBusy,
-    UpstreamConnection,
     UpstreamError,
-    UpstreamTimeout,
+    UpstreamReply,
+    UpstreamTransport,
 )
 
 _REPLAYABLE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _FRAMING = frozenset({b"content-length", b"transfer-encoding", b"host", b"connection"})
 _UNSAFE_TARGET = re.compile(rb"[\x00-\x20\x7f]")
 
-__all__ = ["UpstreamBusy", "UpstreamClient", "UpstreamError", "UpstreamResponse", "UpstreamTimeout"]
 
 # Below uvicorn's default keep-alive of 5 s: an idle connection is dropped here before the
 # upstream closes it, so a request is rarely written into a connection being closed.
@@ -138,7 +138,7 @@ class _OriginPool:
         self.idle.clear()
 
 
-class UpstreamResponse:
+class UpstreamResponse(UpstreamReply):
     """An answer whose head has arrived; its body is read with ``read`` until ``finished``."""
 
     __slots__ = ("_connection", "_pool", "_released", "headers", "status")
@@ -166,7 +166,7 @@ class UpstreamResponse:
             self._pool.release(self._connection, False)
 
 
-class UpstreamClient:
+class UpstreamClient(UpstreamTransport):
     def __init__(self, connections_per_upstream: int, ca_file: str | None = None) -> None:
         """``ca_file``: the CAs that sign ``https://`` upstreams' certificates (default: the
         system's). Certificates and host names are always verified."""
@@ -190,7 +190,7 @@ class UpstreamClient:
 
         ``body`` is sent as it comes: with the caller's ``content-length`` when it gives one,
         else chunked. Raises ``UpstreamError`` when the upstream cannot be reached or breaks
-        the exchange, and ``UpstreamTimeout`` when it sends nothing for ``read_timeout``.
+        the exchange, and ``UpstreamReadTimeout`` when it sends nothing for ``read_timeout``.
         """
         pool = self._pools.get(upstream)
         if pool is None:

@@ -4,9 +4,9 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 
-from adapters.http.gateway.upstream_client import UpstreamClient, UpstreamError, UpstreamTimeout
 from core.domain.routing.pool import UpstreamPool
 from core.domain.routing.upstream_state import UpstreamState
+from core.ports.upstream import UpstreamError, UpstreamReadTimeout, UpstreamTransport
 
 log = logging.getLogger("bhiv.gateway")
 RECHECK_DOWN_SECONDS = 1.0
@@ -29,17 +29,17 @@ class ActiveHealthChecker:
         self._on_healthy = on_healthy
         """Told each upstream URL that passes a check after failing one (a restart, a deploy)."""
 
-    async def run(self, client: UpstreamClient) -> None:
+    async def run(self, client: UpstreamTransport) -> None:
         while True:
             await self.check_all(client)
             # A down upstream (or one still starting beside the gateway) is looked at sooner.
             all_healthy = all(state.healthy for state in self._states)
             await asyncio.sleep(self._interval if all_healthy else min(self._interval, RECHECK_DOWN_SECONDS))
 
-    async def check_all(self, client: UpstreamClient) -> None:
+    async def check_all(self, client: UpstreamTransport) -> None:
         await asyncio.gather(*(self._check(client, state) for state in self._states))
 
-    async def _check(self, client: UpstreamClient, state: UpstreamState) -> None:
+    async def _check(self, client: UpstreamTransport, state: UpstreamState) -> None:
         error: str | None = None
         timeout = self._timeout
         try:
@@ -55,7 +55,7 @@ class ActiveHealthChecker:
                     response.release()
             if response.status != 200:
                 error = f"readiness answered {response.status}"
-        except (UpstreamError, UpstreamTimeout, TimeoutError, OSError) as failure:
+        except (UpstreamError, UpstreamReadTimeout, TimeoutError, OSError) as failure:
             error = str(failure) or type(failure).__name__
         if (error is None) != state.healthy:
             log.warning("upstream %s is %s", state.url, "healthy" if error is None else f"down: {error}")

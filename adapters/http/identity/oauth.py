@@ -10,7 +10,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody
 
 from adapters.http.access import AUTHENTICATED, PUBLIC
-from adapters.http.oauth_forms import (
+from adapters.http.identity.oauth_forms import (
     NO_STORE,
     OAUTH_FAILURES,
     TokenActionForm,

@@ -14,8 +14,8 @@ from urllib.parse import parse_qsl, unquote
 
 import msgspec
 
+from adapters.http.basic_auth import basic_credentials
 from adapters.http.media_type import media_type
-from adapters.http.oauth_forms import basic_credentials
 from core.domain.threat.model import RequestSample
 
 DATA_HEADERS = {b"user-agent", b"referer", b"origin"}

@@ -1,12 +1,11 @@
 """Reading OAuth 2.0 requests: form fields and client authentication (RFC 6749 §2.3.1)."""
 
-import base64
 from typing import Any
-from urllib.parse import unquote_plus
 
 import msgspec
 from litestar import Request, Response
 
+from adapters.http.basic_auth import basic_credentials
 from core.domain.audit.model import Invocation
 from core.domain.identity.errors import InvalidClient, InvalidCredentials
 from core.domain.identity.model import ServiceClient
@@ -41,17 +40,6 @@ def read_form(cls: type[Any], data: dict[str, Any]) -> Any:
         return msgspec.convert(fields, cls)
     except msgspec.ValidationError as error:
         raise OAuthError("invalid_request", str(error)) from None
-
-
-def basic_credentials(header: str) -> tuple[str, str] | None:
-    """``Basic <base64 of id:secret>``, each part form-encoded (RFC 6749 §2.3.1), as (id, secret);
-    None when malformed. The gateway's threat screen reads them with this too."""
-    try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
-    except ValueError:  # not Base64 (binascii.Error), not ASCII, or not UTF-8 once decoded
-        return None
-    name, sep, secret = decoded.partition(":")
-    return (unquote_plus(name), unquote_plus(secret)) if sep else None
 
 
 def client_credentials(

@@ -15,8 +15,10 @@ from dishka import AsyncContainer
 
 from adapters.http.asgi_problem import send_problem
 from adapters.http.context import correlation_id
-from adapters.http.gateway.edge_auth import FORGED_TOKEN, Edge, edge_of
-from adapters.http.threat_sample import UninspectableRequest, body_kind, sample_of
+from adapters.http.gateway.edge_auth import identity_of
+from adapters.http.gateway.route_policies import STRICT
+from adapters.http.gateway.threat_sample import UninspectableRequest, body_kind, sample_of
+from adapters.http.request_state import request_state
 from core.domain.threat.model import Verdict
 from core.domain.threat.use_cases import ObserveBehaviour, Screening, ScreenRequest
 from core.ports.errors import Unavailable
@@ -33,7 +35,7 @@ MAX_INSPECTED_BODY = 1_048_576
 
 
 def client_ip_of(scope: Scope) -> str:
-    return str(scope.get("state", {}).get("client_ip") or (scope.get("client") or ("",))[0])
+    return request_state(scope).client_ip or (scope.get("client") or ("",))[0]
 
 
 class ThreatGateMiddleware:
@@ -65,7 +67,7 @@ class ThreatGateMiddleware:
             await send(message)
 
         await self.app(scope, receive, watch)
-        forged = status == 401 and bool(scope.get("state", {}).get(FORGED_TOKEN))
+        forged = status == 401 and request_state(scope).forged_token
         try:
             await observe.response(client_ip, status, invalid_token=forged)
         except Unavailable as error:
@@ -94,8 +96,9 @@ class ThreatScreenMiddleware:
         if self._screen is None:
             self._screen = await scope["app"].state.dishka_container.get(ScreenRequest)
         headers: list[tuple[bytes, bytes]] = scope["headers"]
-        edge = edge_of(scope) or Edge()
-        limit = MAX_INSPECTED_BODY if edge.principal is not None else self._anonymous_max_body
+        state = request_state(scope)
+        policy = state.route_policy or STRICT
+        limit = MAX_INSPECTED_BODY if state.principal is not None else self._anonymous_max_body
         try:
             _check_sizes(scope, headers)
             async with asyncio.timeout(self._body_timeout):  # a trickled body holds no socket for long
@@ -112,7 +115,7 @@ class ThreatScreenMiddleware:
             return
         try:
             screening = await self._screen.execute(
-                sample, correlation_id.get(), content=edge.policy.content, identity=edge.identity
+                sample, correlation_id.get(), content=policy.content, identity=identity_of(state.principal)
             )
         except Unavailable as error:  # the blocklist or the event store is down: fail open, loudly
             log.error("threat screen unavailable, request let through: %s", error)

@@ -1,0 +1,1 @@
+"""Threat events, blocks and alerts as admins manage them."""
