@@ -7,7 +7,7 @@ from typing import IO, Any
 
 import msgspec
 
-from core.domain.threat.detectors.inspector import Inspector
+from adapters.inspection.detectors.inspector import Inspector
 from core.domain.threat.model import Location
 
 _decoder = msgspec.json.Decoder()

@@ -5,14 +5,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.alerts.stored import StoredAlertNotifier
 from adapters.db.threat.stores import SqlAlertStore, SqlThreatEventStore
+from adapters.inspection.detectors.inspector import Inspector
 from apps._shared.settings import PlatformSettings
 from core.domain.threat.admin import BlockIp, ListBlocks, SearchThreatEvents, UnblockIp
 from core.domain.threat.baseline import RateBaseline, RateBaselineSettings
-from core.domain.threat.detectors.inspector import Inspector
-from core.domain.threat.detectors_api import PayloadInspector
 from core.domain.threat.policy import ThreatPolicy
 from core.domain.threat.response import ThreatResponder
 from core.domain.threat.use_cases import ObserveBehaviour, ScreenRequest
+from core.ports.inspection import PayloadInspector
 from core.ports.threat import AlertStore, Notifier, ThreatEventStore
 
 

@@ -11,13 +11,13 @@ from sqlalchemy import select
 from adapters.alerts.stored import StoredAlertNotifier
 from adapters.db.tables import audit_log
 from adapters.db.threat.stores import SqlAlertStore, SqlThreatEventStore
+from adapters.inspection.detectors.inspector import Inspector
 from adapters.memory.state import MemoryState
 from adapters.system.clock import AsyncioScheduler, Uuid7IdGenerator
 from core.domain.audit.model import Actor, Invocation
 from core.domain.errors import NotFound, RuleViolated
 from core.domain.threat.admin import BlockIp, UnblockIp
 from core.domain.threat.baseline import RateBaseline, RateBaselineSettings
-from core.domain.threat.detectors.inspector import Inspector
 from core.domain.threat.model import AttackKind, Finding, Location, RequestSample, Verdict
 from core.domain.threat.policy import ThreatPolicy
 from core.domain.threat.response import ThreatResponder

@@ -1,7 +1,7 @@
 """What the detectors conclude about one value, as the gateway would (same inspector, same
 threshold): the kind of attack, or None for a value let through."""
 
-from core.domain.threat.detectors.inspector import DEFAULT_THRESHOLD, Inspector
+from adapters.inspection.detectors.inspector import DEFAULT_THRESHOLD, Inspector
 from core.domain.threat.model import AttackKind, Location
 
 inspector = Inspector()

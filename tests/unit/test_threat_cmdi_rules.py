@@ -5,8 +5,8 @@ leaves."""
 
 import pytest
 
-from core.domain.threat.detectors.cmdi import cmdi_score
-from core.domain.threat.detectors.inspector import DEFAULT_THRESHOLD
+from adapters.inspection.detectors.cmdi import cmdi_score
+from adapters.inspection.detectors.inspector import DEFAULT_THRESHOLD
 from core.domain.threat.model import AttackKind
 from tests.support.threat import verdict
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from core.domain.threat.detectors.inspector import Inspector
+from adapters.inspection.detectors.inspector import Inspector
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared/data/threat/corpus.jsonl"
 FLOORS = {"sqli": 0.965, "xss": 0.975, "traversal": 0.96, "cmdi": 0.94}

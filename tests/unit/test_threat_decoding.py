@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.domain.threat.decoding import MAX_LENGTH, decode, decode_variants
-from core.domain.threat.detectors.inspector import DEFAULT_THRESHOLD, Inspector
+from adapters.inspection.decoding import MAX_LENGTH, decode, decode_variants
+from adapters.inspection.detectors.inspector import DEFAULT_THRESHOLD, Inspector
 from core.domain.threat.model import AttackKind
 
 

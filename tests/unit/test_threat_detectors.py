@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from core.domain.threat.detectors.inspector import Inspector
+from adapters.inspection.detectors.inspector import Inspector
 from core.domain.threat.model import AttackKind, Finding, Location, RequestSample
 from tests.support.threat import inspector, verdict
 

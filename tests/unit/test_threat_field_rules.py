@@ -6,8 +6,8 @@ import string
 
 import pytest
 
+from adapters.inspection.detectors.inspector import Inspector
 from core.domain.threat.budget import InspectionBudget
-from core.domain.threat.detectors.inspector import Inspector
 from core.domain.threat.fields import ContentFields, FieldRule, rule_for
 from core.domain.threat.model import AttackKind, Finding, Location, RequestSample, Verdict
 from core.domain.threat.policy import ThreatPolicy, strikes, verdict_for

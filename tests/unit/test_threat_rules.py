@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.domain.threat.decoding import decode, decode_variants
+from adapters.inspection.decoding import decode, decode_variants
 from core.domain.threat.model import AttackKind
 from tests.support.threat import verdict
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.domain.threat.detectors.inspector import Inspector
+from adapters.inspection.detectors.inspector import Inspector
 from core.domain.threat.model import Location, RequestSample
 from core.domain.threat.secret_fields import REDACTED, is_secret_field
 

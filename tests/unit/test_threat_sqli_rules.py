@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from core.domain.threat.detectors.inspector import DEFAULT_THRESHOLD
-from core.domain.threat.detectors.sqli import sqli_score
+from adapters.inspection.detectors.inspector import DEFAULT_THRESHOLD
+from adapters.inspection.detectors.sqli import sqli_score
 from core.domain.threat.model import AttackKind
 from tests.support.threat import verdict
 

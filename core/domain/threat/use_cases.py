@@ -4,13 +4,13 @@ import msgspec
 
 from core.domain.threat.baseline import RateBaseline
 from core.domain.threat.budget import InspectionBudget
-from core.domain.threat.detectors_api import PayloadInspector
 from core.domain.threat.fields import NO_CONTENT, ContentFields
 from core.domain.threat.model import PAYLOAD_KINDS, AttackKind, Finding, Location, RequestSample, Verdict
 from core.domain.threat.policy import Allowlist, ThreatPolicy, refuses, strikes, verdict_for
 from core.domain.threat.response import ThreatResponder
 from core.ports.blocklist import Blocklist
 from core.ports.clock import Clock, Scheduler
+from core.ports.inspection import PayloadInspector
 from core.ports.rate_limit import RateLimit, RateLimiter
 
 

@@ -10,7 +10,7 @@
 
 import re
 
-from core.domain.threat.detectors.scoring import ScoringDetector
+from adapters.inspection.detectors.scoring import ScoringDetector
 from core.domain.threat.model import AttackKind
 
 _HINT = re.compile(r"[<>]|on[a-z]{3,}\s*=|script|\(|`|expression|\+AD", re.IGNORECASE)

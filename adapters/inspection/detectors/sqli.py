@@ -10,12 +10,12 @@ to hold SQL words ("select a plan from our catalog") has none of that structure.
 
 import re
 
-from core.domain.threat.detectors import _sql_lexicon as lex
-from core.domain.threat.detectors.scoring import ScoringDetector
-from core.domain.threat.detectors.sql_concat import concatenation
-from core.domain.threat.detectors.sql_expr import rebalancing, tautology
-from core.domain.threat.detectors.sql_grammar import clause, stacked, statement
-from core.domain.threat.detectors.sql_tokens import Token, tokenize
+from adapters.inspection.detectors import _sql_lexicon as lex
+from adapters.inspection.detectors.scoring import ScoringDetector
+from adapters.inspection.detectors.sql_concat import concatenation
+from adapters.inspection.detectors.sql_expr import rebalancing, tautology
+from adapters.inspection.detectors.sql_grammar import clause, stacked, statement
+from adapters.inspection.detectors.sql_tokens import Token, tokenize
 from core.domain.threat.model import AttackKind
 
 _HINT = re.compile(

@@ -7,17 +7,17 @@ from urllib.parse import parse_qsl, urlsplit
 
 import msgspec
 
-from core.domain.threat.decoding import MAX_LENGTH, decode_variants
-from core.domain.threat.detectors.cmdi import CommandInjectionDetector
-from core.domain.threat.detectors.ldap import LdapInjectionDetector
-from core.domain.threat.detectors.nosql import NoSqlInjectionDetector
-from core.domain.threat.detectors.scanner import ScannerSignatureDetector
-from core.domain.threat.detectors.sqli import SqlInjectionDetector
-from core.domain.threat.detectors.traversal import PathTraversalDetector
-from core.domain.threat.detectors.xss import CrossSiteScriptingDetector
-from core.domain.threat.detectors_api import PayloadInspector, ValueDetector
+from adapters.inspection.decoding import MAX_LENGTH, decode_variants
+from adapters.inspection.detectors.cmdi import CommandInjectionDetector
+from adapters.inspection.detectors.ldap import LdapInjectionDetector
+from adapters.inspection.detectors.nosql import NoSqlInjectionDetector
+from adapters.inspection.detectors.scanner import ScannerSignatureDetector
+from adapters.inspection.detectors.sqli import SqlInjectionDetector
+from adapters.inspection.detectors.traversal import PathTraversalDetector
+from adapters.inspection.detectors.xss import CrossSiteScriptingDetector
 from core.domain.threat.model import PAYLOAD_KINDS, AttackKind, Finding, Location, RequestSample
 from core.domain.threat.secret_fields import is_secret_field, without_evidence
+from core.ports.inspection import PayloadInspector, ValueDetector
 
 DEFAULT_THRESHOLD = 0.6
 """A finding scoring at least this much is an attack; below it, only a reason to look closer."""

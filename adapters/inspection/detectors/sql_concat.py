@@ -16,9 +16,9 @@ literal). In a query string ``+`` is also a space, so a word glued to the quote 
 rebalancing quote to count.
 """
 
-from core.domain.threat.detectors import _sql_lexicon as lex
-from core.domain.threat.detectors.sql_expr import rebalancing
-from core.domain.threat.detectors.sql_tokens import Token
+from adapters.inspection.detectors import _sql_lexicon as lex
+from adapters.inspection.detectors.sql_expr import rebalancing
+from adapters.inspection.detectors.sql_tokens import Token
 
 _CONCAT = frozenset({"||", "+"})
 _CHAIN = frozenset({"||", "+", "-", "*", "/", "%"})

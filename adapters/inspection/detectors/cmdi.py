@@ -25,7 +25,7 @@ import base64
 import binascii
 import re
 
-from core.domain.threat.detectors.scoring import ScoringDetector
+from adapters.inspection.detectors.scoring import ScoringDetector
 from core.domain.threat.model import AttackKind
 
 _HINT = re.compile(r"[;|&`$\n(<{]")

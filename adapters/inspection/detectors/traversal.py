@@ -11,7 +11,7 @@ use as routes (``/home``, ``/dev/blog``) count only with a file's name after the
 
 import re
 
-from core.domain.threat.detectors.scoring import ScoringDetector
+from adapters.inspection.detectors.scoring import ScoringDetector
 from core.domain.threat.model import AttackKind
 
 _HINT = re.compile(r"\.\.|[/\\]|0x2e|:/|%", re.IGNORECASE)

@@ -10,7 +10,7 @@ keyword, ``&`` logic operator, ``=`` comparison, ``o`` other operator, ``k`` cla
 import re
 from typing import NamedTuple
 
-from core.domain.threat.detectors import _sql_lexicon as lex
+from adapters.inspection.detectors import _sql_lexicon as lex
 
 
 class Token(NamedTuple):

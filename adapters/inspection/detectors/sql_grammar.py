@@ -5,9 +5,9 @@ WHERE``, ``UPDATE t SET c=``, ``INSERT INTO t VALUES``, ``COPY t FROM '/etc/pass
 ``LOAD DATA INFILE`` do. Each function returns a weight in 0..1 for the statement at ``i``.
 """
 
-from core.domain.threat.detectors import _sql_lexicon as lex
-from core.domain.threat.detectors.sql_expr import END, tautology
-from core.domain.threat.detectors.sql_tokens import Token
+from adapters.inspection.detectors import _sql_lexicon as lex
+from adapters.inspection.detectors.sql_expr import END, tautology
+from adapters.inspection.detectors.sql_tokens import Token
 
 _AFTER_TABLE = frozenset({"k", "c", ";", ")", "U", ",", "&", "E", "=", "(", "S", "b", "v"})
 _STACKABLE = frozenset(

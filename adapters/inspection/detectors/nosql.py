@@ -12,7 +12,7 @@ a query language.
 
 import re
 
-from core.domain.threat.detectors.scoring import ScoringDetector
+from adapters.inspection.detectors.scoring import ScoringDetector
 from core.domain.threat.model import AttackKind
 
 _HINT = re.compile(r"\$[a-zA-Z]|\bdb\s*\.|\bthis\s*\.|\bwhile\s*\(|\breturn\b")

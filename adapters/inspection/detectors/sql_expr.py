@@ -10,8 +10,8 @@ end of the value is a literal too: the application's own closing quote completes
 
 import re
 
-from core.domain.threat.detectors import _sql_lexicon as lex
-from core.domain.threat.detectors.sql_tokens import Token
+from adapters.inspection.detectors import _sql_lexicon as lex
+from adapters.inspection.detectors.sql_tokens import Token
 
 LITERAL = frozenset("ns")
 END = frozenset({"c", ";", ")"})

@@ -9,7 +9,7 @@ these shapes. Reported as SQL injection: both inject into a query language.
 
 import re
 
-from core.domain.threat.detectors.scoring import ScoringDetector
+from adapters.inspection.detectors.scoring import ScoringDetector
 from core.domain.threat.model import AttackKind
 
 _NAME = r"([a-zA-Z0-9][\w.-]*)\s*[~<>]?="  # an attribute, or a numeric OID (``(&(1=0``)
