@@ -1,15 +1,29 @@
-"""Newest-first keyset pages over ``(time, id)``: stable while rows are added, no OFFSET scans."""
+"""Keyset pages in SQL: stable while rows are added, no OFFSET scans.
+
+Each statement asks for one row more than the page, so that ``Page.of`` can tell whether
+another page follows. Cursors are the key of a page's last row, as ``core.ports.pagination``
+encodes them.
+"""
 
 import base64
 import binascii
 from datetime import datetime
+from typing import Any
 
 import msgspec
-from sqlalchemy import Column, ColumnElement, and_, or_
+from sqlalchemy import Column, ColumnElement, Select, and_, or_
 
 from core.domain.errors import RuleViolated
+from core.ports.pagination import PageRequest, decode_cursor
 
 MAX_PAGE_SIZE = 200
+
+
+def oldest_first(statement: Select[Any], page: PageRequest, id_column: Column[str]) -> Select[Any]:
+    """By id: ids are time-ordered (UUIDv7), so oldest first. The cursor is an id."""
+    if page.after is not None:
+        statement = statement.where(id_column > decode_cursor(page.after, str))
+    return statement.order_by(id_column).limit(page.limit + 1)
 
 
 def clamp(limit: int) -> int:
