@@ -26,6 +26,20 @@ def oldest_first(statement: Select[Any], page: PageRequest, id_column: Column[st
     return statement.order_by(id_column).limit(page.limit + 1)
 
 
+def newest_first(
+    statement: Select[Any], page: PageRequest, time_column: Column[datetime], id_column: Column[str]
+) -> Select[Any]:
+    """By time, then id (rows of the same instant keep one order). The cursor is both."""
+    if page.after is not None:
+        moment, row_id = decode_cursor(page.after, tuple[datetime, str])
+        if moment.utcoffset() is None:
+            raise RuleViolated("after is not a cursor this API returned")
+        statement = statement.where(
+            or_(time_column < moment, and_(time_column == moment, id_column < row_id))
+        )
+    return statement.order_by(time_column.desc(), id_column.desc()).limit(page.limit + 1)
+
+
 def clamp(limit: int) -> int:
     return max(1, min(limit, MAX_PAGE_SIZE))
 
