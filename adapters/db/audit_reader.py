@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.db.audit import from_row
 from adapters.db.engine import READ_ONLY
 from adapters.db.errors import translated
-from adapters.db.pagination import clamp, encode_cursor, older_than
+from adapters.db.pagination import newest_first
 from adapters.db.tables import audit_chain_heads, audit_log
 from core.domain.audit.chain import ChainHead, ChainVerification, ChainVerifier
-from core.ports.audit import AuditFilter, AuditPage, AuditReader
+from core.domain.audit.model import AuditRecord
+from core.ports.audit import AuditFilter, AuditReader
+from core.ports.pagination import Page, PageRequest
 
 VERIFY_BATCH = 1000
 
@@ -23,26 +25,14 @@ class SqlAuditReader(AuditReader):
         self._batch_size = batch_size
 
     @translated
-    async def search(self, query: AuditFilter, *, after: str | None, limit: int) -> AuditPage:
-        limit = clamp(limit)
-        conditions = _conditions(query)
-        if after is not None:
-            conditions.append(older_than(after, audit_log.c.occurred_at, audit_log.c.id))
-        statement = (
-            select(audit_log)
-            .where(*conditions)
-            .order_by(audit_log.c.occurred_at.desc(), audit_log.c.id.desc())
-            .limit(limit + 1)
-        )
+    async def search(self, query: AuditFilter, page: PageRequest) -> Page[AuditRecord]:
+        c = audit_log.c
+        statement = newest_first(select(audit_log).where(*_conditions(query)), page, c.occurred_at, c.id)
         async with self._engine.connect() as connection:
             await connection.execution_options(**{READ_ONLY: True})
             rows = (await connection.execute(statement)).all()
-        records = [from_row(row) for row in rows[:limit]]
-        more = len(rows) > limit
-        last = records[-1] if more else None
-        return AuditPage(
-            records=records, next_cursor=encode_cursor(last.entry.occurred_at, last.id) if last else None
-        )
+        records = [from_row(row) for row in rows]
+        return Page.of(records, page, key=lambda record: (record.entry.occurred_at, record.id))
 
     @translated
     async def chains(self) -> list[str]:

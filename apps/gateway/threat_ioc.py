@@ -7,7 +7,7 @@ from adapters.alerts.stored import StoredAlertNotifier
 from adapters.db.threat.stores import SqlAlertStore, SqlThreatEventStore
 from adapters.inspection.detectors.inspector import Inspector
 from apps._shared.settings import PlatformSettings
-from core.domain.threat.admin import BlockIp, ListBlocks, SearchThreatEvents, UnblockIp
+from core.domain.threat.admin import BlockIp, ListBlocks, RecentAlerts, SearchThreatEvents, UnblockIp
 from core.domain.threat.baseline import RateBaseline, RateBaselineSettings
 from core.domain.threat.policy import ThreatPolicy
 from core.domain.threat.response import ThreatResponder
@@ -47,5 +47,7 @@ class ThreatProvider(Provider):
     def notifier(self, alerts: AlertStore) -> Notifier:
         return StoredAlertNotifier(alerts)
 
-    app_scoped = provide_all(ThreatResponder, ScreenRequest, ObserveBehaviour, SearchThreatEvents, ListBlocks)
+    app_scoped = provide_all(
+        ThreatResponder, ScreenRequest, ObserveBehaviour, SearchThreatEvents, ListBlocks, RecentAlerts
+    )
     admin = provide_all(BlockIp, UnblockIp, scope=Scope.REQUEST)

@@ -7,13 +7,13 @@ import msgspec
 from core.domain.audit.chain import BrokenLink, ChainHead, ChainVerification
 from core.domain.audit.model import AuditEntry, AuditRecord
 from core.ports.errors import PortError
+from core.ports.pagination import Page, PageRequest
 
 __all__ = [
     "AnchorSignatureCheck",
     "AnchorSigner",
     "AppendOnlyViolation",
     "AuditFilter",
-    "AuditPage",
     "AuditReader",
     "AuditTrail",
     "BrokenLink",
@@ -46,14 +46,8 @@ class AuditFilter(msgspec.Struct, frozen=True, kw_only=True):
     """Exclusive."""
 
 
-class AuditPage(msgspec.Struct, frozen=True, kw_only=True):
-    records: list[AuditRecord]
-    next_cursor: str | None
-    """Pass back as ``after`` for the next page; None on the last page."""
-
-
 class AuditReader(Protocol):
-    async def search(self, query: AuditFilter, *, after: str | None, limit: int) -> AuditPage:
+    async def search(self, query: AuditFilter, page: PageRequest) -> Page[AuditRecord]:
         """Newest first (time of the change, then id). An ``after`` this reader did not issue
         raises ``RuleViolated``."""
         ...

@@ -3,18 +3,13 @@ from typing import Protocol
 import msgspec
 
 from core.domain.identity.model import Role, ServiceClient, User, UserStatus
+from core.ports.pagination import Page, PageRequest
 from core.ports.uow import UnitOfWork
 
 
 class UserFilter(msgspec.Struct, frozen=True, kw_only=True):
     role: Role | None = None
     status: UserStatus | None = None
-
-
-class UserPage(msgspec.Struct, frozen=True, kw_only=True):
-    users: list[User]
-    next_cursor: str | None
-    """Pass back as ``after`` for the next page; None on the last page."""
 
 
 class UserRepository(Protocol):
@@ -35,7 +30,7 @@ class UserRepository(Protocol):
         """Replaces the stored user of the same id; raises ``NotFound`` when there is none."""
         ...
 
-    async def list(self, query: UserFilter, *, after: str | None, limit: int) -> UserPage:
+    async def list(self, query: UserFilter, page: PageRequest) -> Page[User]:
         """Oldest first (ids are time-ordered)."""
         ...
 
@@ -61,8 +56,8 @@ class ServiceClientRepository(Protocol):
 
     async def update(self, client: ServiceClient) -> None: ...
 
-    async def list(self, *, after: str | None, limit: int) -> list[ServiceClient]:
-        """Oldest first; ``after`` is the id of the last client of the previous page."""
+    async def list(self, page: PageRequest) -> Page[ServiceClient]:
+        """Oldest first (ids are time-ordered)."""
         ...
 
 

@@ -4,6 +4,7 @@ from typing import Protocol
 import msgspec
 
 from core.domain.threat.model import Alert, AttackKind, ThreatEvent
+from core.ports.pagination import Page, PageRequest
 
 
 class ThreatEventFilter(msgspec.Struct, frozen=True, kw_only=True):
@@ -14,17 +15,12 @@ class ThreatEventFilter(msgspec.Struct, frozen=True, kw_only=True):
     until: datetime | None = None
 
 
-class ThreatEventPage(msgspec.Struct, frozen=True, kw_only=True):
-    events: list[ThreatEvent]
-    next_cursor: str | None
-
-
 class ThreatEventStore(Protocol):
     async def add(self, event: ThreatEvent) -> None:
         """Stored at once, in its own transaction: a refused request changes nothing else."""
         ...
 
-    async def search(self, query: ThreatEventFilter, *, after: str | None, limit: int) -> ThreatEventPage:
+    async def search(self, query: ThreatEventFilter, page: PageRequest) -> Page[ThreatEvent]:
         """Newest first."""
         ...
 
@@ -39,6 +35,6 @@ class Notifier(Protocol):
 class AlertStore(Protocol):
     async def add(self, alert: Alert) -> None: ...
 
-    async def recent(self, limit: int) -> list[Alert]:
+    async def recent(self, page: PageRequest) -> Page[Alert]:
         """Newest first."""
         ...

@@ -11,6 +11,7 @@ from adapters.db.uow import SqlUnitOfWork
 from core.domain.audit.model import Actor, AuditEntry, AuditRecord, FieldChange
 from core.ports.audit import AuditFilter
 from core.ports.events import Event
+from core.ports.pagination import PageRequest
 from tests.contracts.db_fixtures import Database, new_event
 
 T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -51,8 +52,8 @@ async def append(
 
 
 async def whole_chain(database: Database, chain: str = "gateway") -> list[AuditRecord]:
-    page = await SqlAuditReader(database.engine).search(AuditFilter(chain=chain), after=None, limit=200)
-    return sorted(page.records, key=lambda record: record.seq)
+    page = await SqlAuditReader(database.engine).search(AuditFilter(chain=chain), PageRequest(limit=200))
+    return sorted(page.items, key=lambda record: record.seq)
 
 
 @asynccontextmanager

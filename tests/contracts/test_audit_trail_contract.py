@@ -12,6 +12,7 @@ from adapters.db.uow import SqlUnitOfWork
 from core.domain.audit.chain import GENESIS_HASH
 from core.domain.errors import Conflict, RuleViolated
 from core.ports.audit import AuditFilter
+from core.ports.pagination import MAX_LIMIT, PageRequest
 from tests.contracts.audit_fixtures import T0, append, entry, whole_chain
 from tests.contracts.db_fixtures import Database, new_event
 
@@ -134,11 +135,9 @@ async def test_each_search_filter_keeps_only_matching_records(
             chain=chain,
         )
 
-    page = await SqlAuditReader(database.engine).search(query, after=None, limit=50)
+    page = await SqlAuditReader(database.engine).search(query, PageRequest())
 
-    assert [record.entry.correlation_id for record in page.records] == [
-        f"corr-{n}" for n in reversed(expected)
-    ]
+    assert [record.entry.correlation_id for record in page.items] == [f"corr-{n}" for n in reversed(expected)]
     assert page.next_cursor is None
 
 
@@ -151,8 +150,8 @@ async def test_pages_return_every_record_exactly_once_newest_first(database: Dat
     cursor: str | None = None
     pages = 0
     while True:
-        page = await reader.search(AuditFilter(), after=cursor, limit=7)
-        seen += [record.seq for record in page.records]
+        page = await reader.search(AuditFilter(), PageRequest(limit=7, after=cursor))
+        seen += [record.seq for record in page.items]
         pages += 1
         if page.next_cursor is None:
             break
@@ -165,13 +164,15 @@ async def test_pages_return_every_record_exactly_once_newest_first(database: Dat
 async def test_a_page_holds_at_most_200_records(database: Database) -> None:
     await append(database, *(entry(n) for n in range(201)))
 
-    page = await SqlAuditReader(database.engine).search(AuditFilter(), after=None, limit=500)
+    with pytest.raises(RuleViolated, match="limit"):
+        PageRequest(limit=500)
+    page = await SqlAuditReader(database.engine).search(AuditFilter(), PageRequest(limit=MAX_LIMIT))
 
-    assert len(page.records) == 200
+    assert len(page.items) == 200
     assert page.next_cursor is not None
 
 
 @pytest.mark.parametrize("cursor", ["garbage!", "e30", "WyIyMDI0LTA2LTAxVDEyOjAwOjAwIiwieCJd"])
 async def test_a_cursor_the_reader_did_not_issue_is_refused(database: Database, cursor: str) -> None:
     with pytest.raises(RuleViolated, match="cursor"):
-        await SqlAuditReader(database.engine).search(AuditFilter(), after=cursor, limit=10)
+        await SqlAuditReader(database.engine).search(AuditFilter(), PageRequest(limit=10, after=cursor))

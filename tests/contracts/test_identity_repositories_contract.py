@@ -8,6 +8,7 @@ from adapters.db.identity.uow import SqlIdentityUnitOfWork
 from core.domain.errors import Conflict, NotFound
 from core.domain.identity.model import Permission, Role, ServiceClient, User, UserStatus
 from core.ports.identity import UserFilter
+from core.ports.pagination import PageRequest
 from tests.contracts.identity_fixtures import identity, new_user
 
 __all__ = ["identity"]
@@ -67,13 +68,13 @@ async def test_list_filters_by_role_and_status_and_pages_oldest_first(identity: 
 
     query = UserFilter(role=Role.SALES, status=UserStatus.ACTIVE)
     async with identity() as uow:
-        first = await uow.users.list(query, after=None, limit=3)
-        second = await uow.users.list(query, after=first.next_cursor, limit=3)
-        everyone = await uow.users.list(UserFilter(), after=None, limit=100)
+        first = await uow.users.list(query, PageRequest(limit=3))
+        second = await uow.users.list(query, PageRequest(limit=3, after=first.next_cursor))
+        everyone = await uow.users.list(UserFilter(), PageRequest(limit=100))
 
-    assert [u.id for u in first.users + second.users] == sorted(u.id for u in sales)
+    assert [u.id for u in first.items + second.items] == sorted(u.id for u in sales)
     assert second.next_cursor is None
-    assert len(everyone.users) == 7
+    assert len(everyone.items) == 7
 
 
 async def test_count_admins_counts_active_admins_only(identity: Uow) -> None:
@@ -108,8 +109,10 @@ async def test_service_clients_are_stored_listed_updated_and_unique(identity: Uo
     async with identity() as uow:
         assert await uow.clients.get(one.id) == one
         assert await uow.clients.get_by_client_id("svc_two") == two
-        assert await uow.clients.list(after=None, limit=10) == [one, two]
-        assert await uow.clients.list(after=one.id, limit=10) == [two]
+        assert (await uow.clients.list(PageRequest(limit=10))).items == [one, two]
+        first = await uow.clients.list(PageRequest(limit=1))
+        assert first.items == [one]
+        assert (await uow.clients.list(PageRequest(limit=1, after=first.next_cursor))).items == [two]
         await uow.clients.update(msgspec.structs.replace(one, status=UserStatus.DISABLED))
         await uow.commit()
     async with identity() as uow:

@@ -22,6 +22,7 @@ from core.domain.threat.model import AttackKind, Finding, Location, RequestSampl
 from core.domain.threat.policy import ThreatPolicy
 from core.domain.threat.response import ThreatResponder
 from core.domain.threat.use_cases import ObserveBehaviour, ScreenRequest
+from core.ports.pagination import PageRequest
 from core.ports.threat import ThreatEventFilter
 from tests.contracts.db_fixtures import Database
 from tests.support.fake_clock import FakeClock
@@ -50,7 +51,9 @@ class Defence:
         return None if block is None else (block.expires_at - self.clock.now()).total_seconds()
 
     async def alerts_for(self, ip: str) -> int:
-        return len([alert for alert in await self.alerts.recent(200) if alert.ip == ip])
+        return len(
+            [alert for alert in (await self.alerts.recent(PageRequest(limit=200))).items if alert.ip == ip]
+        )
 
 
 @pytest.fixture
@@ -106,9 +109,9 @@ async def test_a_refused_request_is_recorded_and_searchable(defence: Defence) ->
     ip = an_ip()
     await defence.responder.respond(Verdict.BLOCK_REQUEST, [sqli(0.7)], ip=ip)
 
-    page = await defence.events.search(ThreatEventFilter(ip=ip, kind=AttackKind.SQLI), after=None, limit=10)
+    page = await defence.events.search(ThreatEventFilter(ip=ip, kind=AttackKind.SQLI), PageRequest(limit=10))
 
-    assert [(event.verdict, event.severity) for event in page.events] == [(Verdict.BLOCK_REQUEST, "medium")]
+    assert [(event.verdict, event.severity) for event in page.items] == [(Verdict.BLOCK_REQUEST, "medium")]
     assert await defence.blocked_for(ip) is None
 
 
@@ -121,8 +124,8 @@ async def test_a_burst_of_error_answers_blocks_the_ip_as_scanning(defence: Defen
     await defence.observe.response(ip, 404, invalid_token=False)
 
     assert await defence.blocked_for(ip) == 300.0
-    page = await defence.events.search(ThreatEventFilter(ip=ip), after=None, limit=10)
-    assert page.events[0].kind is AttackKind.SCANNING
+    page = await defence.events.search(ThreatEventFilter(ip=ip), PageRequest(limit=10))
+    assert page.items[0].kind is AttackKind.SCANNING
 
 
 async def test_a_flood_of_invalid_tokens_blocks_the_ip(defence: Defence) -> None:
@@ -130,9 +133,9 @@ async def test_a_flood_of_invalid_tokens_blocks_the_ip(defence: Defence) -> None
     for _ in range(POLICY.invalid_tokens_per_minute + 1):
         await defence.observe.response(ip, 401, invalid_token=True)
     page = await defence.events.search(
-        ThreatEventFilter(ip=ip, kind=AttackKind.TOKEN_FLOOD), after=None, limit=5
+        ThreatEventFilter(ip=ip, kind=AttackKind.TOKEN_FLOOD), PageRequest(limit=5)
     )
-    assert page.events
+    assert page.items
     assert await defence.blocked_for(ip) is not None
 
 
@@ -140,8 +143,8 @@ async def test_many_failed_logins_for_one_account_block_the_ip_as_brute_force(de
     ip = an_ip()
     for _ in range(POLICY.failed_logins_per_account + 1):
         await defence.observe.failed_login(ip, "sha256-of-victim@example.com")
-    page = await defence.events.search(ThreatEventFilter(ip=ip), after=None, limit=5)
-    assert page.events[0].kind is AttackKind.BRUTE_FORCE
+    page = await defence.events.search(ThreatEventFilter(ip=ip), PageRequest(limit=5))
+    assert page.items[0].kind is AttackKind.BRUTE_FORCE
 
 
 async def test_failed_logins_across_many_accounts_block_the_ip_as_credential_stuffing(
@@ -150,8 +153,8 @@ async def test_failed_logins_across_many_accounts_block_the_ip_as_credential_stu
     ip = an_ip()
     for account in range(POLICY.failed_logins_per_ip + 1):
         await defence.observe.failed_login(ip, f"account-{account}")
-    page = await defence.events.search(ThreatEventFilter(ip=ip), after=None, limit=5)
-    assert page.events[0].kind is AttackKind.CREDENTIAL_STUFFING
+    page = await defence.events.search(ThreatEventFilter(ip=ip), PageRequest(limit=5))
+    assert page.items[0].kind is AttackKind.CREDENTIAL_STUFFING
 
 
 async def test_an_allowlisted_ip_is_never_blocked(defence: Defence) -> None:

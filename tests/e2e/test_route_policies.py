@@ -114,7 +114,7 @@ def test_what_is_found_in_content_is_recorded_with_who_sent_it(gateway: str) -> 
 
     events = httpx.get(f"{gateway}/api/admin/threats", params={"ip": ip}, headers=admin(gateway)).json()
 
-    [event] = events["events"]
+    [event] = events["items"]
     assert event["verdict"] == "allow"
     assert event["kind"] == "sqli"
     assert event["subject"].startswith("user:")
@@ -156,7 +156,7 @@ def test_an_authenticated_attacker_blocks_its_identity_not_the_office_address(ga
     assert after.json()["code"] == "identity_blocked"
     assert int(after.headers["retry-after"]) > 0
     assert colleague_answer.status_code == 200, "the office's address stays open"
-    blocks = httpx.get(f"{gateway}/api/admin/blocks", headers=admin(gateway)).json()
+    blocks = httpx.get(f"{gateway}/api/admin/blocks", headers=admin(gateway)).json()["items"]
     [mine] = [
         block for block in blocks if block["kind"] == "identity" and block["subject"].startswith("user:")
     ]

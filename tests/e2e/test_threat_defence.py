@@ -124,8 +124,8 @@ def test_an_attack_in_a_password_is_let_through_and_recorded_without_the_passwor
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
     events = httpx.get(f"{gateway}/api/admin/threats", params={"ip": attacker}, headers=admin).json()
-    alerts = httpx.get(f"{gateway}/api/admin/alerts", headers=admin).json()
-    findings = [finding for event in events["events"] for finding in event["findings"]]
+    alerts = httpx.get(f"{gateway}/api/admin/alerts", headers=admin).json()["items"]
+    findings = [finding for event in events["items"] for finding in event["findings"]]
     assert [finding["field"] for finding in findings] == ["password"]
     assert "hunter2" not in json.dumps(events)
     assert attacker in [alert["ip"] for alert in alerts]
@@ -149,13 +149,11 @@ def test_an_ip_that_keeps_attacking_is_blocked_for_longer_each_time_until_an_adm
     assert 300 - block_age - 1 <= int(blocked.headers["retry-after"]) <= 300
     assert send(gateway, an_ip(), "GET", "/health/live").status_code == 200, "others are not affected"
 
-    blocks = httpx.get(f"{gateway}/api/admin/blocks", headers=admin).json()
+    blocks = httpx.get(f"{gateway}/api/admin/blocks", headers=admin).json()["items"]
     assert attacker in [block["subject"] for block in blocks]
-    events = httpx.get(f"{gateway}/api/admin/threats", params={"ip": attacker}, headers=admin).json()[
-        "events"
-    ]
+    events = httpx.get(f"{gateway}/api/admin/threats", params={"ip": attacker}, headers=admin).json()["items"]
     assert {event["verdict"] for event in events} == {"block_request", "block_ip"}
-    alerts = httpx.get(f"{gateway}/api/admin/alerts", headers=admin).json()
+    alerts = httpx.get(f"{gateway}/api/admin/alerts", headers=admin).json()["items"]
     assert [alert["ip"] for alert in alerts].count(attacker) == 1
 
     assert httpx.delete(f"{gateway}/api/admin/blocks/{attacker}", headers=admin).status_code == 204
@@ -191,7 +189,7 @@ def test_the_allowlist_is_never_blocked_but_its_attacks_are_refused(tmp_path: Pa
         recorded = httpx.get(f"{gateway}/api/admin/threats", params={"ip": "198.51.100.7"}, headers=admin)
     assert answers == ["request_refused"] * 5
     assert afterwards.status_code == 200
-    assert recorded.json()["events"], "what an allowlisted IP sends is still recorded"
+    assert recorded.json()["items"], "what an allowlisted IP sends is still recorded"
 
 
 def test_a_spoofed_forwarded_for_from_an_untrusted_peer_does_not_dodge_a_block(tmp_path: Path) -> None:

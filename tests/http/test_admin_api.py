@@ -145,7 +145,7 @@ async def test_a_client_secret_is_shown_once_and_never_its_hash(
     assert client["scopes"] == ["logistics:read"]
 
     listed = await admin.get("/api/admin/clients")
-    assert [item["id"] for item in listed.json()] == [client["id"]]
+    assert [item["id"] for item in listed.json()["items"]] == [client["id"]]
     assert body["client_secret"] not in listed.text
     disabled = await admin.post(f"/api/admin/clients/{client['id']}/disable")
     assert disabled.json()["status"] == "disabled"

@@ -80,7 +80,7 @@ async def test_search_pages_through_records_newest_first(admin: AsyncTestClient,
         response = await admin.get("/api/admin/audit", params=params)
         assert response.status_code == 200
         body = response.json()
-        seen += [record["seq"] for record in body["records"]]
+        seen += [record["seq"] for record in body["items"]]
         if body["next_cursor"] is None:
             break
         params["after"] = body["next_cursor"]
@@ -102,7 +102,7 @@ async def test_search_filters_by_actor_resource_action_and_time(
     response = await admin.get("/api/admin/audit", params=params)
 
     assert response.status_code == 200
-    [record] = response.json()["records"]
+    [record] = response.json()["items"]
     assert (record["seq"], record["entry"]["action"], record["entry"]["resource_id"]) == (6, "update", "u-1")
     assert record["entry"]["changes"] == {"email": {"before": None, "after": "5@x.io", "redacted": False}}
 
@@ -134,7 +134,7 @@ async def test_verify_reports_each_chain_and_its_head_hash(
 
     assert response.status_code == 200
     body = response.json()
-    newest = (await admin.get("/api/admin/audit", params={"limit": 1})).json()["records"][0]
+    newest = (await admin.get("/api/admin/audit", params={"limit": 1})).json()["items"][0]
     assert body == {
         "ok": True,
         "chains": [

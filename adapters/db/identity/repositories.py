@@ -5,9 +5,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.errors import translated
 from adapters.db.identity.tables import service_clients, users
+from adapters.db.pagination import oldest_first
 from core.domain.errors import NotFound
 from core.domain.identity.model import Permission, Role, ServiceClient, User, UserStatus
-from core.ports.identity import ServiceClientRepository, UserFilter, UserPage, UserRepository
+from core.ports.identity import ServiceClientRepository, UserFilter, UserRepository
+from core.ports.pagination import Page, PageRequest
 
 
 class SqlUserRepository(UserRepository):
@@ -41,17 +43,14 @@ class SqlUserRepository(UserRepository):
             raise NotFound("user not found")
 
     @translated
-    async def list(self, query: UserFilter, *, after: str | None, limit: int) -> UserPage:
-        statement = select(users).order_by(users.c.id).limit(limit + 1)
+    async def list(self, query: UserFilter, page: PageRequest) -> Page[User]:
+        statement = select(users)
         if query.role is not None:
             statement = statement.where(users.c.role == query.role.value)
         if query.status is not None:
             statement = statement.where(users.c.status == query.status.value)
-        if after is not None:
-            statement = statement.where(users.c.id > after)
-        found = [_user(row) for row in (await self._session.execute(statement)).all()]
-        page = found[:limit]
-        return UserPage(users=page, next_cursor=page[-1].id if len(found) > limit else None)
+        rows = (await self._session.execute(oldest_first(statement, page, users.c.id))).all()
+        return Page.of([_user(row) for row in rows], page, key=lambda user: user.id)
 
     async def _changed(self, statement: Any) -> int:
         return cast(CursorResult[Any], await self._session.execute(statement)).rowcount
@@ -106,11 +105,10 @@ class SqlServiceClientRepository(ServiceClientRepository):
             raise NotFound("service client not found")
 
     @translated
-    async def list(self, *, after: str | None, limit: int) -> list[ServiceClient]:
-        statement = select(service_clients).order_by(service_clients.c.id).limit(limit)
-        if after is not None:
-            statement = statement.where(service_clients.c.id > after)
-        return [_client(row) for row in (await self._session.execute(statement)).all()]
+    async def list(self, page: PageRequest) -> Page[ServiceClient]:
+        statement = oldest_first(select(service_clients), page, service_clients.c.id)
+        rows = (await self._session.execute(statement)).all()
+        return Page.of([_client(row) for row in rows], page, key=lambda client: client.id)
 
 
 def _user_values(user: User) -> dict[str, Any]:

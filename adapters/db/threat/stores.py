@@ -5,10 +5,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.errors import translate_errors
-from adapters.db.pagination import clamp, encode_cursor, older_than
+from adapters.db.pagination import newest_first
 from adapters.db.threat.tables import threat_alerts, threat_events
 from core.domain.threat.model import Alert, Finding, ThreatEvent
-from core.ports.threat import AlertStore, ThreatEventFilter, ThreatEventPage, ThreatEventStore
+from core.ports.pagination import Page, PageRequest
+from core.ports.threat import AlertStore, ThreatEventFilter, ThreatEventStore
 
 _findings = msgspec.json.Decoder(list[Finding])
 
@@ -24,20 +25,13 @@ class SqlThreatEventStore(ThreatEventStore):
             async with self._engine.begin() as connection:
                 await connection.execute(threat_events.insert().values(**row))
 
-    async def search(self, query: ThreatEventFilter, *, after: str | None, limit: int) -> ThreatEventPage:
-        limit = clamp(limit)
-        statement = select(threat_events).where(*_conditions(query))
-        if after:
-            statement = statement.where(older_than(after, threat_events.c.occurred_at, threat_events.c.id))
-        statement = statement.order_by(threat_events.c.occurred_at.desc(), threat_events.c.id.desc())
+    async def search(self, query: ThreatEventFilter, page: PageRequest) -> Page[ThreatEvent]:
+        c = threat_events.c
+        statement = newest_first(select(threat_events).where(*_conditions(query)), page, c.occurred_at, c.id)
         with translate_errors():
             async with self._engine.connect() as connection:
-                rows = (await connection.execute(statement.limit(limit + 1))).mappings().all()
-        events = [_event(row) for row in rows[:limit]]
-        more = len(rows) > limit
-        return ThreatEventPage(
-            events=events, next_cursor=encode_cursor(events[-1].occurred_at, events[-1].id) if more else None
-        )
+                rows = (await connection.execute(statement)).mappings().all()
+        return Page.of([_event(row) for row in rows], page, key=lambda event: (event.occurred_at, event.id))
 
 
 def _conditions(query: ThreatEventFilter) -> list[Any]:
@@ -77,12 +71,13 @@ class SqlAlertStore(AlertStore):
             async with self._engine.begin() as connection:
                 await connection.execute(threat_alerts.insert().values(**row))
 
-    async def recent(self, limit: int) -> list[Alert]:
-        statement = select(threat_alerts).order_by(threat_alerts.c.created_at.desc()).limit(clamp(limit))
+    async def recent(self, page: PageRequest) -> Page[Alert]:
+        statement = newest_first(select(threat_alerts), page, threat_alerts.c.created_at, threat_alerts.c.id)
         with translate_errors():
             async with self._engine.connect() as connection:
                 rows = (await connection.execute(statement)).mappings().all()
-        return [
+        alerts = [
             msgspec.convert(_plain(row) | {"evidence": msgspec.json.decode(row["evidence"])}, Alert)
             for row in rows
         ]
+        return Page.of(alerts, page, key=lambda alert: (alert.created_at, alert.id))

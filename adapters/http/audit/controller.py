@@ -2,24 +2,54 @@
 
 from datetime import datetime
 from inspect import getdoc
-from typing import Annotated
+from typing import Annotated, Any
 
+import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, get
 from litestar.params import Parameter
 
 from adapters.http.access import requires
-from core.domain.audit.use_cases import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-    AuditVerification,
-    SearchAudit,
-    VerifyAudit,
-)
+from adapters.http.pagination import PAGED, PageOut, PageQuery
+from core.domain.audit.model import ActorKind
+from core.domain.audit.use_cases import AuditVerification, SearchAudit, VerifyAudit
 from core.domain.identity.model import Permission
-from core.ports.audit import AuditFilter, AuditPage
+from core.ports.audit import AuditFilter
 
 _Text = Annotated[str | None, Parameter(min_length=1, max_length=200)]
+
+
+class ActorOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    kind: ActorKind
+    role: str | None
+
+
+class FieldChangeOut(msgspec.Struct, frozen=True, kw_only=True):
+    before: Any
+    after: Any
+    redacted: bool
+    """True for secrets: the record says the field changed, never its values."""
+
+
+class AuditEntryOut(msgspec.Struct, frozen=True, kw_only=True):
+    action: str
+    resource_type: str
+    resource_id: str
+    actor: ActorOut
+    occurred_at: datetime
+    changes: dict[str, FieldChangeOut]
+    correlation_id: str | None
+    client_ip: str | None
+
+
+class AuditRecordOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    chain: str
+    seq: int
+    entry: AuditEntryOut
+    prev_hash: str
+    hash: str
 
 
 class AuditController(Controller):
@@ -32,11 +62,13 @@ class AuditController(Controller):
         summary="Audit records, newest first, filtered and paginated.",
         description=getdoc(SearchAudit),
         opt=requires(Permission.AUDIT_READ),
+        dependencies=PAGED,
     )
     @inject
     async def search(
         self,
         use_case: FromDishka[SearchAudit],
+        page: PageQuery,
         actor_id: _Text = None,
         resource_type: _Text = None,
         resource_id: _Text = None,
@@ -44,9 +76,7 @@ class AuditController(Controller):
         chain: _Text = None,
         since: Annotated[datetime | None, Parameter(description="inclusive, ISO 8601 with zone")] = None,
         until: Annotated[datetime | None, Parameter(description="exclusive, ISO 8601 with zone")] = None,
-        after: Annotated[str | None, Parameter(description="next_cursor of the previous page")] = None,
-        limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    ) -> AuditPage:
+    ) -> PageOut[AuditRecordOut]:
         query = AuditFilter(
             chain=chain,
             actor_id=actor_id,
@@ -56,7 +86,7 @@ class AuditController(Controller):
             since=since,
             until=until,
         )
-        return await use_case.execute(query, after=after, limit=limit)
+        return PageOut.of(await use_case.execute(query, page), AuditRecordOut)
 
     @get(
         "/verify",

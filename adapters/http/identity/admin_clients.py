@@ -2,14 +2,14 @@
 
 from datetime import datetime
 from inspect import getdoc
-from typing import Annotated
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 
 from adapters.http.access import requires
+from adapters.http.pagination import PAGED, PageOut, PageQuery
 from core.domain.audit.model import Invocation
 from core.domain.identity.model import Permission, Role, ServiceClient, UserStatus
 from core.domain.identity.use_cases import (
@@ -39,17 +39,13 @@ class ClientOut(msgspec.Struct, frozen=True, kw_only=True):
     status: UserStatus
     created_at: datetime
 
+    def __post_init__(self) -> None:
+        # Sorted, so that the same client always reads the same (a frozenset has no order).
+        msgspec.structs.force_setattr(self, "scopes", sorted(self.scopes))
+
     @classmethod
     def of(cls, client: ServiceClient) -> "ClientOut":
-        return cls(
-            id=client.id,
-            client_id=client.client_id,
-            name=client.name,
-            role=client.role,
-            scopes=sorted(client.scopes),
-            status=client.status,
-            created_at=client.created_at,
-        )
+        return msgspec.convert(client, cls, from_attributes=True)
 
 
 class IssuedClientOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -71,15 +67,18 @@ class AdminClientsController(Controller):
         issued = await use_case.execute(NewServiceClient(name=data.name, role=data.role, scopes=scopes), by)
         return IssuedClientOut(client=ClientOut.of(issued.client), client_secret=issued.secret)
 
-    @get("/", operation_id="ListServiceClients", description=getdoc(ListServiceClients), opt=ADMIN)
+    @get(
+        "/",
+        operation_id="ListServiceClients",
+        description=getdoc(ListServiceClients),
+        opt=ADMIN,
+        dependencies=PAGED,
+    )
     @inject
     async def list_clients(
-        self,
-        use_case: FromDishka[ListServiceClients],
-        after: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-    ) -> list[ClientOut]:
-        return [ClientOut.of(client) for client in await use_case.execute(after=after, limit=limit)]
+        self, use_case: FromDishka[ListServiceClients], page: PageQuery
+    ) -> PageOut[ClientOut]:
+        return PageOut.of(await use_case.execute(page), ClientOut)
 
     @post(
         "/{client_pk:str}/disable",

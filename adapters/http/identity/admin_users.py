@@ -2,14 +2,14 @@
 
 from datetime import datetime
 from inspect import getdoc
-from typing import Annotated
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from adapters.http.access import requires
+from adapters.http.pagination import PAGED, PageOut, PageQuery
 from core.domain.audit.model import Invocation
 from core.domain.identity.model import Permission, Role, User, UserStatus
 from core.domain.identity.use_cases import (
@@ -58,13 +58,7 @@ class UserOut(msgspec.Struct, frozen=True, kw_only=True):
 
     @classmethod
     def of(cls, user: User) -> "UserOut":
-        fields = {f: getattr(user, f) for f in cls.__struct_fields__}
-        return cls(**fields)
-
-
-class UserPageOut(msgspec.Struct, frozen=True, kw_only=True):
-    items: list[UserOut]
-    next_cursor: str | None
+        return msgspec.convert(user, cls, from_attributes=True)
 
 
 class AdminUsersController(Controller):
@@ -79,18 +73,16 @@ class AdminUsersController(Controller):
         command = NewUser(**{f: getattr(data, f) for f in data.__struct_fields__})
         return UserOut.of(await use_case.execute(command, by))
 
-    @get("/", operation_id="ListUsers", description=getdoc(ListUsers), opt=ADMIN)
+    @get("/", operation_id="ListUsers", description=getdoc(ListUsers), opt=ADMIN, dependencies=PAGED)
     @inject
     async def list_users(
         self,
         use_case: FromDishka[ListUsers],
+        page: PageQuery,
         role: FromQuery[Role | None] = None,
         status: FromQuery[UserStatus | None] = None,
-        after: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-    ) -> UserPageOut:
-        page = await use_case.execute(UserFilter(role=role, status=status), after=after, limit=limit)
-        return UserPageOut(items=[UserOut.of(user) for user in page.users], next_cursor=page.next_cursor)
+    ) -> PageOut[UserOut]:
+        return PageOut.of(await use_case.execute(UserFilter(role=role, status=status), page), UserOut)
 
     @get("/{user_id:str}", operation_id="GetUser", description=getdoc(GetUser), opt=ADMIN)
     @inject

@@ -10,20 +10,57 @@ from litestar import Controller, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from adapters.http.access import requires
+from adapters.http.pagination import PAGED, PageOut, PageQuery
 from core.domain.audit.model import Invocation
 from core.domain.identity.model import Permission
-from core.domain.threat.admin import BlockIp, ListBlocks, SearchThreatEvents, UnblockIp, block_kind
-from core.domain.threat.model import Alert, AttackKind, ThreatEvent
+from core.domain.threat.admin import (
+    BlockIp,
+    ListBlocks,
+    RecentAlerts,
+    SearchThreatEvents,
+    UnblockIp,
+    block_kind,
+)
+from core.domain.threat.model import AttackKind, Location, Verdict
 from core.ports.blocklist import Block
-from core.ports.threat import AlertStore, ThreatEventFilter
+from core.ports.threat import ThreatEventFilter
 
 MANAGE = requires(Permission.THREATS_MANAGE)
-Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 
 
-class ThreatEventsOut(msgspec.Struct, frozen=True, kw_only=True):
-    events: list[ThreatEvent]
-    next_cursor: str | None
+class FindingOut(msgspec.Struct, frozen=True, kw_only=True):
+    kind: AttackKind
+    score: float
+    location: Location
+    field: str | None
+    evidence: str
+    detector: str
+
+
+class ThreatEventOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    occurred_at: datetime
+    ip: str
+    verdict: Verdict
+    severity: str
+    kind: AttackKind
+    score: float
+    findings: list[FindingOut]
+    method: str
+    path: str
+    correlation_id: str | None
+    block_seconds: float | None
+    subject: str | None
+
+
+class AlertOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    created_at: datetime
+    ip: str
+    severity: str
+    kind: AttackKind
+    summary: str
+    evidence: list[str]
 
 
 class BlockOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -56,27 +93,31 @@ class ThreatAdminController(Controller):
     path = "/api/admin"
     tags = ["admin", "threats"]
 
-    @get("/threats", operation_id="SearchThreatEvents", opt=MANAGE, description=getdoc(SearchThreatEvents))
+    @get(
+        "/threats",
+        operation_id="SearchThreatEvents",
+        opt=MANAGE,
+        description=getdoc(SearchThreatEvents),
+        dependencies=PAGED,
+    )
     @inject
     async def threats(
         self,
         use_case: FromDishka[SearchThreatEvents],
+        page: PageQuery,
         ip: FromQuery[str | None] = None,
         kind: FromQuery[AttackKind | None] = None,
         severity: Annotated[str | None, QueryParameter(pattern="^(low|medium|high)$")] = None,
         since: FromQuery[datetime | None] = None,
         until: FromQuery[datetime | None] = None,
-        after: FromQuery[str | None] = None,
-        limit: Limit = 50,
-    ) -> ThreatEventsOut:
+    ) -> PageOut[ThreatEventOut]:
         query = ThreatEventFilter(ip=ip, kind=kind, severity=severity, since=since, until=until)
-        page = await use_case.execute(query, after=after, limit=limit)
-        return ThreatEventsOut(events=page.events, next_cursor=page.next_cursor)
+        return PageOut.of(await use_case.execute(query, page), ThreatEventOut)
 
-    @get("/blocks", operation_id="ListBlocks", opt=MANAGE, description=getdoc(ListBlocks))
+    @get("/blocks", operation_id="ListBlocks", opt=MANAGE, description=getdoc(ListBlocks), dependencies=PAGED)
     @inject
-    async def blocks(self, use_case: FromDishka[ListBlocks]) -> list[BlockOut]:
-        return [BlockOut.of(block) for block in await use_case.execute()]
+    async def blocks(self, use_case: FromDishka[ListBlocks], page: PageQuery) -> PageOut[BlockOut]:
+        return PageOut.mapped(await use_case.execute(page), BlockOut.of)
 
     @post("/blocks", operation_id="BlockIp", opt=MANAGE, description=getdoc(BlockIp))
     @inject
@@ -97,8 +138,9 @@ class ThreatAdminController(Controller):
         "/alerts",
         operation_id="RecentAlerts",
         opt=MANAGE,
-        description="- The newest alerts first; one per IP per alert window, evidence truncated.",
+        description=getdoc(RecentAlerts),
+        dependencies=PAGED,
     )
     @inject
-    async def alerts(self, store: FromDishka[AlertStore], limit: Limit = 50) -> list[Alert]:
-        return await store.recent(limit)
+    async def alerts(self, use_case: FromDishka[RecentAlerts], page: PageQuery) -> PageOut[AlertOut]:
+        return PageOut.of(await use_case.execute(page), AlertOut)

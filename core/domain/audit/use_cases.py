@@ -7,12 +7,11 @@ import msgspec
 
 from core.domain.audit.anchor import AuditAnchor, BrokenChain, sign, signature_problem
 from core.domain.audit.chain import ChainHead, ChainVerification
+from core.domain.audit.model import AuditRecord
 from core.domain.errors import NotFound, RuleViolated
-from core.ports.audit import AnchorSignatureCheck, AnchorSigner, AuditFilter, AuditPage, AuditReader
+from core.ports.audit import AnchorSignatureCheck, AnchorSigner, AuditFilter, AuditReader
 from core.ports.clock import Clock
-
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
+from core.ports.pagination import Page, PageRequest
 
 
 class AuditVerification(msgspec.Struct, frozen=True, kw_only=True):
@@ -32,16 +31,12 @@ class SearchAudit:
     def __init__(self, reader: AuditReader) -> None:
         self._reader = reader
 
-    async def execute(
-        self, query: AuditFilter, *, after: str | None = None, limit: int = DEFAULT_PAGE_SIZE
-    ) -> AuditPage:
-        if not 1 <= limit <= MAX_PAGE_SIZE:
-            raise RuleViolated(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+    async def execute(self, query: AuditFilter, page: PageRequest) -> Page[AuditRecord]:
         for name, moment in (("since", query.since), ("until", query.until)):
             _require_zone(name, moment)
         if query.since and query.until and query.since >= query.until:
             raise RuleViolated("since must be earlier than until")
-        return await self._reader.search(query, after=after, limit=limit)
+        return await self._reader.search(query, page)
 
 
 class VerifyAudit:

@@ -1,13 +1,16 @@
-"""What admins do about threats: read events, block and unblock IPs by hand (audited)."""
+"""What admins do about threats: read events, blocks and alerts, block and unblock IPs by hand
+(audited)."""
 
 import ipaddress
 
 from core.domain.audit.model import AuditEntry, FieldChange, Invocation
 from core.domain.errors import NotFound, RuleViolated
+from core.domain.threat.model import Alert, ThreatEvent
 from core.domain.threat.policy import Allowlist, ThreatPolicy
 from core.ports.blocklist import Block, Blocklist
 from core.ports.clock import Clock
-from core.ports.threat import ThreatEventFilter, ThreatEventPage, ThreatEventStore
+from core.ports.pagination import Page, PageRequest, decode_cursor
+from core.ports.threat import AlertStore, ThreatEventFilter, ThreatEventStore
 from core.ports.uow import UnitOfWork
 
 MAX_BLOCK_SECONDS = 365 * 86_400.0
@@ -44,25 +47,43 @@ def canonical_subject(text: str) -> str:
 
 
 class SearchThreatEvents:
-    """- Newest first; filter by IP, kind, severity and time; pages of at most 200."""
+    """- Newest first; filter by IP, kind, severity and time; 1 to 200 per page (default 50)."""
 
     def __init__(self, events: ThreatEventStore) -> None:
         self._events = events
 
-    async def execute(self, query: ThreatEventFilter, *, after: str | None, limit: int) -> ThreatEventPage:
+    async def execute(self, query: ThreatEventFilter, page: PageRequest) -> Page[ThreatEvent]:
         if query.since and query.until and query.since >= query.until:
             raise RuleViolated("since must be earlier than until")
-        return await self._events.search(query, after=after, limit=limit)
+        return await self._events.search(query, page)
 
 
 class ListBlocks:
-    """- Active blocks only, of addresses and of identities; expired ones are gone by themselves."""
+    """- Active blocks only, of addresses and of identities; expired ones are gone by themselves.
+    - Ordered by what is blocked, 1 to 200 per page (default 50): a block that stays active
+      while an admin pages is listed once, however other blocks come and go meanwhile."""
 
     def __init__(self, blocklist: Blocklist) -> None:
         self._blocklist = blocklist
 
-    async def execute(self) -> list[Block]:
-        return sorted(await self._blocklist.list_active(), key=lambda block: block.expires_at)
+    async def execute(self, page: PageRequest) -> Page[Block]:
+        # Blocks live in the blocklist, not in a table: page the few active ones here. Their
+        # subject is unique and never changes, so it is a cursor that no expiry can move.
+        after = None if page.after is None else decode_cursor(page.after, str)
+        blocks = sorted(await self._blocklist.list_active(), key=lambda block: block.subject)
+        following = [block for block in blocks if after is None or block.subject > after]
+        return Page.of(following[: page.limit + 1], page, key=lambda block: block.subject)
+
+
+class RecentAlerts:
+    """- The newest alerts first; one per IP per alert window, evidence truncated.
+    - 1 to 200 per page (default 50)."""
+
+    def __init__(self, alerts: AlertStore) -> None:
+        self._alerts = alerts
+
+    async def execute(self, page: PageRequest) -> Page[Alert]:
+        return await self._alerts.recent(page)
 
 
 class _AuditedBlockChange:

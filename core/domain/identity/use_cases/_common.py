@@ -13,7 +13,6 @@ from core.ports.password_hasher import PasswordHasher
 from core.ports.uow import UnitOfWork
 
 SECRET_FIELDS = frozenset({"password_hash", "secret_hash"})
-MAX_PAGE = 200
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 
 

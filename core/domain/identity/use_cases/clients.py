@@ -10,11 +10,12 @@ from core.domain.errors import NotFound, RuleViolated
 from core.domain.identity.errors import InvalidClient
 from core.domain.identity.lockout import LoginThrottle, email_digest
 from core.domain.identity.model import ROLE_PERMISSIONS, Permission, Role, ServiceClient, UserStatus
-from core.domain.identity.use_cases._common import MAX_PAGE, DecoyHash, audit, client_state
+from core.domain.identity.use_cases._common import DecoyHash, audit, client_state
 from core.domain.identity.use_cases.login import IDENTITY_STREAM
 from core.ports.clock import Clock, IdGenerator
 from core.ports.events import Event
 from core.ports.identity import IdentityUnitOfWork
+from core.ports.pagination import Page, PageRequest
 from core.ports.password_hasher import PasswordHasher
 from core.ports.revocation import TokenRevocations
 
@@ -82,14 +83,14 @@ class CreateServiceClient:
 
 
 class ListServiceClients:
-    """- Oldest first, at most 200 per page."""
+    """- Oldest first, 1 to 200 per page (default 50)."""
 
     def __init__(self, uow: IdentityUnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, *, after: str | None = None, limit: int = 50) -> list[ServiceClient]:
+    async def execute(self, page: PageRequest) -> Page[ServiceClient]:
         async with self._uow as uow:
-            return await uow.clients.list(after=after, limit=max(1, min(limit, MAX_PAGE)))
+            return await uow.clients.list(page)
 
 
 class DisableServiceClient:

@@ -7,7 +7,6 @@ from core.domain.errors import Conflict, RuleViolated
 from core.domain.identity.model import Role, User, UserStatus
 from core.domain.identity.passwords import check_password, normalise_email
 from core.domain.identity.use_cases._common import (
-    MAX_PAGE,
     audit,
     check_customer_link,
     existing_user,
@@ -15,7 +14,8 @@ from core.domain.identity.use_cases._common import (
     valid_email,
 )
 from core.ports.clock import Clock, IdGenerator
-from core.ports.identity import IdentityUnitOfWork, UserFilter, UserPage
+from core.ports.identity import IdentityUnitOfWork, UserFilter
+from core.ports.pagination import Page, PageRequest
 from core.ports.password_hasher import PasswordHasher
 
 
@@ -77,14 +77,14 @@ class CreateUser:
 
 
 class ListUsers:
-    """- Oldest first, at most 200 per page; filter by role and status."""
+    """- Oldest first, 1 to 200 per page (default 50); filter by role and status."""
 
     def __init__(self, uow: IdentityUnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, query: UserFilter, *, after: str | None = None, limit: int = 50) -> UserPage:
+    async def execute(self, query: UserFilter, page: PageRequest) -> Page[User]:
         async with self._uow as uow:
-            return await uow.users.list(query, after=after, limit=max(1, min(limit, MAX_PAGE)))
+            return await uow.users.list(query, page)
 
 
 class GetUser:
