@@ -71,7 +71,7 @@ async def up(settings: PlatformSettings, base_port: int) -> int:
     tracer_provider(settings.observability, "bhiv")
     await _migrate(settings)
     await _ensure_first_admin(settings)
-    overrides = [] if settings.redis.url else [MemoryProvider(MemoryState())]
+    overrides = [] if settings.redis.url else [MemoryProvider(MemoryState(), override=True)]
     apps = {}
     for offset, name in enumerate(SERVICES):
         # One relay is enough for the one shared database.

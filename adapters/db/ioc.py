@@ -4,72 +4,85 @@
 provider's probe with one more provider: ``p = Provider(scope=Scope.APP); p.collect(HealthProbe)``
 and asks for ``list[HealthProbe]`` (once collected, ``HealthProbe`` alone no longer resolves).
 
-Bounded contexts provide their own unit of work type from ``async_sessionmaker[AsyncSession]``,
-e.g. ``SqlLogisticsUnitOfWork(sessions, clock, audit_chain=chain)`` with ``chain: AuditChain``
-resolved from here, next to the plain ``UnitOfWork`` given here.
+Each bounded context's unit of work is provided here too, as its port (``AnyOf`` when it serves
+several), built like ``SqlIdentityUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)``; the
+``AuditChain`` (the service's name) comes from the container's context.
 """
 
 from collections.abc import AsyncIterator
 
-from dishka import Provider, Scope, provide
+from dishka import AnyOf, Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.db.audit import AuditChain
 from adapters.db.audit_reader import SqlAuditReader
 from adapters.db.engine import create_engine, session_factory
 from adapters.db.health import SqlHealthProbe
+from adapters.db.identity.uow import SqlIdentityUnitOfWork
 from adapters.db.oauth.keys import SqlSigningKeyRecords
 from adapters.db.outbox import SqlOutboxStore
 from adapters.db.settings import DatabaseSettings
+from adapters.db.threat.stores import SqlAlertStore, SqlThreatEventStore
 from adapters.db.uow import SqlUnitOfWork
-from adapters.system.clock import SystemClock
 from core.ports.audit import AuditReader
-from core.ports.clock import Clock
+from core.ports.clock import Clock, IdGenerator
 from core.ports.health import HealthProbe
+from core.ports.identity import IdentityUnitOfWork
+from core.ports.oauth import OAuthUnitOfWork
 from core.ports.outbox import OutboxStore
+from core.ports.threat import AlertStore, ThreatEventStore
 from core.ports.tokens import SigningKeyRecords
 from core.ports.uow import UnitOfWork
 
 
 class DatabaseProvider(Provider):
-    def __init__(
-        self, settings: DatabaseSettings, clock: Clock | None = None, *, audit_chain: str = "default"
-    ) -> None:
-        super().__init__()
-        self._settings = settings
-        self._clock = clock or SystemClock()
-        self._audit_chain = AuditChain(audit_chain)
+    """Everything it needs (settings, clock, ids, the audit chain of its service) comes from the
+    graph, so a test's clock reaches the unit of work and the outbox."""
 
-    @provide(scope=Scope.APP)
-    async def engine(self) -> AsyncIterator[AsyncEngine]:
-        engine = create_engine(self._settings)
+    scope = Scope.APP
+
+    @provide
+    async def engine(self, settings: DatabaseSettings) -> AsyncIterator[AsyncEngine]:
+        engine = create_engine(settings)
         yield engine
         await engine.dispose()
 
-    @provide(scope=Scope.APP)
+    @provide
     def sessions(self, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
         return session_factory(engine)
 
-    @provide(scope=Scope.APP)
-    def outbox_store(self, engine: AsyncEngine) -> OutboxStore:
-        return SqlOutboxStore(engine, self._clock)
+    @provide
+    def outbox_store(self, engine: AsyncEngine, clock: Clock) -> OutboxStore:
+        return SqlOutboxStore(engine, clock)
 
-    @provide(scope=Scope.APP)
+    @provide
     def health_probe(self, engine: AsyncEngine) -> HealthProbe:
         return SqlHealthProbe(engine)
 
-    @provide(scope=Scope.APP)
-    def audit_chain(self) -> AuditChain:
-        return self._audit_chain
-
-    @provide(scope=Scope.APP)
+    @provide
     def audit_reader(self, engine: AsyncEngine) -> AuditReader:
         return SqlAuditReader(engine)
 
-    @provide(scope=Scope.APP)
+    @provide
     def signing_key_records(self, engine: AsyncEngine) -> SigningKeyRecords:
         return SqlSigningKeyRecords(engine)
 
+    @provide
+    def threat_events(self, engine: AsyncEngine) -> ThreatEventStore:
+        return SqlThreatEventStore(engine)
+
+    @provide
+    def alerts(self, engine: AsyncEngine) -> AlertStore:
+        return SqlAlertStore(engine)
+
     @provide(scope=Scope.REQUEST)
-    def unit_of_work(self, sessions: async_sessionmaker[AsyncSession]) -> UnitOfWork:
-        return SqlUnitOfWork(sessions, self._clock, audit_chain=self._audit_chain)
+    def unit_of_work(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
+    ) -> UnitOfWork:
+        return SqlUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
+
+    @provide(scope=Scope.REQUEST, provides=AnyOf[IdentityUnitOfWork, OAuthUnitOfWork])
+    def identity_unit_of_work(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
+    ) -> SqlIdentityUnitOfWork:
+        return SqlIdentityUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from dishka import Provider, Scope, provide
+from dishka import Provider, Scope, alias, provide
 
 from adapters.jose.keys import JoseSigningKeys
 from adapters.jose.public_keys import CachedPublicKeys, http_jwks_fetcher
@@ -41,18 +41,14 @@ def master_key_of(settings: AuthSettings) -> bytes | None:
 class AuthProvider(Provider):
     scope = Scope.APP
 
-    def __init__(self, settings: AuthSettings) -> None:
-        super().__init__()
-        self._settings = settings
-
     @provide
-    def policy(self) -> TokenPolicy:
+    def policy(self, settings: AuthSettings) -> TokenPolicy:
         return TokenPolicy(
-            issuer=self._settings.issuer,
-            audience=self._settings.audience,
-            access_ttl=timedelta(seconds=self._settings.access_token_ttl_seconds),
-            refresh_ttl=timedelta(seconds=self._settings.refresh_token_ttl_seconds),
-            leeway=timedelta(seconds=self._settings.leeway_seconds),
+            issuer=settings.issuer,
+            audience=settings.audience,
+            access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
+            refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
+            leeway=timedelta(seconds=settings.leeway_seconds),
         )
 
     @provide
@@ -60,23 +56,25 @@ class AuthProvider(Provider):
         return KvTokenRevocations(kv, clock, policy)
 
     @provide
-    def signing_keys(self, records: SigningKeyRecords, clock: Clock, policy: TokenPolicy) -> JoseSigningKeys:
-        master_key = master_key_of(self._settings)
+    def signing_keys(
+        self, records: SigningKeyRecords, clock: Clock, policy: TokenPolicy, settings: AuthSettings
+    ) -> JoseSigningKeys:
+        master_key = master_key_of(settings)
         sealer = KeySealer(master_key) if master_key else None
         return JoseSigningKeys(records, sealer, clock, policy)
 
-    @provide
-    def signing_keys_port(self, keys: JoseSigningKeys) -> SigningKeys:
-        return keys
+    signing_keys_port = alias(source=JoseSigningKeys, provides=SigningKeys)
 
     @provide
-    async def public_keys(self, keys: JoseSigningKeys) -> AsyncIterator[CachedPublicKeys]:
-        max_age = self._settings.jwks_refresh_seconds
-        if not self._settings.jwks_url:
+    async def public_keys(
+        self, keys: JoseSigningKeys, settings: AuthSettings
+    ) -> AsyncIterator[CachedPublicKeys]:
+        max_age = settings.jwks_refresh_seconds
+        if not settings.jwks_url:
             yield CachedPublicKeys(keys.public_jwks, max_age_seconds=max_age)
             return
         async with httpx.AsyncClient(timeout=5.0) as client:
-            fetch = http_jwks_fetcher(self._settings.jwks_url, client)
+            fetch = http_jwks_fetcher(settings.jwks_url, client)
             yield CachedPublicKeys(fetch, max_age_seconds=max_age)
 
     @provide

@@ -4,7 +4,7 @@ Pass one ``MemoryState`` to the ``MemoryProvider`` of every app in a process so 
 bus, key-value store, rate limiter and blocklist. No ``HealthProbe``: in-process is always up.
 """
 
-from dishka import Provider, Scope, provide
+from dishka import Provider, Scope
 
 from adapters.memory.state import MemoryState
 from core.ports.blocklist import Blocklist
@@ -14,24 +14,15 @@ from core.ports.rate_limit import RateLimiter
 
 
 class MemoryProvider(Provider):
+    """``override=True`` when it replaces adapters already provided: ``bhiv up`` and tests give
+    every app one shared ``MemoryState``."""
+
     scope = Scope.APP
 
-    def __init__(self, state: MemoryState | None = None) -> None:
+    def __init__(self, state: MemoryState | None = None, *, override: bool = False) -> None:
         super().__init__()
-        self._state = state or MemoryState()
-
-    @provide
-    def key_value_store(self) -> KeyValueStore:
-        return self._state.key_value
-
-    @provide
-    def rate_limiter(self) -> RateLimiter:
-        return self._state.rate_limiter
-
-    @provide
-    def blocklist(self) -> Blocklist:
-        return self._state.blocklist
-
-    @provide
-    def event_bus(self) -> EventBus:
-        return self._state.event_bus
+        shared = state or MemoryState()
+        self.provide(lambda: shared.key_value, provides=KeyValueStore, override=override)
+        self.provide(lambda: shared.rate_limiter, provides=RateLimiter, override=override)
+        self.provide(lambda: shared.blocklist, provides=Blocklist, override=override)
+        self.provide(lambda: shared.event_bus, provides=EventBus, override=override)

@@ -1,10 +1,11 @@
 """dishka provider of the Redis adapters and the Redis health probe.
 
-``RedisProvider(settings)`` gives one APP-scoped client (closed when the container closes) and
-the ports built on it. It also provides a ``HealthProbe``; an app gathers the probes of all its
-providers by declaring ``probes = collect(HealthProbe, scope=Scope.APP)`` in one of its own
-providers and asking for ``list[HealthProbe]`` (checked with dishka 1.10). Once ``collect`` is
-declared, a bare ``HealthProbe`` can no longer be resolved, only the list.
+``RedisProvider()`` (its ``RedisSettings`` from the graph) gives one APP-scoped client, closed
+when the container closes, and the ports built on it. It also provides a ``HealthProbe``; an app
+gathers the probes of all its providers by declaring ``probes = collect(HealthProbe,
+scope=Scope.APP)`` in one of its own providers and asking for ``list[HealthProbe]`` (checked with
+dishka 1.10). Once ``collect`` is declared, a bare ``HealthProbe`` can no longer be resolved,
+only the list.
 """
 
 import asyncio
@@ -31,24 +32,20 @@ from core.ports.rate_limit import RateLimiter
 class RedisProvider(Provider):
     scope = Scope.APP
 
-    def __init__(self, settings: RedisSettings) -> None:
-        super().__init__()
-        self._settings = settings
-
     @provide
-    async def client(self) -> AsyncIterator[RedisClient]:
-        client = create_redis_client(self._settings)
+    async def client(self, settings: RedisSettings) -> AsyncIterator[RedisClient]:
+        client = create_redis_client(settings)
         yield client
         await client.aclose()
 
     @provide
-    async def absent_keys(self) -> AsyncIterator[AbsentKeys]:
+    async def absent_keys(self, settings: RedisSettings) -> AsyncIterator[AbsentKeys]:
         """Tracked only when enabled and not on a cluster; untracked, it remembers nothing."""
-        prefix = self._settings.key_prefix
+        prefix = settings.key_prefix
         absent = AbsentKeys([blocklist_subject_prefix(prefix), kv_key_prefix(prefix) + SELDOM_PRESENT])
         tracking = None
-        if self._settings.track_absent_keys and not self._settings.cluster and self._settings.url:
-            tracking = asyncio.create_task(absent.track(self._settings.url))
+        if settings.track_absent_keys and not settings.cluster and settings.url:
+            tracking = asyncio.create_task(absent.track(settings.url))
         yield absent
         if tracking is not None:
             tracking.cancel()
@@ -56,30 +53,32 @@ class RedisProvider(Provider):
                 await tracking
 
     @provide
-    def key_value_store(self, client: RedisClient, absent_keys: AbsentKeys) -> KeyValueStore:
-        return RedisKeyValueStore(client, key_prefix=self._settings.key_prefix, absent_keys=absent_keys)
+    def key_value_store(
+        self, client: RedisClient, absent_keys: AbsentKeys, settings: RedisSettings
+    ) -> KeyValueStore:
+        return RedisKeyValueStore(client, key_prefix=settings.key_prefix, absent_keys=absent_keys)
 
     @provide
-    async def rate_limiter(self) -> AsyncIterator[RateLimiter]:
+    async def rate_limiter(self, settings: RedisSettings) -> AsyncIterator[RateLimiter]:
         # Its own connection: the limiter has one call in flight at a time (later hits wait and
         # go together), so a pool would only add a checkout to every call.
-        own = create_redis_client(self._settings, single_connection=True)
-        yield RedisRateLimiter(own, key_prefix=self._settings.key_prefix)
+        own = create_redis_client(settings, single_connection=True)
+        yield RedisRateLimiter(own, key_prefix=settings.key_prefix)
         await own.aclose()
 
     @provide
-    def blocklist(self, client: RedisClient, absent_keys: AbsentKeys) -> Blocklist:
-        return RedisBlocklist(client, key_prefix=self._settings.key_prefix, absent_keys=absent_keys)
+    def blocklist(self, client: RedisClient, absent_keys: AbsentKeys, settings: RedisSettings) -> Blocklist:
+        return RedisBlocklist(client, key_prefix=settings.key_prefix, absent_keys=absent_keys)
 
     @provide
-    def event_bus(self, client: RedisClient) -> EventBus:
+    def event_bus(self, client: RedisClient, settings: RedisSettings) -> EventBus:
         return RedisEventBus(
             client,
-            key_prefix=self._settings.key_prefix,
-            max_length=self._settings.stream_max_length,
-            block_slice_seconds=self._settings.socket_timeout_seconds / 2,
+            key_prefix=settings.key_prefix,
+            max_length=settings.stream_max_length,
+            block_slice_seconds=settings.socket_timeout_seconds / 2,
         )
 
     @provide
-    def health_probe(self, client: RedisClient) -> HealthProbe:
-        return RedisHealthProbe(client, timeout_seconds=self._settings.socket_timeout_seconds)
+    def health_probe(self, client: RedisClient, settings: RedisSettings) -> HealthProbe:
+        return RedisHealthProbe(client, timeout_seconds=settings.socket_timeout_seconds)

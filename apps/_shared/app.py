@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-from dishka import AsyncContainer, Provider, make_async_container
+from dishka import STRICT_VALIDATION, AsyncContainer, Provider, make_async_container
 from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar
 from litestar.datastructures import State
@@ -16,6 +16,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.types import ASGIApp, ControllerRouterHandler, Receive, Scope, Send
 from opentelemetry import trace
 
+from adapters.db.audit import AuditChain
 from adapters.http.access import PUBLIC, declared_access
 from adapters.http.auth import AuthenticationMiddleware
 from adapters.http.edge import EdgeMiddleware
@@ -61,16 +62,24 @@ class ServiceSpec:
     so no request-scoped container is opened for them."""
 
 
+def service_container(
+    spec: ServiceSpec, settings: PlatformSettings, overrides: Sequence[Provider] = ()
+) -> AsyncContainer:
+    """The one way a service's container is made, for its app and for the ``bhiv`` command alike.
+    Overrides come last and say so (``override=True``): the graph is validated strictly at start."""
+    return make_async_container(
+        *infrastructure_providers(settings),
+        *spec.providers,
+        *overrides,
+        context={PlatformSettings: settings, AuditChain: AuditChain(spec.name)},
+        validation_settings=STRICT_VALIDATION,
+    )
+
+
 def build_service_app(
     spec: ServiceSpec, settings: PlatformSettings, overrides: Sequence[Provider] = ()
 ) -> Litestar:
-    """Overrides come last, so a test's provider replaces whatever it provides."""
-    container = make_async_container(
-        *infrastructure_providers(settings, spec.name),
-        *spec.providers,
-        *overrides,
-        context={PlatformSettings: settings},
-    )
+    container = service_container(spec, settings, overrides)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

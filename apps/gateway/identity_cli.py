@@ -6,8 +6,9 @@ from contextlib import asynccontextmanager
 
 from dishka import AsyncContainer
 
+from apps._shared.app import service_container
 from apps._shared.settings import PlatformSettings
-from apps.gateway.main import create_app
+from apps.gateway.main import SPEC
 from core.domain.audit.model import Actor, Invocation
 from core.domain.identity.model import User
 from core.domain.identity.use_cases import CreateUser, EnsureFirstAdmin, FirstAdmin, NewUser
@@ -18,7 +19,7 @@ COMMAND_LINE = Invocation(actor=Actor.system("bhiv-cli"))
 
 @asynccontextmanager
 async def gateway_request(settings: PlatformSettings) -> AsyncIterator[AsyncContainer]:
-    container = create_app(settings).state.dishka_container
+    container = service_container(SPEC, settings)
     try:
         async with container() as request:
             yield request

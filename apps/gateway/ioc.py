@@ -1,19 +1,79 @@
-"""The gateway's own use cases and readiness probe; the adapters they need come from the shared
-providers."""
+"""The gateway's use cases and domain services; the adapters they need come from the adapter
+packages' own providers (the wiring rule, decision 0024)."""
 
-from dishka import Provider, Scope, provide
+from dishka import Provider, Scope, provide, provide_all
 
 from adapters.jose.health import SigningKeyProbe
 from adapters.jose.keys import JoseSigningKeys
 from core.domain.audit.use_cases import SearchAudit, VerifyAudit
+from core.domain.identity import use_cases as uc
+from core.domain.identity.lockout import LoginPolicy, LoginThrottle
+from core.domain.identity.use_cases.grants import ClientCredentialsGrant, PasswordGrant, RefreshGrant
+from core.domain.identity.use_cases.keys import RotateSigningKey
+from core.domain.identity.use_cases.token_lifecycle import IntrospectToken, RevokeToken
+from core.domain.threat.admin import BlockIp, ListBlocks, RecentAlerts, SearchThreatEvents, UnblockIp
+from core.domain.threat.baseline import RateBaseline, RateBaselineSettings
+from core.domain.threat.policy import ThreatPolicy
+from core.domain.threat.response import ThreatResponder
+from core.domain.threat.use_cases import ObserveBehaviour, ScreenRequest
 from core.ports.health import HealthProbe
+from core.ports.kv import KeyValueStore
+from core.ports.password_hasher import PasswordHasher
+from core.ports.rate_limit import RateLimiter
 
 
 class GatewayProvider(Provider):
     scope = Scope.REQUEST
 
-    search_audit = provide(SearchAudit)
-    verify_audit = provide(VerifyAudit)
+    identity = provide_all(
+        uc.CreateUser,
+        uc.ListUsers,
+        uc.GetUser,
+        uc.ChangeUserRole,
+        uc.DisableUser,
+        uc.ResetPassword,
+        uc.ChangeOwnPassword,
+        uc.SignOutEverywhere,
+        uc.UnlockUser,
+        uc.CreateServiceClient,
+        uc.ListServiceClients,
+        uc.DisableServiceClient,
+        uc.AuthenticateUser,
+        uc.AuthenticateClient,
+        uc.EnsureFirstAdmin,
+        PasswordGrant,
+        ClientCredentialsGrant,
+        RefreshGrant,
+        RevokeToken,
+        IntrospectToken,
+        RotateSigningKey,
+    )
+    audit = provide_all(SearchAudit, VerifyAudit)
+    threat_admin = provide_all(BlockIp, UnblockIp)
+    threat = provide_all(
+        ThreatResponder,
+        ScreenRequest,
+        ObserveBehaviour,
+        SearchThreatEvents,
+        ListBlocks,
+        RecentAlerts,
+        scope=Scope.APP,
+    )
+
+    @provide(scope=Scope.APP)
+    def decoy(self, hasher: PasswordHasher) -> uc.DecoyHash:
+        return uc.DecoyHash(hasher)
+
+    @provide(scope=Scope.APP)
+    def throttle(self, limiter: RateLimiter, kv: KeyValueStore, policy: LoginPolicy) -> LoginThrottle:
+        return LoginThrottle(limiter, kv, policy)
+
+    @provide(scope=Scope.APP)
+    def baseline(self, policy: ThreatPolicy) -> RateBaseline:
+        settings = RateBaselineSettings(
+            z_threshold=policy.rate_z_threshold, min_requests_per_second=policy.rate_floor_per_second
+        )
+        return RateBaseline(settings)
 
     @provide(scope=Scope.APP)
     def signing_key_probe(self, keys: JoseSigningKeys) -> HealthProbe:

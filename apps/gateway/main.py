@@ -1,18 +1,19 @@
 from dishka import AsyncContainer, Provider
 from litestar import Litestar
 
+from adapters.alerts.ioc import AlertsProvider
+from adapters.crypto.ioc import CryptoProvider
 from adapters.http.audit.controller import AuditController
 from adapters.http.identity.admin_clients import AdminClientsController
 from adapters.http.identity.admin_keys import AdminKeysController
 from adapters.http.identity.admin_users import AdminUsersController
 from adapters.http.identity.oauth import OAuthController
 from adapters.http.threat.admin import ThreatAdminController
+from adapters.inspection.ioc import InspectionProvider
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
-from apps.gateway.identity_ioc import IdentityProvider
 from apps.gateway.ioc import GatewayProvider
 from apps.gateway.routing import with_routing
-from apps.gateway.threat_ioc import ThreatProvider
 from apps.gateway.threat_loops import watch_failed_logins
 from core.ports.tokens import SigningKeys
 
@@ -37,7 +38,7 @@ SPEC = ServiceSpec(
         AuditController,
         ThreatAdminController,
     ],
-    providers=[IdentityProvider(), GatewayProvider(), ThreatProvider()],
+    providers=[CryptoProvider(), InspectionProvider(), AlertsProvider(), GatewayProvider()],
     on_startup=[ensure_signing_key],
     background=[watch_failed_logins],
 )

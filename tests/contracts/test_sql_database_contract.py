@@ -11,17 +11,20 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from dishka import Provider, Scope, make_async_container
+from dishka import make_async_container
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import StatementError
 
+from adapters.db.audit import AuditChain
 from adapters.db.engine import create_engine, postgres_ssl
 from adapters.db.health import SqlHealthProbe
 from adapters.db.ioc import DatabaseProvider
 from adapters.db.migrate import current_revision, head_revision, upgrade
 from adapters.db.settings import ENV_PREFIX, DatabaseSettings, SslMode
 from apps._shared.config import ConfigError, load_settings
+from apps._shared.ioc import PlatformProvider
+from apps._shared.settings import PlatformSettings
 from core.ports.errors import Unavailable
 from core.ports.health import HealthProbe
 from core.ports.outbox import OutboxStore
@@ -129,9 +132,12 @@ async def test_the_health_probe_reports_an_unreachable_database_without_its_addr
 
 
 async def test_the_provider_wires_probe_store_and_unit_of_work(database: Database) -> None:
-    probes = Provider(scope=Scope.APP)
-    probes.collect(HealthProbe)
-    container = make_async_container(DatabaseProvider(database.settings), probes)
+    platform = PlatformSettings(database=database.settings)
+    container = make_async_container(
+        PlatformProvider(),
+        DatabaseProvider(),
+        context={PlatformSettings: platform, AuditChain: AuditChain("tests")},
+    )
     try:
         [probe] = await container.get(list[HealthProbe])
         await probe.check()

@@ -5,24 +5,22 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from litestar.testing import AsyncTestClient
 
-from adapters.crypto.settings import PasswordSettings
 from adapters.memory.ioc import MemoryProvider
 from adapters.memory.state import MemoryState
 from apps._shared.settings import PlatformSettings
-from apps.gateway.identity_ioc import IdentityProvider, IdentitySettings
 from apps.services import SERVICES, create_service_app
+from tests.support.wiring import FastHashing
 
-FAST_HASHING = IdentitySettings(password=PasswordSettings(time_cost=1, memory_cost_kib=8192))
 Clients = dict[str, AsyncTestClient]  # type: ignore[type-arg]
 
 
 @asynccontextmanager
 async def running_platform(settings: PlatformSettings) -> AsyncIterator[Clients]:
-    shared = MemoryProvider(MemoryState())
+    shared = MemoryProvider(MemoryState(), override=True)
     async with AsyncExitStack() as stack:
         clients: Clients = {}
         for name in SERVICES:
-            overrides = [shared, IdentityProvider(FAST_HASHING)] if name == "gateway" else [shared]
+            overrides = [shared, FastHashing()] if name == "gateway" else [shared]
             app = create_service_app(name, settings, *overrides)
             clients[name] = await stack.enter_async_context(AsyncTestClient(app))
         yield clients

@@ -8,15 +8,13 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from adapters.crypto.settings import PasswordSettings
 from adapters.db.tables import audit_log
 from apps._shared.settings import PlatformSettings
-from apps.gateway.identity_ioc import IdentityProvider, IdentitySettings
 from apps.gateway.main import create_app
 from core.domain.identity.model import Principal, Role, permissions_for
 from tests.support.principals import as_principal
+from tests.support.wiring import FastHashing
 
-FAST = IdentitySettings(password=PasswordSettings(time_cost=1, memory_cost_kib=8192))
 STRONG = "violet-kettle-harbour"
 Client = AsyncTestClient  # type: ignore[type-arg]
 
@@ -28,7 +26,7 @@ def principal(role: Role) -> Principal:
 @pytest.fixture
 def client_as(settings: PlatformSettings) -> Callable[[Role], Client]:
     def build(role: Role) -> Client:
-        app = create_app(settings, IdentityProvider(FAST))
+        app = create_app(settings, FastHashing())
         return AsyncTestClient(as_principal(app, principal(role)))
 
     return build

@@ -11,19 +11,17 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.crypto.settings import PasswordSettings
 from adapters.db.engine import create_engine
 from adapters.db.tables import audit_log
 from adapters.db.threat.stores import SqlAlertStore, SqlThreatEventStore
 from adapters.system.clock import Uuid7IdGenerator
 from apps._shared.settings import PlatformSettings
-from apps.gateway.identity_ioc import IdentityProvider, IdentitySettings
 from apps.gateway.main import create_app
 from core.domain.identity.model import Principal, Role, permissions_for
 from core.domain.threat.model import Alert, AttackKind, ThreatEvent, Verdict
 from tests.support.principals import as_principal
+from tests.support.wiring import FastHashing
 
-FAST = IdentitySettings(password=PasswordSettings(time_cost=1, memory_cost_kib=8192))
 ADMIN = Principal(subject="admin-1", kind="user", role=Role.ADMIN, permissions=permissions_for(Role.ADMIN))
 T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 Client = AsyncTestClient  # type: ignore[type-arg]
@@ -33,7 +31,7 @@ _ids = Uuid7IdGenerator()
 
 @pytest.fixture
 async def admin(settings: PlatformSettings) -> AsyncIterator[Client]:
-    async with AsyncTestClient(as_principal(create_app(settings, IdentityProvider(FAST)), ADMIN)) as client:
+    async with AsyncTestClient(as_principal(create_app(settings, FastHashing()), ADMIN)) as client:
         yield client
 
 

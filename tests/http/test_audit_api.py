@@ -14,7 +14,6 @@ from adapters.http.audit.controller import AuditController
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings
 from apps.gateway import main as gateway
-from apps.gateway.ioc import GatewayProvider
 from core.domain.audit.model import Actor, AuditEntry, FieldChange
 from core.domain.audit.use_cases import SearchAudit
 from core.domain.identity.model import Principal, Role, permissions_for
@@ -26,7 +25,7 @@ SPEC = ServiceSpec(
     title="audit",
     description="the gateway's audit routes alone",
     route_handlers=[AuditController],
-    providers=(GatewayProvider(),),
+    providers=gateway.SPEC.providers,
 )
 
 
