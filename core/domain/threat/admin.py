@@ -3,7 +3,8 @@
 
 import ipaddress
 
-from core.domain.audit.model import AuditEntry, FieldChange, Invocation
+from core.domain.audit.changes import Change, Resource, record
+from core.domain.audit.model import Invocation
 from core.domain.errors import NotFound, RuleViolated
 from core.domain.threat.model import Alert, ThreatEvent
 from core.domain.threat.policy import Allowlist, ThreatPolicy
@@ -91,19 +92,15 @@ class _AuditedBlockChange:
         self._blocklist, self._uow, self._clock = blocklist, uow, clock
 
     async def _audit(self, by: Invocation, action: str, subject: str, before: object, after: object) -> None:
+        kind = "identity_block" if is_identity(subject) else "ip_block"
+        change = Change(
+            action=action,
+            resource=Resource(kind, subject),
+            before={"blocked": before},
+            after={"blocked": after},
+        )
         async with self._uow as uow:
-            uow.audit.record(
-                AuditEntry(
-                    action=action,
-                    resource_type="identity_block" if is_identity(subject) else "ip_block",
-                    resource_id=subject,
-                    actor=by.actor,
-                    occurred_at=self._clock.now(),
-                    changes={"blocked": FieldChange(before=before, after=after)},
-                    correlation_id=by.correlation_id,
-                    client_ip=by.client_ip,
-                )
-            )
+            record(uow, by, self._clock.now(), change)
             await uow.commit()
 
 

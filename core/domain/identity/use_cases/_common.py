@@ -2,17 +2,12 @@
 
 import re
 import secrets
-from typing import Any
 
-from core.domain.audit.model import AuditEntry, Invocation, changes_between
 from core.domain.errors import NotFound, RuleViolated
-from core.domain.identity.model import Role, ServiceClient, User, UserStatus
-from core.ports.clock import Clock
+from core.domain.identity.model import Role, User, UserStatus
 from core.ports.identity import IdentityUnitOfWork
 from core.ports.password_hasher import PasswordHasher
-from core.ports.uow import UnitOfWork
 
-SECRET_FIELDS = frozenset({"password_hash", "secret_hash"})
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 
 
@@ -27,51 +22,6 @@ def check_customer_link(role: Role, customer_id: str | None) -> None:
         raise RuleViolated("a customer user needs the customer_id of the CRM customer it acts for")
     if role is not Role.CUSTOMER and customer_id:
         raise RuleViolated("only customer users link to a CRM customer")
-
-
-def user_state(user: User | None) -> dict[str, Any] | None:
-    if user is None:
-        return None
-    fields = ("email", "display_name", "role", "status", "customer_id", "password_hash")
-    return {name: getattr(user, name) for name in fields}
-
-
-def client_state(client: ServiceClient | None) -> dict[str, Any] | None:
-    if client is None:
-        return None
-    return {
-        "client_id": client.client_id,
-        "name": client.name,
-        "role": client.role,
-        "scopes": sorted(client.scopes),
-        "status": client.status,
-        "secret_hash": client.secret_hash,
-    }
-
-
-def audit(
-    uow: UnitOfWork,
-    clock: Clock,
-    by: Invocation,
-    *,
-    action: str,
-    resource: tuple[str, str],
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    resource_type, resource_id = resource
-    uow.audit.record(
-        AuditEntry(
-            action=action,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            actor=by.actor,
-            occurred_at=clock.now(),
-            changes=changes_between(before, after, secret_fields=SECRET_FIELDS),
-            correlation_id=by.correlation_id,
-            client_ip=by.client_ip,
-        )
-    )
 
 
 async def existing_user(uow: IdentityUnitOfWork, user_id: str, *, lock: bool = False) -> User:

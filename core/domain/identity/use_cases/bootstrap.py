@@ -4,10 +4,12 @@ import secrets
 
 import msgspec
 
+from core.domain.audit.changes import record
 from core.domain.audit.model import Actor, Invocation
+from core.domain.identity.audit import USERS
 from core.domain.identity.model import Role, User, UserStatus
 from core.domain.identity.passwords import check_password, normalise_email
-from core.domain.identity.use_cases._common import audit, user_state, valid_email
+from core.domain.identity.use_cases._common import valid_email
 from core.ports.clock import Clock, IdGenerator
 from core.ports.identity import IdentityUnitOfWork
 from core.ports.password_hasher import PasswordHasher
@@ -58,14 +60,6 @@ class EnsureFirstAdmin:
             if await uow.users.count_admins() > 0:
                 return None
             await uow.users.add(user)
-            audit(
-                uow,
-                self._clock,
-                BOOTSTRAP,
-                action="create",
-                resource=("user", user.id),
-                before=None,
-                after=user_state(user),
-            )
+            record(uow, BOOTSTRAP, self._clock.now(), USERS.change("create", None, user))
             await uow.commit()
         return FirstAdmin(user=user, generated_password=generated)

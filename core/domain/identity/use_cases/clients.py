@@ -5,12 +5,14 @@ from typing import NoReturn
 
 import msgspec
 
+from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import ANONYMOUS, Invocation
 from core.domain.errors import NotFound, RuleViolated
+from core.domain.identity.audit import CLIENTS
 from core.domain.identity.errors import InvalidClient
 from core.domain.identity.lockout import LoginThrottle, email_digest
 from core.domain.identity.model import ROLE_PERMISSIONS, Permission, Role, ServiceClient, UserStatus
-from core.domain.identity.use_cases._common import DecoyHash, audit, client_state
+from core.domain.identity.use_cases._common import DecoyHash
 from core.domain.identity.use_cases.login import IDENTITY_STREAM
 from core.ports.clock import Clock, IdGenerator
 from core.ports.events import Event
@@ -69,15 +71,7 @@ class CreateServiceClient:
         )
         async with self._uow as uow:
             await uow.clients.add(client)
-            audit(
-                uow,
-                self._clock,
-                by,
-                action="create",
-                resource=("service_client", client.id),
-                before=None,
-                after=client_state(client),
-            )
+            record(uow, by, self._clock.now(), CLIENTS.change("create", None, client))
             await uow.commit()
         return IssuedClient(client=client, secret=secret)
 
@@ -109,15 +103,7 @@ class DisableServiceClient:
                 return client
             changed = msgspec.structs.replace(client, status=UserStatus.DISABLED)
             await uow.clients.update(changed)
-            audit(
-                uow,
-                self._clock,
-                by,
-                action="disable",
-                resource=("service_client", client.id),
-                before=client_state(client),
-                after=client_state(changed),
-            )
+            record(uow, by, self._clock.now(), CLIENTS.change("disable", client, changed))
             await self._revocations.revoke_subject(client.client_id)
             await uow.commit()
         return changed
@@ -178,14 +164,18 @@ class AuthenticateClient:
         )
         async with self._uow as uow:
             uow.outbox.add(IDENTITY_STREAM, event)
-            audit(
+            record(
                 uow,
-                self._clock,
                 msgspec.structs.replace(by, actor=ANONYMOUS),
-                action="client_auth_failed",
-                resource=("service_client", client.id if client else f"client-id-sha256:{digest}"),
-                before=None,
-                after={"reason": reason},
+                self._clock.now(),
+                Change(
+                    action="client_auth_failed",
+                    resource=Resource(
+                        "service_client", client.id if client else f"client-id-sha256:{digest}"
+                    ),
+                    before=None,
+                    after={"reason": reason},
+                ),
             )
             await uow.commit()
         if reason != "locked":

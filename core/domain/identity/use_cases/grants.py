@@ -2,11 +2,11 @@
 
 import msgspec
 
+from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import Actor, Invocation
 from core.domain.identity.model import User, UserStatus
 from core.domain.identity.oauth import TokenIssuer, TokenResponse, granted_scope, invalid_grant
 from core.domain.identity.tokens import hash_refresh_token, token_scope
-from core.domain.identity.use_cases._common import audit
 from core.domain.identity.use_cases.clients import AuthenticateClient
 from core.domain.identity.use_cases.login import AuthenticateUser
 from core.ports.clock import Clock
@@ -70,14 +70,16 @@ class ClientCredentialsGrant:
             by, actor=Actor(id=client.client_id, kind="client", role=client.role)
         )
         async with self._uow as uow:
-            audit(
+            record(
                 uow,
-                self._clock,
                 as_client,
-                action="token_issued",
-                resource=("service_client", client.id),
-                before=None,
-                after={"scope": granted, "jti": claims.jti},
+                self._clock.now(),
+                Change(
+                    action="token_issued",
+                    resource=Resource("service_client", client.id),
+                    before=None,
+                    after={"scope": granted, "jti": claims.jti},
+                ),
             )
             await uow.commit()
         return self._issuer.response(access, granted)
@@ -114,14 +116,16 @@ class RefreshGrant:
                 raise invalid_grant()
             if stored.used_at is not None and stored.revoked_at is None:
                 await uow.refresh_tokens.revoke_family(stored.family_id)
-                audit(
+                record(
                     uow,
-                    self._clock,
                     by,
-                    action="refresh_token_reused",
-                    resource=("refresh_token_family", stored.family_id),
-                    before={"revoked": False},
-                    after={"revoked": True},
+                    self._clock.now(),
+                    Change(
+                        action="refresh_token_reused",
+                        resource=Resource("refresh_token_family", stored.family_id),
+                        before={"revoked": False},
+                        after={"revoked": True},
+                    ),
                 )
                 await uow.commit()
                 raise invalid_grant()
@@ -147,14 +151,16 @@ class RefreshGrant:
             )
             await uow.refresh_tokens.mark_used(stored.id)
             await uow.refresh_tokens.add(successor)
-            audit(
+            record(
                 uow,
-                self._clock,
                 msgspec.structs.replace(by, actor=Actor(id=user.id, kind="user", role=user.role)),
-                action="token_refreshed",
-                resource=("refresh_token_family", stored.family_id),
-                before={"scope": stored.scope},
-                after={"scope": granted},
+                self._clock.now(),
+                Change(
+                    action="token_refreshed",
+                    resource=Resource("refresh_token_family", stored.family_id),
+                    before={"scope": stored.scope},
+                    after={"scope": granted},
+                ),
             )
             await uow.commit()
         return self._issuer.response(access, granted, secret)

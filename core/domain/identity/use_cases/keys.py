@@ -1,5 +1,5 @@
+from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import Invocation
-from core.domain.identity.use_cases._common import audit
 from core.ports.clock import Clock
 from core.ports.tokens import SigningKeys
 from core.ports.uow import UnitOfWork
@@ -16,14 +16,16 @@ class RotateSigningKey:
     async def execute(self, by: Invocation) -> str:
         kid = await self._keys.rotate()
         async with self._uow as uow:
-            audit(
+            record(
                 uow,
-                self._clock,
                 by,
-                action="rotate",
-                resource=("signing_key", kid),
-                before=None,
-                after={"kid": kid, "current": True},
+                self._clock.now(),
+                Change(
+                    action="rotate",
+                    resource=Resource("signing_key", kid),
+                    before=None,
+                    after={"kid": kid, "current": True},
+                ),
             )
             await uow.commit()
         return kid

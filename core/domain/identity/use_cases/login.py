@@ -4,12 +4,14 @@ from collections.abc import Awaitable, Callable
 
 import msgspec
 
+from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import ANONYMOUS, Actor, Invocation
+from core.domain.identity.audit import USERS
 from core.domain.identity.errors import InvalidCredentials
 from core.domain.identity.lockout import LoginThrottle, email_digest
 from core.domain.identity.model import User, UserStatus
 from core.domain.identity.passwords import normalise_email
-from core.domain.identity.use_cases._common import DecoyHash, audit, user_state
+from core.domain.identity.use_cases._common import DecoyHash
 from core.ports.clock import Clock, IdGenerator
 from core.ports.events import Event
 from core.ports.oauth import OAuthUnitOfWork
@@ -88,14 +90,16 @@ class AuthenticateUser:
         resource_id = user.id if user else f"email-sha256:{digest}"
         async with self._uow as uow:
             uow.outbox.add(IDENTITY_STREAM, event)
-            audit(
+            record(
                 uow,
-                self._clock,
                 anonymous,
-                action="login_failed",
-                resource=("user", resource_id),
-                before=None,
-                after={"reason": reason},
+                self._clock.now(),
+                Change(
+                    action="login_failed",
+                    resource=Resource("user", resource_id),
+                    before=None,
+                    after={"reason": reason},
+                ),
             )
             await uow.commit()
 
@@ -119,14 +123,6 @@ class AuthenticateUser:
                 await uow.users.update(after)
             if on_success is not None:
                 await on_success(uow, current)
-            audit(
-                uow,
-                self._clock,
-                as_user,
-                action="login_succeeded",
-                resource=("user", user.id),
-                before=user_state(current),
-                after=user_state(after),
-            )
+            record(uow, as_user, self._clock.now(), USERS.change("login_succeeded", current, after))
             await uow.commit()
         return after

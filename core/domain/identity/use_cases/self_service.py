@@ -2,15 +2,17 @@
 
 import msgspec
 
+from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import Invocation
 from core.domain.errors import Conflict, Forbidden
+from core.domain.identity.audit import USERS
 from core.domain.identity.errors import WrongCurrentPassword
 from core.domain.identity.lockout import LoginThrottle, email_digest
 from core.domain.identity.model import Principal, User, UserStatus
 from core.domain.identity.oauth import TokenIssuer, TokenResponse, granted_scope
 from core.domain.identity.passwords import check_password
 from core.domain.identity.tokens import format_scope
-from core.domain.identity.use_cases._common import audit, existing_user, user_state
+from core.domain.identity.use_cases._common import existing_user
 from core.domain.identity.use_cases.user_changes import end_every_session
 from core.ports.clock import Clock
 from core.ports.oauth import OAuthUnitOfWork
@@ -57,15 +59,7 @@ class ChangeOwnPassword:
                 raise Conflict("the account changed while the password was checked; sign in again")
             changed = msgspec.structs.replace(user, password_hash=new_hash, updated_at=self._clock.now())
             await uow.users.update(changed)
-            audit(
-                uow,
-                self._clock,
-                by,
-                action="password_changed",
-                resource=("user", user.id),
-                before=user_state(user),
-                after=user_state(changed),
-            )
+            record(uow, by, self._clock.now(), USERS.change("password_changed", user, changed))
             await end_every_session(uow, self._revocations, user.id)
             scope = granted_scope(user.role, format_scope(principal.permissions))
             secret, refresh = self._issuer.refresh_token(subject=user.id, client_id=None, scope=scope)
@@ -105,13 +99,15 @@ class SignOutEverywhere:
             if principal.kind == "user":
                 await uow.users.get(principal.subject, lock=True)
             await end_every_session(uow, self._revocations, principal.subject)
-            audit(
+            record(
                 uow,
-                self._clock,
                 by,
-                action="signed_out_everywhere",
-                resource=resource,
-                before={"sessions": "open"},
-                after={"sessions": "ended"},
+                self._clock.now(),
+                Change(
+                    action="signed_out_everywhere",
+                    resource=Resource(*resource),
+                    before={"sessions": "open"},
+                    after={"sessions": "ended"},
+                ),
             )
             await uow.commit()

@@ -4,10 +4,10 @@ from typing import Any
 
 import msgspec
 
+from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import Invocation
 from core.domain.identity.model import UserStatus
 from core.domain.identity.tokens import InvalidToken, hash_refresh_token
-from core.domain.identity.use_cases._common import audit
 from core.ports.clock import Clock
 from core.ports.oauth import OAuthUnitOfWork
 from core.ports.revocation import TokenRevocations
@@ -61,14 +61,16 @@ class RevokeToken:
             await uow.commit()
 
     def _audit(self, uow: OAuthUnitOfWork, resource: tuple[str, str], by: Invocation) -> None:
-        audit(
+        record(
             uow,
-            self._clock,
             by,
-            action="token_revoked",
-            resource=resource,
-            before={"revoked": False},
-            after={"revoked": True},
+            self._clock.now(),
+            Change(
+                action="token_revoked",
+                resource=Resource(*resource),
+                before={"revoked": False},
+                after={"revoked": True},
+            ),
         )
 
 

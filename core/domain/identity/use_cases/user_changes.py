@@ -2,17 +2,17 @@
 
 import msgspec
 
+from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import Invocation
+from core.domain.identity.audit import USERS
 from core.domain.identity.lockout import LoginThrottle, email_digest
 from core.domain.identity.model import Role, User, UserStatus
 from core.domain.identity.passwords import check_password
 from core.domain.identity.use_cases._common import (
-    audit,
     check_customer_link,
     existing_user,
     keep_an_admin,
     locked_user,
-    user_state,
 )
 from core.ports.clock import Clock
 from core.ports.oauth import OAuthUnitOfWork
@@ -39,15 +39,7 @@ async def save_and_end_sessions(
 ) -> None:
     """Store and audit the change, end every session of the user, then commit."""
     await uow.users.update(changed)
-    audit(
-        uow,
-        clock,
-        by,
-        action=action,
-        resource=("user", user.id),
-        before=user_state(user),
-        after=user_state(changed),
-    )
+    record(uow, by, clock.now(), USERS.change(action, user, changed))
     await end_every_session(uow, revocations, user.id)
     await uow.commit()
 
@@ -137,13 +129,15 @@ class UnlockUser:
         async with self._uow as uow:
             user = await existing_user(uow, user_id)
             await self._throttle.unlock(email_digest(user.email))
-            audit(
+            record(
                 uow,
-                self._clock,
                 by,
-                action="login_unlocked",
-                resource=("user", user.id),
-                before={"login_locks": "any"},
-                after={"login_locks": "none"},
+                self._clock.now(),
+                Change(
+                    action="login_unlocked",
+                    resource=Resource("user", user.id),
+                    before={"login_locks": "any"},
+                    after={"login_locks": "none"},
+                ),
             )
             await uow.commit()

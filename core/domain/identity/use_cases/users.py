@@ -2,15 +2,15 @@
 
 import msgspec
 
+from core.domain.audit.changes import record
 from core.domain.audit.model import Invocation
 from core.domain.errors import Conflict, RuleViolated
+from core.domain.identity.audit import USERS
 from core.domain.identity.model import Role, User, UserStatus
 from core.domain.identity.passwords import check_password, normalise_email
 from core.domain.identity.use_cases._common import (
-    audit,
     check_customer_link,
     existing_user,
-    user_state,
     valid_email,
 )
 from core.ports.clock import Clock, IdGenerator
@@ -63,15 +63,7 @@ class CreateUser:
             if await uow.users.get_by_email(email) is not None:
                 raise Conflict("a user with this email already exists")
             await uow.users.add(user)
-            audit(
-                uow,
-                self._clock,
-                by,
-                action="create",
-                resource=("user", user.id),
-                before=None,
-                after=user_state(user),
-            )
+            record(uow, by, self._clock.now(), USERS.change("create", None, user))
             await uow.commit()
         return user
 

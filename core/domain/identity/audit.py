@@ -1,0 +1,15 @@
+"""How identity's entities appear in the audit log (their secrets recorded as changed, never
+their values)."""
+
+from core.domain.audit.changes import AuditedEntity
+
+USERS = AuditedEntity(
+    "user",
+    ("email", "display_name", "role", "status", "customer_id", "password_hash"),
+    secrets=("password_hash",),
+)
+CLIENTS = AuditedEntity(
+    "service_client",
+    ("client_id", "name", "role", "scopes", "status", "secret_hash"),
+    secrets=("secret_hash",),
+)
