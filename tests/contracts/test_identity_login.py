@@ -87,7 +87,8 @@ async def test_a_failure_is_uniform_audited_anonymously_and_emitted_without_the_
     assert failed.value.detail == InvalidCredentials().detail
     async with database.engine.connect() as connection:
         rows = (await connection.execute(select(outbox).where(outbox.c.stream == "identity"))).all()
-    [event] = [row for row in rows if json.loads(row.payload)["email_sha256"] == email_digest(email)]
+    failures = [row for row in rows if row.event_type == "identity.login_failed"]
+    [event] = [row for row in failures if json.loads(row.payload)["email_sha256"] == email_digest(email)]
     assert event.event_type == "identity.login_failed"
     payload = json.loads(event.payload)
     assert payload["ip"] == "198.51.100.4"
@@ -129,7 +130,7 @@ async def test_disabling_a_user_refuses_its_login_and_revokes_its_tokens(identit
     user_id = await kit.create()
     kit.clock.advance(5)
 
-    await DisableUser(identity(), kit.clock, kit.revocations).execute(user_id, ADMIN)
+    await DisableUser(identity(), kit.clock, Uuid7IdGenerator(), kit.revocations).execute(user_id, ADMIN)
 
     assert await kit.revocations.revoked_before(user_id) == kit.clock.now().timestamp()
     with pytest.raises(InvalidCredentials):
@@ -178,7 +179,7 @@ async def test_an_admin_lifts_every_login_lock_of_an_account_and_it_is_audited(
         with pytest.raises(InvalidCredentials):
             await kit.login.execute("priya@example.com", "wrong-password-123", FROM_IP)
 
-    await UnlockUser(identity(), kit.throttle, kit.clock).execute(user_id, ADMIN)
+    await UnlockUser(identity(), kit.throttle, kit.clock, Uuid7IdGenerator()).execute(user_id, ADMIN)
 
     assert (await kit.login.execute("priya@example.com", PASSWORD, FROM_IP)).id == user_id
     actions = [action for action, _, _ in await audit_actions(database, user_id)]

@@ -126,13 +126,15 @@ async def test_every_refresh_token_ends_when_its_user_is_changed(
     phone = await kit.refresh(await kit.sign_in("leena@example.com"))  # a rotated family too
 
     if change == "reset":
-        await ResetPassword(identity(), kit.hasher, kit.clock, kit.revocations).execute(
+        await ResetPassword(identity(), kit.hasher, kit.clock, Uuid7IdGenerator(), kit.revocations).execute(
             user_id, NEW_PASSWORD, ADMIN
         )
     elif change == "role":
-        await ChangeUserRole(identity(), kit.clock, kit.revocations).execute(user_id, Role.SALES, None, ADMIN)
+        await ChangeUserRole(identity(), kit.clock, Uuid7IdGenerator(), kit.revocations).execute(
+            user_id, Role.SALES, None, ADMIN
+        )
     elif change == "disable":
-        await DisableUser(identity(), kit.clock, kit.revocations).execute(user_id, ADMIN)
+        await DisableUser(identity(), kit.clock, Uuid7IdGenerator(), kit.revocations).execute(user_id, ADMIN)
     else:
         principal = Principal(subject=user_id, kind="user", role=Role.OPS, permissions=frozenset())
         await SignOutEverywhere(identity(), kit.clock, kit.revocations).execute(principal, ADMIN)
@@ -146,7 +148,9 @@ async def test_a_sign_in_after_a_role_change_starts_a_session_that_works(
 ) -> None:
     kit = Kit(identity, database)
     user_id = await kit.create("omar@example.com")
-    await ChangeUserRole(identity(), kit.clock, kit.revocations).execute(user_id, Role.SUPPORT, None, ADMIN)
+    await ChangeUserRole(identity(), kit.clock, Uuid7IdGenerator(), kit.revocations).execute(
+        user_id, Role.SUPPORT, None, ADMIN
+    )
 
     refresh_token = await kit.sign_in("omar@example.com")
 
@@ -161,9 +165,13 @@ async def race_to_remove_both_admins(kit: Kit, identity: Uow, remove: str) -> No
         changes = []
         for user_id in (survivor, newcomer):
             if remove == "disable":
-                changes.append(DisableUser(identity(), kit.clock, kit.revocations).execute(user_id, ADMIN))
+                changes.append(
+                    DisableUser(identity(), kit.clock, Uuid7IdGenerator(), kit.revocations).execute(
+                        user_id, ADMIN
+                    )
+                )
             else:
-                change = ChangeUserRole(identity(), kit.clock, kit.revocations)
+                change = ChangeUserRole(identity(), kit.clock, Uuid7IdGenerator(), kit.revocations)
                 changes.append(change.execute(user_id, Role.OPS, None, ADMIN))
 
         outcomes = await asyncio.gather(*changes, return_exceptions=True)
@@ -191,7 +199,7 @@ async def test_a_refresh_at_the_moment_of_a_reset_leaves_no_working_session(
 ) -> None:
     kit = Kit(identity, database)
     user_id = await kit.create("ines@example.com")
-    reset = ResetPassword(identity(), kit.hasher, kit.clock, kit.revocations)
+    reset = ResetPassword(identity(), kit.hasher, kit.clock, Uuid7IdGenerator(), kit.revocations)
     for _ in range(5):
         stolen = await kit.sign_in("ines@example.com")
 
@@ -205,7 +213,7 @@ async def test_a_refresh_at_the_moment_of_a_reset_leaves_no_working_session(
             assert await refused(kit, successor)
         else:
             assert isinstance(successor, OAuthError), outcomes
-        await ResetPassword(identity(), kit.hasher, kit.clock, kit.revocations).execute(
+        await ResetPassword(identity(), kit.hasher, kit.clock, Uuid7IdGenerator(), kit.revocations).execute(
             user_id, PASSWORD, ADMIN
         )
 
@@ -221,11 +229,13 @@ async def test_an_access_token_granted_at_the_moment_of_a_change_is_revoked_by_i
     for _ in range(5):
         refresh_token = await kit.sign_in("nadia@example.com")
         if change == "disable":
-            revoke = DisableUser(identity(), kit.clock, kit.revocations).execute(user_id, ADMIN)
-        else:
-            revoke = ResetPassword(identity(), kit.hasher, kit.clock, kit.revocations).execute(
-                user_id, NEW_PASSWORD, ADMIN
+            revoke = DisableUser(identity(), kit.clock, Uuid7IdGenerator(), kit.revocations).execute(
+                user_id, ADMIN
             )
+        else:
+            revoke = ResetPassword(
+                identity(), kit.hasher, kit.clock, Uuid7IdGenerator(), kit.revocations
+            ).execute(user_id, NEW_PASSWORD, ADMIN)
 
         granted, changed = await asyncio.gather(
             kit.refresh_both(refresh_token), revoke, return_exceptions=True
@@ -241,9 +251,9 @@ async def test_an_access_token_granted_at_the_moment_of_a_change_is_revoked_by_i
             assert user is not None
             await _reactivate(database, user_id)
         else:
-            await ResetPassword(identity(), kit.hasher, kit.clock, kit.revocations).execute(
-                user_id, PASSWORD, ADMIN
-            )
+            await ResetPassword(
+                identity(), kit.hasher, kit.clock, Uuid7IdGenerator(), kit.revocations
+            ).execute(user_id, PASSWORD, ADMIN)
 
 
 async def _claims_of(token: str) -> dict[str, Any]:

@@ -8,14 +8,14 @@ import msgspec
 from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import ANONYMOUS, Invocation
 from core.domain.errors import NotFound, RuleViolated
+from core.domain.events import publish
 from core.domain.identity.audit import CLIENTS
 from core.domain.identity.errors import InvalidClient
+from core.domain.identity.events import IdentityClientAuthFailed
 from core.domain.identity.lockout import LoginThrottle, email_digest
 from core.domain.identity.model import ROLE_PERMISSIONS, Permission, Role, ServiceClient, UserStatus
 from core.domain.identity.use_cases._common import DecoyHash
-from core.domain.identity.use_cases.login import IDENTITY_STREAM
 from core.ports.clock import Clock, IdGenerator
-from core.ports.events import Event
 from core.ports.identity import IdentityUnitOfWork
 from core.ports.pagination import Page, PageRequest
 from core.ports.password_hasher import PasswordHasher
@@ -109,9 +109,6 @@ class DisableServiceClient:
         return changed
 
 
-CLIENT_AUTH_FAILED = "identity.client_auth_failed"
-
-
 def client_digest(client_id: str) -> str:
     """Names a client in lock keys and events as ``email_digest`` names an account."""
     return email_digest(f"client:{client_id}")
@@ -154,16 +151,15 @@ class AuthenticateClient:
         return client
 
     async def _fail(self, digest: str, client: ServiceClient | None, reason: str, by: Invocation) -> NoReturn:
-        payload = {"client_sha256": digest, "ip": by.client_ip, "reason": reason}
-        event = Event(
-            id=self._ids.new_id(),
-            type=CLIENT_AUTH_FAILED,
-            payload=msgspec.json.encode(payload),
-            occurred_at=self._clock.now(),
-            correlation_id=by.correlation_id,
-        )
+        failed = IdentityClientAuthFailed(client_sha256=digest, ip=by.client_ip, reason=reason)
         async with self._uow as uow:
-            uow.outbox.add(IDENTITY_STREAM, event)
+            publish(
+                uow,
+                failed,
+                event_id=self._ids.new_id(),
+                at=self._clock.now(),
+                correlation_id=by.correlation_id,
+            )
             record(
                 uow,
                 msgspec.structs.replace(by, actor=ANONYMOUS),

@@ -6,19 +6,18 @@ import msgspec
 
 from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import ANONYMOUS, Actor, Invocation
+from core.domain.events import publish
 from core.domain.identity.audit import USERS
 from core.domain.identity.errors import InvalidCredentials
+from core.domain.identity.events import IdentityLoginFailed
 from core.domain.identity.lockout import LoginThrottle, email_digest
 from core.domain.identity.model import User, UserStatus
 from core.domain.identity.passwords import normalise_email
 from core.domain.identity.use_cases._common import DecoyHash
 from core.ports.clock import Clock, IdGenerator
-from core.ports.events import Event
 from core.ports.oauth import OAuthUnitOfWork
 from core.ports.password_hasher import PasswordHasher
 
-LOGIN_FAILED = "identity.login_failed"
-IDENTITY_STREAM = "identity"
 OnSignIn = Callable[[OAuthUnitOfWork, User], Awaitable[None]]
 """Work that commits with a successful sign-in (storing its refresh token), given the user
 as locked for that transaction."""
@@ -30,8 +29,8 @@ class AuthenticateUser:
       as long as a known one.
     - Failures are counted per account and per client IP; a spent budget locks the account (or
       IP) for a time that doubles with each lock, up to a cap. A success clears the account's count.
-    - Every failure is audited (actor anonymous) and emitted as `identity.login_failed` on the
-      `identity` stream with the email's SHA-256 (never the email), the IP and the reason.
+    - Every failure is audited (actor anonymous) and published as `identity.login_failed` with
+      the email's SHA-256 (never the email), the IP and the reason.
     - A success is audited; a hash made with outdated parameters is replaced by a fresh one.
     - A success commits in one transaction with the user's row locked: a password reset, role
       change or disable at the same moment either comes first (and the sign-in is refused) or
@@ -78,18 +77,17 @@ class AuthenticateUser:
         raise InvalidCredentials()
 
     async def _record_failure(self, digest: str, user: User | None, reason: str, context: Invocation) -> None:
-        payload = {"email_sha256": digest, "ip": context.client_ip, "reason": reason}
-        event = Event(
-            id=self._ids.new_id(),
-            type=LOGIN_FAILED,
-            payload=msgspec.json.encode(payload),
-            occurred_at=self._clock.now(),
-            correlation_id=context.correlation_id,
-        )
+        failed = IdentityLoginFailed(email_sha256=digest, ip=context.client_ip, reason=reason)
         anonymous = msgspec.structs.replace(context, actor=ANONYMOUS)
         resource_id = user.id if user else f"email-sha256:{digest}"
         async with self._uow as uow:
-            uow.outbox.add(IDENTITY_STREAM, event)
+            publish(
+                uow,
+                failed,
+                event_id=self._ids.new_id(),
+                at=self._clock.now(),
+                correlation_id=context.correlation_id,
+            )
             record(
                 uow,
                 anonymous,

@@ -5,8 +5,10 @@ import msgspec
 from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import Invocation
 from core.domain.errors import Conflict, Forbidden
+from core.domain.events import publish
 from core.domain.identity.audit import USERS
 from core.domain.identity.errors import WrongCurrentPassword
+from core.domain.identity.events import IdentityUserPasswordChanged
 from core.domain.identity.lockout import LoginThrottle, email_digest
 from core.domain.identity.model import Principal, User, UserStatus
 from core.domain.identity.oauth import TokenIssuer, TokenResponse, granted_scope
@@ -14,7 +16,7 @@ from core.domain.identity.passwords import check_password
 from core.domain.identity.tokens import format_scope
 from core.domain.identity.use_cases._common import existing_user
 from core.domain.identity.use_cases.user_changes import end_every_session
-from core.ports.clock import Clock
+from core.ports.clock import Clock, IdGenerator
 from core.ports.oauth import OAuthUnitOfWork
 from core.ports.password_hasher import PasswordHasher
 from core.ports.revocation import TokenRevocations
@@ -40,11 +42,12 @@ class ChangeOwnPassword:
         hasher: PasswordHasher,
         throttle: LoginThrottle,
         clock: Clock,
+        ids: IdGenerator,
         revocations: TokenRevocations,
         issuer: TokenIssuer,
     ) -> None:
         self._uow, self._hasher, self._throttle = uow, hasher, throttle
-        self._clock, self._revocations, self._issuer = clock, revocations, issuer
+        self._clock, self._ids, self._revocations, self._issuer = clock, ids, revocations, issuer
 
     async def execute(self, principal: Principal, current: str, new: str, by: Invocation) -> TokenResponse:
         user_id = signed_in_user(principal)
@@ -61,6 +64,8 @@ class ChangeOwnPassword:
             await uow.users.update(changed)
             record(uow, by, self._clock.now(), USERS.change("password_changed", user, changed))
             await end_every_session(uow, self._revocations, user.id)
+            announced = IdentityUserPasswordChanged(user_id=user.id)
+            publish(uow, announced, self._ids.new_id(), self._clock.now(), by.correlation_id)
             scope = granted_scope(user.role, format_scope(principal.permissions))
             secret, refresh = self._issuer.refresh_token(subject=user.id, client_id=None, scope=scope)
             await uow.refresh_tokens.add(refresh)

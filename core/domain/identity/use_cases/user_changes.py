@@ -4,7 +4,14 @@ import msgspec
 
 from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import Invocation
+from core.domain.events import publish
 from core.domain.identity.audit import USERS
+from core.domain.identity.events import (
+    IdentityUserDisabled,
+    IdentityUserPasswordReset,
+    IdentityUserRoleChanged,
+    IdentityUserUnlocked,
+)
 from core.domain.identity.lockout import LoginThrottle, email_digest
 from core.domain.identity.model import Role, User, UserStatus
 from core.domain.identity.passwords import check_password
@@ -14,7 +21,7 @@ from core.domain.identity.use_cases._common import (
     keep_an_admin,
     locked_user,
 )
-from core.ports.clock import Clock
+from core.ports.clock import Clock, IdGenerator
 from core.ports.oauth import OAuthUnitOfWork
 from core.ports.password_hasher import PasswordHasher
 from core.ports.revocation import TokenRevocations
@@ -52,8 +59,10 @@ class ChangeUserRole:
       old role's permissions).
     - The change is audited with the old and new role."""
 
-    def __init__(self, uow: OAuthUnitOfWork, clock: Clock, revocations: TokenRevocations) -> None:
-        self._uow, self._clock, self._revocations = uow, clock, revocations
+    def __init__(
+        self, uow: OAuthUnitOfWork, clock: Clock, ids: IdGenerator, revocations: TokenRevocations
+    ) -> None:
+        self._uow, self._clock, self._ids, self._revocations = uow, clock, ids, revocations
 
     async def execute(self, user_id: str, role: Role, customer_id: str | None, by: Invocation) -> User:
         check_customer_link(role, customer_id)
@@ -66,6 +75,8 @@ class ChangeUserRole:
             changed = msgspec.structs.replace(
                 user, role=role, customer_id=customer_id, updated_at=self._clock.now()
             )
+            announced = IdentityUserRoleChanged(user_id=user.id, role=role, previous_role=user.role)
+            publish(uow, announced, self._ids.new_id(), self._clock.now(), by.correlation_id)
             await save_and_end_sessions(
                 uow, self._clock, self._revocations, by, "role_changed", user, changed
             )
@@ -79,8 +90,10 @@ class DisableUser:
       same moment.
     - Disabling a disabled user changes nothing. The change is audited."""
 
-    def __init__(self, uow: OAuthUnitOfWork, clock: Clock, revocations: TokenRevocations) -> None:
-        self._uow, self._clock, self._revocations = uow, clock, revocations
+    def __init__(
+        self, uow: OAuthUnitOfWork, clock: Clock, ids: IdGenerator, revocations: TokenRevocations
+    ) -> None:
+        self._uow, self._clock, self._ids, self._revocations = uow, clock, ids, revocations
 
     async def execute(self, user_id: str, by: Invocation) -> User:
         async with self._uow as uow:
@@ -89,6 +102,8 @@ class DisableUser:
                 return user
             keep_an_admin(user, active_admins)
             changed = msgspec.structs.replace(user, status=UserStatus.DISABLED, updated_at=self._clock.now())
+            announced = IdentityUserDisabled(user_id=user.id)
+            publish(uow, announced, self._ids.new_id(), self._clock.now(), by.correlation_id)
             await save_and_end_sessions(uow, self._clock, self._revocations, by, "disable", user, changed)
         return changed
 
@@ -99,9 +114,15 @@ class ResetPassword:
     - The reset is audited as a redacted change: the audit never holds a hash."""
 
     def __init__(
-        self, uow: OAuthUnitOfWork, hasher: PasswordHasher, clock: Clock, revocations: TokenRevocations
+        self,
+        uow: OAuthUnitOfWork,
+        hasher: PasswordHasher,
+        clock: Clock,
+        ids: IdGenerator,
+        revocations: TokenRevocations,
     ) -> None:
-        self._uow, self._hasher, self._clock, self._revocations = uow, hasher, clock, revocations
+        self._uow, self._hasher, self._clock = uow, hasher, clock
+        self._ids, self._revocations = ids, revocations
 
     async def execute(self, user_id: str, new_password: str, by: Invocation) -> User:
         async with self._uow as uow:
@@ -111,6 +132,8 @@ class ResetPassword:
         async with self._uow as uow:
             user = await existing_user(uow, user_id, lock=True)
             changed = msgspec.structs.replace(user, password_hash=password_hash, updated_at=self._clock.now())
+            announced = IdentityUserPasswordReset(user_id=user.id)
+            publish(uow, announced, self._ids.new_id(), self._clock.now(), by.correlation_id)
             await save_and_end_sessions(
                 uow, self._clock, self._revocations, by, "password_reset", user, changed
             )
@@ -122,13 +145,15 @@ class UnlockUser:
       failures (for a user locked out by someone guessing at its password).
     - Audited, whether or not a lock was in force."""
 
-    def __init__(self, uow: OAuthUnitOfWork, throttle: LoginThrottle, clock: Clock) -> None:
-        self._uow, self._throttle, self._clock = uow, throttle, clock
+    def __init__(self, uow: OAuthUnitOfWork, throttle: LoginThrottle, clock: Clock, ids: IdGenerator) -> None:
+        self._uow, self._throttle, self._clock, self._ids = uow, throttle, clock, ids
 
     async def execute(self, user_id: str, by: Invocation) -> None:
         async with self._uow as uow:
             user = await existing_user(uow, user_id)
             await self._throttle.unlock(email_digest(user.email))
+            announced = IdentityUserUnlocked(user_id=user.id)
+            publish(uow, announced, self._ids.new_id(), self._clock.now(), by.correlation_id)
             record(
                 uow,
                 by,

@@ -5,7 +5,9 @@ import msgspec
 from core.domain.audit.changes import record
 from core.domain.audit.model import Invocation
 from core.domain.errors import Conflict, RuleViolated
+from core.domain.events import publish
 from core.domain.identity.audit import USERS
+from core.domain.identity.events import IdentityUserCreated
 from core.domain.identity.model import Role, User, UserStatus
 from core.domain.identity.passwords import check_password, normalise_email
 from core.domain.identity.use_cases._common import (
@@ -63,6 +65,8 @@ class CreateUser:
             if await uow.users.get_by_email(email) is not None:
                 raise Conflict("a user with this email already exists")
             await uow.users.add(user)
+            created = IdentityUserCreated(user_id=user.id, role=user.role)
+            publish(uow, created, self._ids.new_id(), now, by.correlation_id)
             record(uow, by, self._clock.now(), USERS.change("create", None, user))
             await uow.commit()
         return user
