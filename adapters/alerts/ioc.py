@@ -1,12 +1,12 @@
-"""dishka provider of the threat-alert notifier (stored and logged until integrations delivers)."""
+"""dishka provider of the threat-alert notifier (logged until integrations delivers)."""
 
 from dishka import Provider, Scope, provide
 
-from adapters.alerts.stored import StoredAlertNotifier
+from adapters.alerts.logged import LoggedAlertNotifier
 from core.ports.threat import Notifier
 
 
 class AlertsProvider(Provider):
     scope = Scope.APP
 
-    notifier = provide(StoredAlertNotifier, provides=Notifier)
+    notifier = provide(LoggedAlertNotifier, provides=Notifier)

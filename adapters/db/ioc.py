@@ -23,6 +23,7 @@ from adapters.db.oauth.keys import SqlSigningKeyRecords
 from adapters.db.outbox import SqlOutboxStore
 from adapters.db.settings import DatabaseSettings
 from adapters.db.threat.stores import SqlAlertStore, SqlThreatEventStore
+from adapters.db.threat.uow import SqlThreatUnitOfWork
 from adapters.db.uow import SqlUnitOfWork
 from core.ports.audit import AuditReader
 from core.ports.clock import Clock, IdGenerator
@@ -30,7 +31,7 @@ from core.ports.health import HealthProbe
 from core.ports.identity import IdentityUnitOfWork
 from core.ports.oauth import OAuthUnitOfWork
 from core.ports.outbox import OutboxStore
-from core.ports.threat import AlertStore, ThreatEventStore
+from core.ports.threat import AlertStore, ThreatEventStore, ThreatUnitsOfWork
 from core.ports.tokens import SigningKeyRecords
 from core.ports.uow import UnitOfWork
 
@@ -74,6 +75,12 @@ class DatabaseProvider(Provider):
     @provide
     def alerts(self, engine: AsyncEngine) -> AlertStore:
         return SqlAlertStore(engine)
+
+    @provide
+    def threat_units_of_work(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
+    ) -> ThreatUnitsOfWork:
+        return lambda: SqlThreatUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
 
     @provide(scope=Scope.REQUEST)
     def unit_of_work(

@@ -5,12 +5,14 @@ import asyncio
 import random
 from dataclasses import dataclass
 
+import msgspec
 import pytest
 from sqlalchemy import select
 
-from adapters.alerts.stored import StoredAlertNotifier
-from adapters.db.tables import audit_log
+from adapters.alerts.logged import LoggedAlertNotifier
+from adapters.db.tables import audit_log, outbox
 from adapters.db.threat.stores import SqlAlertStore, SqlThreatEventStore
+from adapters.db.threat.uow import SqlThreatUnitOfWork
 from adapters.inspection.detectors.inspector import Inspector
 from adapters.memory.state import MemoryState
 from adapters.system.clock import AsyncioScheduler, Uuid7IdGenerator
@@ -65,8 +67,8 @@ def defence(database: Database) -> Defence:
         POLICY,
         state.blocklist,
         state.key_value,
-        events,
-        StoredAlertNotifier(alerts),
+        lambda: SqlThreatUnitOfWork(database.sessions, clock, audit_chain="tests"),
+        LoggedAlertNotifier(),
         clock,
         Uuid7IdGenerator(),
     )
@@ -222,3 +224,19 @@ async def test_other_requests_are_served_while_a_large_body_is_inspected(defence
 
     assert screening.verdict is Verdict.ALLOW
     assert turns - before >= 10, "the other request ran between the steps (without them: not once)"
+
+
+async def test_a_block_and_its_alert_are_published_with_the_record_that_stores_them(defence: Defence) -> None:
+    ip = an_ip()
+
+    await defence.responder.respond(Verdict.BLOCK_IP, [sqli()], ip=ip)
+
+    [stored] = (await defence.events.search(ThreatEventFilter(ip=ip), PageRequest(limit=10))).items
+    async with defence.database.engine.connect() as connection:
+        rows = (await connection.execute(select(outbox).where(outbox.c.stream == "threat"))).all()
+    published = [msgspec.json.decode(row.payload) for row in rows]
+    [blocked] = [event for event in published if event["type"] == "threat.ip_blocked" and event["ip"] == ip]
+    [raised] = [event for event in published if event["type"] == "threat.alert_raised" and event["ip"] == ip]
+    assert blocked["threat_event_id"] == stored.id
+    assert blocked["block_seconds"] == 300.0
+    assert raised["severity"] == "high"

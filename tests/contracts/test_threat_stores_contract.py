@@ -16,6 +16,7 @@ from core.domain.threat.model import Alert, AttackKind, Finding, Location, Threa
 from core.ports.pagination import Page, PageRequest
 from core.ports.threat import ThreatEventFilter
 from tests.contracts.db_fixtures import Database
+from tests.support.threat_records import stored
 
 T0 = datetime(2030, 1, 1, tzinfo=UTC)
 _ids = Uuid7IdGenerator()
@@ -59,7 +60,7 @@ async def test_events_come_newest_first_in_pages_that_visit_each_once(database: 
     store, ip = SqlThreatEventStore(database.engine), an_ip()
     events = [event(ip, minute) for minute in (3, 1, 4, 1, 5, 9, 2)]  # two share an instant
     for item in events:
-        await store.add(item)
+        await stored(database.engine, item)
 
     seen: list[str] = []
     page: Page[ThreatEvent] = Page(items=[], next_cursor=None)
@@ -76,10 +77,10 @@ async def test_an_event_stored_while_an_admin_pages_does_not_move_the_others(dat
     store, ip = SqlThreatEventStore(database.engine), an_ip()
     events = [event(ip, minute) for minute in range(4)]
     for item in events:
-        await store.add(item)
+        await stored(database.engine, item)
 
     first = await store.search(ThreatEventFilter(ip=ip), PageRequest(limit=2))
-    await store.add(event(ip, 10))
+    await stored(database.engine, event(ip, 10))
     rest = await store.search(ThreatEventFilter(ip=ip), PageRequest(limit=2, after=first.next_cursor))
 
     assert [item.id for item in first.items + rest.items] == newest_first(events)
@@ -90,7 +91,7 @@ async def test_alerts_come_newest_first_in_pages_that_visit_each_once(database: 
     store, ip = SqlAlertStore(database.engine), an_ip()
     alerts = [alert(ip, minute) for minute in (100_000 + n for n in (2, 7, 1, 8, 2))]
     for item in alerts:
-        await store.add(item)
+        await stored(database.engine, item)
 
     seen: list[str] = []
     cursor: str | None = None

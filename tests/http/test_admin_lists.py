@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.engine import create_engine
 from adapters.db.tables import audit_log
-from adapters.db.threat.stores import SqlAlertStore, SqlThreatEventStore
 from adapters.system.clock import Uuid7IdGenerator
 from apps._shared.settings import PlatformSettings
 from apps.gateway.main import create_app
 from core.domain.identity.model import Principal, Role, permissions_for
 from core.domain.threat.model import Alert, AttackKind, ThreatEvent, Verdict
 from tests.support.principals import as_principal
+from tests.support.threat_records import stored
 from tests.support.wiring import FastHashing
 
 ADMIN = Principal(subject="admin-1", kind="user", role=Role.ADMIN, permissions=permissions_for(Role.ADMIN))
@@ -91,7 +91,7 @@ async def threats(admin: Client, engine: AsyncEngine) -> list[str]:
         for minute in (2, 0, 4, 1, 3)
     ]
     for event in events:
-        await SqlThreatEventStore(engine).add(event)
+        await stored(engine, event)
     return [event.id for event in sorted(events, key=lambda event: event.occurred_at, reverse=True)]
 
 
@@ -120,7 +120,7 @@ async def alerts(admin: Client, engine: AsyncEngine) -> list[str]:
         for minute in (1, 4, 0, 3, 2)
     ]
     for alert in made:
-        await SqlAlertStore(engine).add(alert)
+        await stored(engine, alert)
     return [alert.id for alert in sorted(made, key=lambda alert: alert.created_at, reverse=True)]
 
 

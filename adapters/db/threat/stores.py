@@ -18,13 +18,6 @@ class SqlThreatEventStore(ThreatEventStore):
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def add(self, event: ThreatEvent) -> None:
-        row = msgspec.structs.asdict(event)
-        row["findings"] = msgspec.json.encode(event.findings).decode()
-        with translate_errors():
-            async with self._engine.begin() as connection:
-                await connection.execute(threat_events.insert().values(**row))
-
     async def search(self, query: ThreatEventFilter, page: PageRequest) -> Page[ThreatEvent]:
         c = threat_events.c
         statement = newest_first(select(threat_events).where(*_conditions(query)), page, c.occurred_at, c.id)
@@ -63,13 +56,6 @@ def _event(row: Any) -> ThreatEvent:
 class SqlAlertStore(AlertStore):
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-
-    async def add(self, alert: Alert) -> None:
-        row = msgspec.structs.asdict(alert)
-        row["evidence"] = msgspec.json.encode(alert.evidence).decode()
-        with translate_errors():
-            async with self._engine.begin() as connection:
-                await connection.execute(threat_alerts.insert().values(**row))
 
     async def recent(self, page: PageRequest) -> Page[Alert]:
         statement = newest_first(select(threat_alerts), page, threat_alerts.c.created_at, threat_alerts.c.id)
