@@ -1,6 +1,6 @@
 """Errors the domain raises to say what went wrong in business terms.
 
-Adapters map them to transport answers (one table in ``adapters/http/errors.py``);
+Adapters map them to transport answers (one table in ``adapters/http/problems.py``);
 the domain never knows about status codes.
 """
 
