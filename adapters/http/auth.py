@@ -59,13 +59,13 @@ class AuthenticationMiddleware:
         await self.app(scope, receive, send)
 
     async def _verified(self, scope: Scope) -> AccessTokenClaims:
-        token = bearer_token(scope)
-        if token is None:
-            raise Unauthenticated("a Bearer access token is required")
-        return await (await self._verifier_of(scope)).verify(token)
+        self._verifier = self._verifier or await scope["app"].state.dishka_container.get(AccessTokenVerifier)
+        return await verified_claims(scope, self._verifier)
 
-    async def _verifier_of(self, scope: Scope) -> AccessTokenVerifier:
-        if self._verifier is None:
-            container = scope["app"].state.dishka_container
-            self._verifier = await container.get(AccessTokenVerifier)
-        return self._verifier
+
+async def verified_claims(scope: Mapping[str, Any], verifier: AccessTokenVerifier) -> AccessTokenClaims:
+    """The request's Bearer token, verified; ``Unauthenticated`` when there is none or it fails."""
+    token = bearer_token(scope)
+    if token is None:
+        raise Unauthenticated("a Bearer access token is required")
+    return await verifier.verify(token)

@@ -18,7 +18,7 @@ from litestar.utils import normalize_path
 
 from adapters.http.access import GATEWAY, ROUTE_CLASS_KEY, declared_access
 from adapters.http.asgi_problem import send_problem
-from adapters.http.auth import bearer_token
+from adapters.http.auth import verified_claims
 from adapters.http.gateway.route_policies import STRICT, RoutePolicies
 from adapters.http.problems import challenge
 from adapters.http.request_state import request_state
@@ -86,15 +86,8 @@ class EdgeAuthenticationMiddleware:
         await self.app(scope, receive, send)
 
     async def _verified(self, scope: Scope) -> AccessTokenClaims:
-        token = bearer_token(scope)
-        if token is None:
-            raise Unauthenticated("a Bearer access token is required")
-        return await (await self._verifier_of(scope)).verify(token)
-
-    async def _verifier_of(self, scope: Scope) -> AccessTokenVerifier:
-        if self._verifier is None:
-            self._verifier = await scope["app"].state.dishka_container.get(AccessTokenVerifier)
-        return self._verifier
+        self._verifier = self._verifier or await scope["app"].state.dishka_container.get(AccessTokenVerifier)
+        return await verified_claims(scope, self._verifier)
 
 
 def _route(scope: Scope) -> tuple[BaseRouteHandler | None, str]:
