@@ -1,7 +1,7 @@
 """The whole configuration of a service process, gathered from each adapter's own settings."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -60,6 +60,8 @@ class ObservabilitySettings(msgspec.Struct, frozen=True):
     """``BHIV_*``: logs and traces."""
 
     log_level: str = "INFO"
+    log_format: Literal["auto", "json", "text"] = "auto"
+    """``text``: readable lines; ``json``: one object per line; ``auto``: text on a terminal."""
     otlp_endpoint: str | None = None
     """OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces; unset: no export."""
     environment: str = "development"
