@@ -5,7 +5,7 @@ import asyncio
 import getpass
 import os
 import sys
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -13,7 +13,14 @@ import msgspec
 
 from adapters.jose.sealing import new_master_key
 from apps._shared.config import ConfigError, redact_url
-from apps._shared.settings import SERVICE_PORTS, PlatformSettings, load_platform_settings
+from apps._shared.settings import (
+    DEFAULT_BASE_PORT,
+    SERVICE_PORTS,
+    PlatformSettings,
+    load_platform_settings,
+    local_url,
+    service_ports,
+)
 from core.domain.identity.model import Role
 from core.domain.identity.use_cases import NewUser
 
@@ -30,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     up = commands.add_parser("up", help="all six services in one process on the embedded default")
     up.add_argument("--data-dir", type=Path, default=Path(".bhiv"), help="SQLite file lives here")
     up.add_argument("--host", default=None, help="interface to listen on (default 127.0.0.1)")
-    up.add_argument("--base-port", type=int, default=8000, help="gateway port; the others follow")
+    up.add_argument(
+        "--base-port", type=int, default=DEFAULT_BASE_PORT, help="gateway port; the others follow"
+    )
 
     serve = commands.add_parser("serve", help="one service, configured from BHIV_* variables")
     serve.add_argument("service", choices=tuple(SERVICE_PORTS), metavar="SERVICE")
@@ -102,7 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command == "up":
-            return _serve_loop(commands.up(_embedded(settings, args), args.base_port))
+            embedded = _listening_at(_embedded(settings, args), args.base_port)
+            return _serve_loop(commands.up(embedded, args.base_port))
         if args.command == "serve":
             return _serve_loop(commands.serve(settings, args.service, args.host, args.port, args.migrate))
         if args.command == "migrate":
@@ -171,6 +181,23 @@ def _embedded(settings: PlatformSettings, args: argparse.Namespace) -> PlatformS
         # A laptop's own scripts are refused when they send an attack, never blocked.
         threat = msgspec.structs.replace(threat, allowlist=list(LOOPBACK))
     return msgspec.structs.replace(settings, database=database, http=http, auth=auth, threat=threat)
+
+
+def _listening_at(
+    settings: PlatformSettings, base_port: int, environ: Mapping[str, str] = os.environ
+) -> PlatformSettings:
+    """What follows from where ``bhiv up`` listens (``--host``, ``--base-port``): the gateway's
+    upstreams for the services the environment does not name, and the tokens' issuer (the
+    gateway's URL, so also the metadata's ``jwks_uri``) unless ``BHIV_AUTH_ISSUER`` is set."""
+    host = settings.http.host
+    urls = {name: local_url(host, port) for name, port in service_ports(base_port).items()}
+    configured = {name: upstreams for name, upstreams in settings.gateway.upstreams.items() if upstreams}
+    own = {name: [url] for name, url in urls.items() if name != "gateway"}
+    gateway = msgspec.structs.replace(settings.gateway, upstreams={**own, **configured})
+    auth = settings.auth
+    if "BHIV_AUTH_ISSUER" not in environ:
+        auth = msgspec.structs.replace(auth, issuer=urls["gateway"])
+    return msgspec.structs.replace(settings, gateway=gateway, auth=auth)
 
 
 LOOPBACK = ("127.0.0.0/8", "::1/128")

@@ -14,7 +14,7 @@ from adapters.memory.ioc import MemoryProvider
 from adapters.memory.state import MemoryState
 from apps._shared.observability import configure_logging, tracer_provider
 from apps._shared.server import ReadyCallback, StartupFailed, serve_apps, server_config
-from apps._shared.settings import SERVICE_PORTS, PlatformSettings
+from apps._shared.settings import SERVICE_PORTS, PlatformSettings, service_ports
 from apps.gateway import identity_cli
 from apps.services import SERVICES, create_service_app
 from core.domain.audit.use_cases import VerifyAudit
@@ -73,15 +73,16 @@ async def up(settings: PlatformSettings, base_port: int) -> int:
     await _ensure_first_admin(settings)
     overrides = [] if settings.redis.url else [MemoryProvider(MemoryState(), override=True)]
     apps = {}
-    for offset, name in enumerate(SERVICES):
+    ports = service_ports(base_port)
+    for name in SERVICES:
         # One relay is enough for the one shared database.
         own = msgspec.structs.replace(
             settings,
             outbox=msgspec.structs.replace(settings.outbox, relay_enabled=name == "gateway"),
         )
         app = create_service_app(name, own, *overrides)
-        port = base_port + offset
-        apps[name] = server_config(app, settings.http.host, port, settings.http.graceful_timeout_seconds)
+        graceful = settings.http.graceful_timeout_seconds
+        apps[name] = server_config(app, settings.http.host, ports[name], graceful)
     await _serve_or_explain(apps, on_ready=_print_ready)
     return 0
 

@@ -12,13 +12,13 @@ from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
 from litestar.types import ASGIApp, ControllerRouterHandler, Receive, Scope, Send
 from opentelemetry import trace
 
 from adapters.db.audit import AuditChain
 from adapters.http.access import PUBLIC, declared_access
 from adapters.http.auth import AuthenticationMiddleware
+from adapters.http.docs import docs_assets, openapi_config
 from adapters.http.edge import EdgeMiddleware
 from adapters.http.health import HealthController, metrics
 from adapters.http.media_type import BodyMediaTypeMiddleware
@@ -100,11 +100,11 @@ def build_service_app(
 
     http_metrics = HttpMetrics(spec.name)
     app = Litestar(
-        route_handlers=[HealthController, metrics, whoami, *spec.route_handlers],
+        route_handlers=[HealthController, metrics, whoami, docs_assets(OPENAPI_PATH), *spec.route_handlers],
         middleware=[AuthenticationMiddleware, BodyMediaTypeMiddleware, *spec.middleware],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         request_max_body_size=settings.http.max_body_bytes,
-        openapi_config=OpenAPIConfig(
+        openapi_config=openapi_config(
             title=spec.title, version=VERSION, description=spec.description, path=OPENAPI_PATH
         ),
         logging_config=None,

@@ -13,6 +13,8 @@ import httpx
 import uvicorn
 from litestar import Litestar
 
+from apps._shared.settings import local_url
+
 log = logging.getLogger("bhiv.server")
 ReadyCallback = Callable[[Mapping[str, str], float], None]
 """Called once every service answers ``/health/live``: URLs by service, seconds since start."""
@@ -74,7 +76,7 @@ async def serve_apps(apps: Mapping[str, uvicorn.Config], *, on_ready: ReadyCallb
     tasks = [asyncio.create_task(_run(name, server)) for name, server in servers.items()]
     watcher = None
     if on_ready is not None:
-        urls = {name: f"http://{config.host}:{config.port}" for name, config in apps.items()}
+        urls = {name: local_url(config.host, config.port) for name, config in apps.items()}
         watcher = asyncio.create_task(_announce_when_live(urls, started, on_ready))
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)

@@ -1,7 +1,7 @@
 """The whole configuration of a service process, gathered from each adapter's own settings."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -19,14 +19,30 @@ from apps._shared.config import load_settings
 from core.domain.identity.lockout import LoginPolicy
 from core.domain.threat.policy import ThreatPolicy
 
-SERVICE_PORTS = {
-    "gateway": 8000,
-    "logistics": 8001,
-    "crm": 8002,
-    "orchestration": 8003,
-    "llm": 8004,
-    "integrations": 8005,
-}
+SERVICE_NAMES = ("gateway", "logistics", "crm", "orchestration", "llm", "integrations")
+DEFAULT_BASE_PORT = 8000
+
+
+def service_ports(base_port: int) -> dict[str, int]:
+    """Each service's port when the gateway listens on ``base_port``: the others on the next five."""
+    return {name: base_port + offset for offset, name in enumerate(SERVICE_NAMES)}
+
+
+SERVICE_PORTS = service_ports(DEFAULT_BASE_PORT)
+
+
+def reachable_host(host: str) -> str:
+    """How a local client reaches a server listening on ``host``, in a URL: a wildcard address
+    is reached over loopback, and an IPv6 address is bracketed."""
+    if host in ("", "0.0.0.0"):  # noqa: S104 - a comparison, not a bind
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def local_url(host: str, port: int) -> str:
+    return f"http://{reachable_host(host)}:{port}"
 
 
 class HttpSettings(msgspec.Struct, frozen=True):
@@ -44,6 +60,8 @@ class ObservabilitySettings(msgspec.Struct, frozen=True):
     """``BHIV_*``: logs and traces."""
 
     log_level: str = "INFO"
+    log_format: Literal["auto", "json", "text"] = "auto"
+    """``text``: readable lines; ``json``: one object per line; ``auto``: text on a terminal."""
     otlp_endpoint: str | None = None
     """OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces; unset: no export."""
     environment: str = "development"

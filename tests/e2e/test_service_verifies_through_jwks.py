@@ -61,6 +61,8 @@ def test_a_separate_crm_follows_the_gateways_keys_and_revocations(tmp_path: Path
         **shared,
         "BHIV_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}",
         "BHIV_AUTH_JWKS_URL": f"{gateway}/.well-known/jwks.json",
+        # The issuer bhiv up signs as (its own URL); a service in another process is told it.
+        "BHIV_AUTH_ISSUER": gateway,
     }
     separate_crm = None
     try:
