@@ -66,7 +66,7 @@ def test_a_service_on_a_terminal_logs_readable_lines_with_the_correlation_id(tmp
         wait_until_ready(f"http://127.0.0.1:{port}", process)
         url = f"http://127.0.0.1:{port}/v1/whoami"
         httpx.get(url, headers={"X-Request-Id": REQUEST_ID}, timeout=PATIENCE)
-        output = terminal.wait_for(f"cid={REQUEST_ID}", PATIENCE)
+        output = terminal.wait_for("GET /v1/whoami 401", PATIENCE)  # the access line comes last
     finally:
         code = interrupt(process)
         terminal.close()
