@@ -19,6 +19,7 @@ from adapters.db.audit_reader import SqlAuditReader
 from adapters.db.engine import create_engine, session_factory
 from adapters.db.health import SqlHealthProbe
 from adapters.db.identity.uow import SqlIdentityUnitOfWork
+from adapters.db.logistics.uow import SqlLogisticsUnitOfWork
 from adapters.db.oauth.keys import SqlSigningKeyRecords
 from adapters.db.outbox import SqlOutboxStore
 from adapters.db.settings import DatabaseSettings
@@ -29,6 +30,7 @@ from core.ports.audit import AuditReader
 from core.ports.clock import Clock, IdGenerator
 from core.ports.health import HealthProbe
 from core.ports.identity import IdentityUnitOfWork
+from core.ports.logistics import LogisticsUnitOfWork
 from core.ports.oauth import OAuthUnitOfWork
 from core.ports.outbox import OutboxStore
 from core.ports.threat import AlertStore, ThreatEventStore, ThreatUnitsOfWork
@@ -87,6 +89,12 @@ class DatabaseProvider(Provider):
         self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
     ) -> UnitOfWork:
         return SqlUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
+
+    @provide(scope=Scope.REQUEST)
+    def logistics_unit_of_work(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
+    ) -> LogisticsUnitOfWork:
+        return SqlLogisticsUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
 
     @provide(scope=Scope.REQUEST, provides=AnyOf[IdentityUnitOfWork, OAuthUnitOfWork])
     def identity_unit_of_work(

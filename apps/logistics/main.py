@@ -1,8 +1,11 @@
 from dishka import Provider
 from litestar import Litestar
 
+from adapters.http.logistics.catalogue import ProductsController, WarehousesController
+from adapters.http.logistics.stock import MovementsController, StockController
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
+from apps.logistics.ioc import LogisticsProvider
 
 SPEC = ServiceSpec(
     name="logistics",
@@ -11,6 +14,8 @@ SPEC = ServiceSpec(
         "Products, warehouses, stock levels and movements, suppliers, purchase orders, sales orders"
         " and shipments."
     ),
+    route_handlers=[ProductsController, WarehousesController, MovementsController, StockController],
+    providers=[LogisticsProvider()],
 )
 
 

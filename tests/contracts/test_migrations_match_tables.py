@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 import adapters.db.identity.tables
+import adapters.db.logistics.tables
 import adapters.db.oauth.tables
 import adapters.db.threat.tables  # noqa: F401 (every context's tables join the shared metadata)
 from adapters.db.tables import metadata

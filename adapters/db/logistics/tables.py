@@ -1,0 +1,68 @@
+"""Logistics' own tables (migration 0008); no other service reads them."""
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
+
+from adapters.db.column_types import UtcDateTime
+from adapters.db.tables import metadata
+
+products = Table(
+    "logistics_products",
+    metadata,
+    Column("id", String(36), primary_key=True, comment="UUIDv7"),
+    Column("sku", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("category", String(100), nullable=False),
+    Column("unit_price", Numeric(18, 4), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("unit", String(20), nullable=False),
+    Column("reorder_point", Integer, nullable=False),
+    Column("reorder_quantity", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+Index("ix_logistics_products_category", products.c.category)
+
+warehouses = Table(
+    "logistics_warehouses",
+    metadata,
+    Column("id", String(36), primary_key=True, comment="UUIDv7"),
+    Column("code", String(20), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("address", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+stock_levels = Table(
+    "logistics_stock_levels",
+    metadata,
+    Column("product_id", String(36), ForeignKey("logistics_products.id"), primary_key=True),
+    Column("warehouse_id", String(36), ForeignKey("logistics_warehouses.id"), primary_key=True),
+    Column("on_hand", Integer, nullable=False),
+    Column("reserved", Integer, nullable=False),
+    CheckConstraint("on_hand >= 0 AND reserved >= 0 AND reserved <= on_hand", name="covered"),
+)
+
+movements = Table(
+    "logistics_movements",
+    metadata,
+    Column("id", String(36), primary_key=True, comment="UUIDv7; the ledger is append-only"),
+    Column("kind", String(20), nullable=False),
+    Column("product_id", String(36), ForeignKey("logistics_products.id"), nullable=False),
+    Column("warehouse_id", String(36), ForeignKey("logistics_warehouses.id"), nullable=False),
+    Column("quantity", Integer, nullable=False, comment="signed change of on hand"),
+    Column("reason", Text, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+)
+Index("ix_logistics_movements_product_warehouse", movements.c.product_id, movements.c.warehouse_id)

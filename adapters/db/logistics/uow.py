@@ -1,0 +1,25 @@
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.logistics.repositories import (
+    SqlMovementLedger,
+    SqlProductRepository,
+    SqlStockRepository,
+    SqlWarehouseRepository,
+)
+from adapters.db.uow import SqlUnitOfWork
+from core.ports.logistics import LogisticsUnitOfWork
+
+
+class SqlLogisticsUnitOfWork(SqlUnitOfWork, LogisticsUnitOfWork):
+    """Products, warehouses, stock levels and the movement ledger: logistics' one transaction."""
+
+    products: SqlProductRepository
+    warehouses: SqlWarehouseRepository
+    stock: SqlStockRepository
+    movements: SqlMovementLedger
+
+    def bind_repositories(self, session: AsyncSession) -> None:
+        self.products = SqlProductRepository(session)
+        self.warehouses = SqlWarehouseRepository(session)
+        self.stock = SqlStockRepository(session)
+        self.movements = SqlMovementLedger(session)

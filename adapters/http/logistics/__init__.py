@@ -1,0 +1,1 @@
+"""Logistics' HTTP API: products, warehouses, the movement ledger and stock levels."""

@@ -1,0 +1,124 @@
+"""``/v1/products`` and ``/v1/warehouses``."""
+
+from datetime import datetime
+from decimal import Decimal
+from inspect import getdoc
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from adapters.http.access import requires
+from adapters.http.pagination import PAGED, PageOut, PageQuery
+from core.domain.audit.model import Invocation
+from core.domain.identity.model import Permission
+from core.domain.logistics.use_cases import (
+    CreateProduct,
+    CreateWarehouse,
+    GetProduct,
+    ListProducts,
+    ListWarehouses,
+    NewProduct,
+    NewWarehouse,
+)
+from core.ports.logistics import ProductFilter
+
+READ = requires(Permission.LOGISTICS_READ)
+WRITE = requires(Permission.LOGISTICS_WRITE)
+
+
+class ProductIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    sku: str
+    name: str
+    description: str = ""
+    category: str = ""
+    unit_price: Decimal
+    """A decimal string, e.g. ``"12.50"`` (never a float)."""
+    currency: str
+    unit: str = "each"
+    reorder_point: int = 0
+    reorder_quantity: int = 0
+
+
+class ProductOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    sku: str
+    name: str
+    description: str
+    category: str
+    unit_price: Decimal
+    currency: str
+    unit: str
+    reorder_point: int
+    reorder_quantity: int
+    active: bool
+    created_at: datetime
+
+
+class WarehouseIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    code: str
+    name: str
+    address: str = ""
+
+
+class WarehouseOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    code: str
+    name: str
+    address: str
+    created_at: datetime
+
+
+def _out(entity: object, shape: type[msgspec.Struct]) -> msgspec.Struct:
+    return msgspec.convert(entity, shape, from_attributes=True)
+
+
+class ProductsController(Controller):
+    path = "/v1/products"
+    tags = ["logistics: products"]
+
+    @post("/", operation_id="CreateProduct", description=getdoc(CreateProduct), opt=WRITE)
+    @inject
+    async def create(
+        self, data: JSONBody[ProductIn], use_case: FromDishka[CreateProduct], by: FromDishka[Invocation]
+    ) -> ProductOut:
+        product = await use_case.execute(msgspec.convert(data, NewProduct, from_attributes=True), by)
+        return msgspec.convert(product, ProductOut, from_attributes=True)
+
+    @get("/", operation_id="ListProducts", description=getdoc(ListProducts), opt=READ, dependencies=PAGED)
+    @inject
+    async def list_products(
+        self,
+        use_case: FromDishka[ListProducts],
+        page: PageQuery,
+        category: FromQuery[str | None] = None,
+        active: FromQuery[bool | None] = None,
+    ) -> PageOut[ProductOut]:
+        found = await use_case.execute(ProductFilter(category=category, active=active), page)
+        return PageOut.of(found, ProductOut)
+
+    @get("/{product_id:str}", operation_id="GetProduct", description=getdoc(GetProduct), opt=READ)
+    @inject
+    async def get_product(self, product_id: FromPath[str], use_case: FromDishka[GetProduct]) -> ProductOut:
+        return msgspec.convert(await use_case.execute(product_id), ProductOut, from_attributes=True)
+
+
+class WarehousesController(Controller):
+    path = "/v1/warehouses"
+    tags = ["logistics: warehouses"]
+
+    @post("/", operation_id="CreateWarehouse", description=getdoc(CreateWarehouse), opt=WRITE)
+    @inject
+    async def create(
+        self, data: JSONBody[WarehouseIn], use_case: FromDishka[CreateWarehouse], by: FromDishka[Invocation]
+    ) -> WarehouseOut:
+        warehouse = await use_case.execute(msgspec.convert(data, NewWarehouse, from_attributes=True), by)
+        return msgspec.convert(warehouse, WarehouseOut, from_attributes=True)
+
+    @get("/", operation_id="ListWarehouses", description=getdoc(ListWarehouses), opt=READ, dependencies=PAGED)
+    @inject
+    async def list_warehouses(
+        self, use_case: FromDishka[ListWarehouses], page: PageQuery
+    ) -> PageOut[WarehouseOut]:
+        return PageOut.of(await use_case.execute(page), WarehouseOut)

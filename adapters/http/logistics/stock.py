@@ -1,0 +1,101 @@
+"""``/v1/movements`` (the ledger) and ``/v1/stock`` (the levels it keeps)."""
+
+from datetime import datetime
+from inspect import getdoc
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, get, post
+from litestar.params import FromQuery, JSONBody
+
+from adapters.http.access import requires
+from adapters.http.pagination import PAGED, PageOut, PageQuery
+from core.domain.audit.model import Invocation
+from core.domain.identity.model import Permission
+from core.domain.logistics.model import MovementKind, StockLevel
+from core.domain.logistics.use_cases import ListMovements, ListStock, NewMovement, RecordMovement
+from core.ports.logistics import StockFilter
+
+READ = requires(Permission.LOGISTICS_READ)
+WRITE = requires(Permission.LOGISTICS_WRITE)
+
+
+class MovementIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    kind: MovementKind
+    product_id: str
+    warehouse_id: str
+    quantity: int
+    reason: str = ""
+
+
+class MovementOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    kind: MovementKind
+    product_id: str
+    warehouse_id: str
+    quantity: int
+    reason: str
+    occurred_at: datetime
+
+
+class StockOut(msgspec.Struct, frozen=True, kw_only=True):
+    product_id: str
+    warehouse_id: str
+    on_hand: int
+    reserved: int
+    available: int
+
+    @classmethod
+    def of(cls, level: StockLevel) -> "StockOut":
+        return cls(
+            product_id=level.product_id,
+            warehouse_id=level.warehouse_id,
+            on_hand=level.on_hand,
+            reserved=level.reserved,
+            available=level.available,
+        )
+
+
+class RecordedOut(msgspec.Struct, frozen=True, kw_only=True):
+    movement: MovementOut
+    stock: StockOut
+
+
+class MovementsController(Controller):
+    path = "/v1/movements"
+    tags = ["logistics: stock"]
+
+    @post("/", operation_id="RecordMovement", description=getdoc(RecordMovement), opt=WRITE)
+    @inject
+    async def record(
+        self, data: JSONBody[MovementIn], use_case: FromDishka[RecordMovement], by: FromDishka[Invocation]
+    ) -> RecordedOut:
+        command = msgspec.convert(data, NewMovement, from_attributes=True)
+        movement, level = await use_case.execute(command, by)
+        return RecordedOut(
+            movement=msgspec.convert(movement, MovementOut, from_attributes=True), stock=StockOut.of(level)
+        )
+
+    @get("/", operation_id="ListMovements", description=getdoc(ListMovements), opt=READ, dependencies=PAGED)
+    @inject
+    async def list_movements(
+        self, use_case: FromDishka[ListMovements], page: PageQuery
+    ) -> PageOut[MovementOut]:
+        return PageOut.of(await use_case.execute(page), MovementOut)
+
+
+class StockController(Controller):
+    path = "/v1/stock"
+    tags = ["logistics: stock"]
+
+    @get("/", operation_id="ListStock", description=getdoc(ListStock), opt=READ, dependencies=PAGED)
+    @inject
+    async def list_stock(
+        self,
+        use_case: FromDishka[ListStock],
+        page: PageQuery,
+        product_id: FromQuery[str | None] = None,
+        warehouse_id: FromQuery[str | None] = None,
+    ) -> PageOut[StockOut]:
+        found = await use_case.execute(StockFilter(product_id=product_id, warehouse_id=warehouse_id), page)
+        return PageOut.mapped(found, StockOut.of)

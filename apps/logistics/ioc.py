@@ -1,0 +1,29 @@
+"""Logistics' use cases; its unit of work comes from the database adapter's provider."""
+
+from dishka import Provider, Scope, provide_all
+
+from core.domain.logistics.use_cases import (
+    CreateProduct,
+    CreateWarehouse,
+    GetProduct,
+    ListMovements,
+    ListProducts,
+    ListStock,
+    ListWarehouses,
+    RecordMovement,
+)
+
+
+class LogisticsProvider(Provider):
+    scope = Scope.REQUEST
+
+    use_cases = provide_all(
+        CreateProduct,
+        GetProduct,
+        ListProducts,
+        CreateWarehouse,
+        ListWarehouses,
+        RecordMovement,
+        ListStock,
+        ListMovements,
+    )

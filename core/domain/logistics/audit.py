@@ -1,0 +1,11 @@
+"""How logistics' entities appear in the audit log."""
+
+from core.domain.audit.changes import AuditedEntity
+
+PRODUCTS = AuditedEntity(
+    "product",
+    ("sku", "name", "description", "category", "unit_price", "currency", "unit", "reorder_point",
+     "reorder_quantity", "active"),
+)  # fmt: skip
+WAREHOUSES = AuditedEntity("warehouse", ("code", "name", "address"))
+MOVEMENTS = AuditedEntity("movement", ("kind", "product_id", "warehouse_id", "quantity", "reason"))

@@ -1,0 +1,103 @@
+"""Products, warehouses, and stock kept by an immutable ledger of movements."""
+
+import re
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+import msgspec
+
+from core.domain.errors import Conflict, RuleViolated
+
+SKU = re.compile(r"[A-Z0-9][A-Z0-9-]{1,38}[A-Z0-9]")
+CURRENCY = re.compile(r"[A-Z]{3}")
+WAREHOUSE_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,18}[A-Z0-9]")
+
+
+class InsufficientStock(Conflict):
+    code = "insufficient_stock"
+
+
+class Product(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    sku: str
+    """Upper-case letters, digits and dashes, 3 to 40; unique."""
+    name: str
+    description: str = ""
+    category: str = ""
+    unit_price: Decimal
+    """Money is decimal, never a float; JSON carries it as a string (``"12.50"``)."""
+    currency: str
+    unit: str = "each"
+    reorder_point: int = 0
+    reorder_quantity: int = 0
+    active: bool = True
+    created_at: datetime
+
+    def __post_init__(self) -> None:
+        if not SKU.fullmatch(self.sku):
+            raise RuleViolated("sku: 3 to 40 upper-case letters, digits and dashes")
+        if not CURRENCY.fullmatch(self.currency):
+            raise RuleViolated("currency: an ISO 4217 code such as INR")
+        if self.unit_price < 0 or self.unit_price.as_tuple().exponent < -4:  # type: ignore[operator]
+            raise RuleViolated("unit_price: not negative, at most 4 decimal places")
+        if self.reorder_point < 0 or self.reorder_quantity < 0:
+            raise RuleViolated("reorder_point and reorder_quantity must not be negative")
+        if not self.name.strip():
+            raise RuleViolated("name must not be empty")
+
+
+class Warehouse(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    code: str
+    """Upper-case letters, digits and dashes, 2 to 20; unique."""
+    name: str
+    address: str = ""
+    created_at: datetime
+
+    def __post_init__(self) -> None:
+        if not WAREHOUSE_CODE.fullmatch(self.code):
+            raise RuleViolated("code: 2 to 20 upper-case letters, digits and dashes")
+        if not self.name.strip():
+            raise RuleViolated("name must not be empty")
+
+
+class MovementKind(StrEnum):
+    RECEIVE = "receive"
+    """Goods in: adds to on hand."""
+    ADJUST = "adjust"
+    """A count corrected, up or down, with a reason."""
+
+
+class Movement(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of the ledger; never changed or deleted. Levels are the sum of these."""
+
+    id: str
+    kind: MovementKind
+    product_id: str
+    warehouse_id: str
+    quantity: int
+    """Signed change of on hand."""
+    reason: str = ""
+    occurred_at: datetime
+
+
+class StockLevel(msgspec.Struct, frozen=True, kw_only=True):
+    product_id: str
+    warehouse_id: str
+    on_hand: int = 0
+    reserved: int = 0
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+    def moved(self, quantity: int) -> "StockLevel":
+        """This level after a movement of ``quantity``; nothing ever goes negative, and what is
+        reserved stays covered."""
+        on_hand = self.on_hand + quantity
+        if on_hand < self.reserved:
+            raise InsufficientStock(
+                f"only {self.available} available here; a movement of {quantity} would leave too little"
+            )
+        return msgspec.structs.replace(self, on_hand=on_hand)

@@ -1,0 +1,69 @@
+from typing import Protocol
+
+import msgspec
+
+from core.domain.logistics.model import Movement, Product, StockLevel, Warehouse
+from core.ports.pagination import Page, PageRequest
+from core.ports.uow import UnitOfWork
+
+
+class ProductFilter(msgspec.Struct, frozen=True, kw_only=True):
+    category: str | None = None
+    active: bool | None = None
+
+
+class StockFilter(msgspec.Struct, frozen=True, kw_only=True):
+    product_id: str | None = None
+    warehouse_id: str | None = None
+
+
+class ProductRepository(Protocol):
+    async def add(self, product: Product) -> None:
+        """Raises ``Conflict`` when the SKU is taken."""
+        ...
+
+    async def get(self, product_id: str) -> Product | None: ...
+
+    async def list(self, query: ProductFilter, page: PageRequest) -> Page[Product]:
+        """Oldest first."""
+        ...
+
+
+class WarehouseRepository(Protocol):
+    async def add(self, warehouse: Warehouse) -> None:
+        """Raises ``Conflict`` when the code is taken."""
+        ...
+
+    async def get(self, warehouse_id: str) -> Warehouse | None: ...
+
+    async def list(self, page: PageRequest) -> Page[Warehouse]: ...
+
+
+class StockRepository(Protocol):
+    async def lock(self, product_id: str, warehouse_id: str) -> StockLevel:
+        """The level, made at zero when there is none, its row locked until the unit of work ends:
+        concurrent movements of one product in one warehouse go one after the other."""
+        ...
+
+    async def save(self, level: StockLevel) -> None: ...
+
+    async def list(self, query: StockFilter, page: PageRequest) -> Page[StockLevel]: ...
+
+
+class MovementLedger(Protocol):
+    async def append(self, movement: Movement) -> None: ...
+
+    async def list(self, page: PageRequest) -> Page[Movement]:
+        """Oldest first."""
+        ...
+
+    async def totals(self, product_id: str, warehouse_id: str) -> int:
+        """The sum of the ledger's quantities: what on hand must equal."""
+        ...
+
+
+class LogisticsUnitOfWork(UnitOfWork, Protocol):
+    products: ProductRepository
+    warehouses: WarehouseRepository
+    stock: StockRepository
+    movements: MovementLedger

@@ -1,0 +1,131 @@
+"""Stock kept by the movement ledger on the real unit of work (SQLite and PostgreSQL): levels equal
+the ledger, nothing goes negative, and concurrent movements cannot overdraw."""
+
+import asyncio
+import uuid
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from adapters.db.logistics.uow import SqlLogisticsUnitOfWork
+from adapters.db.tables import outbox
+from adapters.system.clock import SystemClock, Uuid7IdGenerator
+from core.domain.audit.model import Actor, Invocation
+from core.domain.errors import Conflict, RuleViolated
+from core.domain.logistics.model import InsufficientStock, MovementKind
+from core.domain.logistics.use_cases import (
+    CreateProduct,
+    CreateWarehouse,
+    NewMovement,
+    NewProduct,
+    NewWarehouse,
+    RecordMovement,
+)
+from tests.contracts.db_fixtures import Database
+
+OPS = Invocation(actor=Actor(id="ops-1", kind="user", role="ops"))
+
+
+class Kit:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.clock, self.ids = SystemClock(), Uuid7IdGenerator()
+
+    def uow(self) -> SqlLogisticsUnitOfWork:
+        return SqlLogisticsUnitOfWork(
+            self.database.sessions, self.clock, audit_chain="logistics", ids=self.ids
+        )
+
+    async def product(self, reorder_point: int = 0) -> str:
+        sku = f"SKU-{uuid.uuid4().hex[:8].upper()}"
+        new = NewProduct(sku=sku, name="Teak chair", unit_price=Decimal("12.50"), currency="INR",
+                         reorder_point=reorder_point, reorder_quantity=20)  # fmt: skip
+        return (await CreateProduct(self.uow(), self.clock, self.ids).execute(new, OPS)).id
+
+    async def warehouse(self) -> str:
+        new = NewWarehouse(code=f"WH-{uuid.uuid4().hex[:6].upper()}", name="Pune")
+        return (await CreateWarehouse(self.uow(), self.clock, self.ids).execute(new, OPS)).id
+
+    async def move(
+        self, product: str, warehouse: str, quantity: int, kind: MovementKind = MovementKind.ADJUST
+    ):
+        command = NewMovement(kind=kind, product_id=product, warehouse_id=warehouse, quantity=quantity,
+                              reason="count")  # fmt: skip
+        return await RecordMovement(self.uow(), self.clock, self.ids).execute(command, OPS)
+
+    async def ledger(self, product: str, warehouse: str) -> int:
+        async with self.uow() as uow:
+            return await uow.movements.totals(product, warehouse)
+
+
+async def test_levels_follow_the_ledger(database: Database) -> None:
+    kit = Kit(database)
+    product, warehouse = await kit.product(), await kit.warehouse()
+
+    await kit.move(product, warehouse, 10, MovementKind.RECEIVE)
+    _, level = await kit.move(product, warehouse, -3)
+
+    assert (level.on_hand, level.reserved, level.available) == (7, 0, 7)
+    assert await kit.ledger(product, warehouse) == 7
+
+
+async def test_nothing_goes_negative_and_a_refused_movement_leaves_no_trace(database: Database) -> None:
+    kit = Kit(database)
+    product, warehouse = await kit.product(), await kit.warehouse()
+    await kit.move(product, warehouse, 2, MovementKind.RECEIVE)
+
+    with pytest.raises(InsufficientStock):
+        await kit.move(product, warehouse, -3)
+
+    assert await kit.ledger(product, warehouse) == 2
+    async with kit.uow() as uow:
+        assert (await uow.stock.lock(product, warehouse)).on_hand == 2
+
+
+async def test_fifty_concurrent_withdrawals_of_one_against_ten_take_exactly_ten(database: Database) -> None:
+    kit = Kit(database)
+    product, warehouse = await kit.product(), await kit.warehouse()
+    await kit.move(product, warehouse, 10, MovementKind.RECEIVE)
+
+    outcomes = await asyncio.gather(
+        *(kit.move(product, warehouse, -1) for _ in range(50)), return_exceptions=True
+    )
+
+    assert sum(not isinstance(outcome, BaseException) for outcome in outcomes) == 10
+    assert sum(isinstance(outcome, InsufficientStock) for outcome in outcomes) == 40, outcomes
+    assert await kit.ledger(product, warehouse) == 0
+    async with kit.uow() as uow:
+        assert (await uow.stock.lock(product, warehouse)).on_hand == 0
+
+
+async def test_falling_below_the_reorder_point_publishes_stock_low_once(database: Database) -> None:
+    kit = Kit(database)
+    product, warehouse = await kit.product(reorder_point=5), await kit.warehouse()
+    await kit.move(product, warehouse, 8, MovementKind.RECEIVE)
+
+    await kit.move(product, warehouse, -4)  # 4 left: below 5
+    await kit.move(product, warehouse, -1)  # still below: no second alert
+
+    async with database.engine.connect() as connection:
+        rows = (
+            await connection.execute(select(outbox).where(outbox.c.event_type == "logistics.stock_low"))
+        ).all()
+    mine = [row for row in rows if product.encode() in row.payload]
+    assert len(mine) == 1
+    assert b'"suggested_quantity":20' in mine[0].payload
+
+
+async def test_a_receipt_is_positive_an_adjustment_says_why_and_skus_are_unique(database: Database) -> None:
+    kit = Kit(database)
+    product, warehouse = await kit.product(), await kit.warehouse()
+
+    with pytest.raises(RuleViolated, match="positive"):
+        await kit.move(product, warehouse, -1, MovementKind.RECEIVE)
+    with pytest.raises(RuleViolated, match="product_id"):
+        await kit.move("no-such-product", warehouse, 1, MovementKind.RECEIVE)
+    async with kit.uow() as uow:
+        taken = (await uow.products.get(product)).sku  # type: ignore[union-attr]
+    duplicate = NewProduct(sku=taken, name="Copy", unit_price=Decimal("1"), currency="INR")
+    with pytest.raises(Conflict):
+        await CreateProduct(kit.uow(), kit.clock, kit.ids).execute(duplicate, OPS)

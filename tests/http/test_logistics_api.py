@@ -1,0 +1,82 @@
+"""The logistics API as ops and sales meet it, through the service app with real tokens."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from apps._shared.settings import PlatformSettings
+from core.domain.identity.model import Principal, Role, permissions_for
+from tests.http.platform import Clients, running_platform
+from tests.support.principals import mint_token
+
+
+@pytest.fixture
+async def platform(settings: PlatformSettings) -> AsyncIterator[Clients]:
+    async with running_platform(settings) as clients:
+        yield clients
+
+
+async def as_role(platform: Clients, role: Role) -> dict[str, str]:
+    principal = Principal(subject=f"{role}-1", kind="user", role=role, permissions=permissions_for(role))
+    return {"Authorization": f"Bearer {await mint_token(platform['logistics'].app, principal)}"}
+
+
+PRODUCT = {"sku": "TEAK-CHAIR-01", "name": "Teak chair", "unit_price": "12.50", "currency": "INR",
+           "reorder_point": 5, "reorder_quantity": 20}  # fmt: skip
+
+
+async def test_ops_stocks_a_product_and_everyone_with_read_sees_the_level(platform: Clients) -> None:
+    logistics, ops = platform["logistics"], await as_role(platform, Role.OPS)
+
+    product = await logistics.post("/v1/products", json=PRODUCT, headers=ops)
+    warehouse = await logistics.post("/v1/warehouses", json={"code": "PUNE-1", "name": "Pune"}, headers=ops)
+    assert (product.status_code, warehouse.status_code) == (201, 201), (product.text, warehouse.text)
+    assert product.json()["unit_price"] == "12.50", "money travels as a decimal string"
+    movement = {"kind": "receive", "product_id": product.json()["id"], "warehouse_id": warehouse.json()["id"]}
+    received = await logistics.post("/v1/movements", json={**movement, "quantity": 12}, headers=ops)
+    assert received.status_code == 201, received.text
+
+    sales = await as_role(platform, Role.SALES)
+    stock = await logistics.get("/v1/stock", params={"product_id": product.json()["id"]}, headers=sales)
+
+    assert stock.json()["items"] == [
+        {
+            **{k: movement[k] for k in ("product_id", "warehouse_id")},
+            "on_hand": 12,
+            "reserved": 0,
+            "available": 12,
+        }
+    ]
+    assert (await logistics.post("/v1/products", json=PRODUCT, headers=sales)).status_code == 403
+
+
+async def test_bad_input_gets_a_clear_answer(platform: Clients) -> None:
+    logistics, ops = platform["logistics"], await as_role(platform, Role.OPS)
+    created = await logistics.post("/v1/products", json=PRODUCT, headers=ops)
+
+    again = await logistics.post("/v1/products", json=PRODUCT, headers=ops)
+    bad_sku = await logistics.post("/v1/products", json={**PRODUCT, "sku": "no spaces!"}, headers=ops)
+    bad_price = await logistics.post(
+        "/v1/products", json={**PRODUCT, "sku": "X-2", "unit_price": "-1"}, headers=ops
+    )
+    missing = await logistics.get("/v1/products/nothing-here", headers=ops)
+    overdraw = await logistics.post(
+        "/v1/movements",
+        json={
+            "kind": "adjust",
+            "product_id": created.json()["id"],
+            "warehouse_id": "w",
+            "quantity": -1,
+            "reason": "count",
+        },
+        headers=ops,
+    )
+
+    assert again.status_code == 409
+    assert (bad_sku.status_code, bad_price.status_code) == (422, 422)
+    assert "sku" in bad_sku.json()["detail"]
+    assert missing.status_code == 404
+    assert overdraw.status_code == 422
+    assert "warehouse_id" in overdraw.json()["detail"]
+    for answer in (again, bad_sku, missing, overdraw):
+        assert answer.headers["content-type"].startswith("application/problem+json")
