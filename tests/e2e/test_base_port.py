@@ -10,10 +10,7 @@ import pytest
 
 from apps._shared.settings import reachable_host
 from apps.services import SERVICES
-from tests.support.processes import PATIENCE, free_port_block, interrupt, start_bhiv, wait_until_ready
-
-ADMIN = {"BHIV_ADMIN_EMAIL": "root@example.com", "BHIV_ADMIN_PASSWORD": "violet-kettle-harbour"}
-FAST_HASHING = {"BHIV_PASSWORD_TIME_COST": "1", "BHIV_PASSWORD_MEMORY_COST_KIB": "8192"}
+from tests.support.processes import ADMIN, PATIENCE, bhiv_up
 
 
 def claims_of(token: str) -> dict[str, object]:
@@ -26,16 +23,8 @@ def claims_of(token: str) -> dict[str, object]:
 def base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     for variable in ("BHIV_AUTH_ISSUER", "BHIV_GATEWAY_UPSTREAMS", "BHIV_HTTP_HOST"):
         monkeypatch.delenv(variable, raising=False)
-    base = free_port_block(len(SERVICES))
-    process = start_bhiv(
-        ["up", "--data-dir", str(tmp_path / "data"), "--base-port", str(base)], env={**ADMIN, **FAST_HASHING}
-    )
-    try:
-        for offset in range(len(SERVICES)):
-            wait_until_ready(f"http://127.0.0.1:{base + offset}", process)
+    with bhiv_up(tmp_path / "data", len(SERVICES)) as base:
         yield base
-    finally:
-        assert interrupt(process) == 0
 
 
 def test_the_gateway_proxies_to_the_services_at_the_base_port_and_signs_as_itself(base: int) -> None:

@@ -8,31 +8,13 @@ from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from apps.services import SERVICES
-from tests.support.processes import (
-    PATIENCE,
-    free_port_block,
-    interrupt,
-    run_bhiv,
-    start_bhiv,
-    wait_until_ready,
-)
-
-ADMIN = {"BHIV_ADMIN_EMAIL": "root@example.com", "BHIV_ADMIN_PASSWORD": "violet-kettle-harbour"}
-FAST_HASHING = {"BHIV_PASSWORD_TIME_COST": "1", "BHIV_PASSWORD_MEMORY_COST_KIB": "8192"}
+from tests.support.processes import ADMIN, PATIENCE, bhiv_up, run_bhiv
 
 
 @pytest.fixture
 def platform(tmp_path: Path):  # type: ignore[no-untyped-def]
-    base = free_port_block(len(SERVICES))
-    process = start_bhiv(
-        ["up", "--data-dir", str(tmp_path / "data"), "--base-port", str(base)], env={**ADMIN, **FAST_HASHING}
-    )
-    try:
-        for offset in range(len(SERVICES)):
-            wait_until_ready(f"http://127.0.0.1:{base + offset}", process)
+    with bhiv_up(tmp_path / "data", len(SERVICES)) as base:
         yield base, tmp_path / "data"
-    finally:
-        assert interrupt(process) == 0
 
 
 async def test_authlib_logs_in_refreshes_and_revokes_and_reuse_kills_the_family(platform) -> None:  # type: ignore[no-untyped-def]

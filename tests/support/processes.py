@@ -7,7 +7,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -80,3 +82,23 @@ def interrupt(process: subprocess.Popen[str], sig: int = signal.SIGINT, timeout:
     finally:
         if process.poll() is None:
             process.kill()
+
+
+ADMIN = {"BHIV_ADMIN_EMAIL": "root@example.com", "BHIV_ADMIN_PASSWORD": "violet-kettle-harbour"}
+FAST_HASHING = {"BHIV_PASSWORD_TIME_COST": "1", "BHIV_PASSWORD_MEMORY_COST_KIB": "8192"}
+
+
+@contextmanager
+def bhiv_up(data_dir: Path, services: int) -> Iterator[int]:
+    """``bhiv up`` with a bootstrap admin on a free block of ``services`` ports, ready on every
+    one; yields the base port and asserts a clean stop."""
+    base = free_port_block(services)
+    process = start_bhiv(
+        ["up", "--data-dir", str(data_dir), "--base-port", str(base)], env={**ADMIN, **FAST_HASHING}
+    )
+    try:
+        for offset in range(services):
+            wait_until_ready(f"http://127.0.0.1:{base + offset}", process)
+        yield base
+    finally:
+        assert interrupt(process) == 0
