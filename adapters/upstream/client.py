@@ -186,12 +186,7 @@ class UpstreamClient(UpstreamTransport):
         connect_timeout: float,
         read_timeout: float,
     ) -> UpstreamResponse:
-        """Sends one request to ``upstream`` (a base URL) and waits for the answer's head.
-
-        ``body`` is sent as it comes: with the caller's ``content-length`` when it gives one,
-        else chunked. Raises ``UpstreamError`` when the upstream cannot be reached or breaks
-        the exchange, and ``UpstreamReadTimeout`` when it sends nothing for ``read_timeout``.
-        """
+        """See ``core.ports.upstream.UpstreamTransport.request``."""
         pool = self._pools.get(upstream)
         if pool is None:
             pool = self._pools[upstream] = _OriginPool(_Origin(upstream, self._tls), self._limit)

@@ -70,10 +70,6 @@ class WarehouseOut(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
 
 
-def _out(entity: object, shape: type[msgspec.Struct]) -> msgspec.Struct:
-    return msgspec.convert(entity, shape, from_attributes=True)
-
-
 class ProductsController(Controller):
     path = "/v1/products"
     tags = ["logistics: products"]

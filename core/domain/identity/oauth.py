@@ -10,7 +10,7 @@ from datetime import datetime
 import msgspec
 
 from core.domain.errors import DomainError
-from core.domain.identity.model import Permission, PrincipalKind, Role, permissions_for
+from core.domain.identity.model import Permission, PrincipalKind, Role, User, permissions_for
 from core.domain.identity.tokens import (
     AccessTokenClaims,
     RefreshToken,
@@ -106,6 +106,19 @@ class TokenIssuer:
             customer_id=customer_id,
         )
         return await self._signer.sign(claims), claims
+
+    async def user_access_token(self, user: User, scope: str, decided_at: datetime) -> str:
+        """The access token of a user's session, decided at ``decided_at`` (its refresh token's
+        ``issued_at``)."""
+        access, _ = await self.access_token(
+            subject=user.id,
+            kind="user",
+            role=user.role,
+            scope=scope,
+            customer_id=user.customer_id,
+            decided_at=decided_at,
+        )
+        return access
 
     def refresh_token(
         self, *, subject: str, client_id: str | None, scope: str, family_id: str | None = None

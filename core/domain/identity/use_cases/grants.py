@@ -33,14 +33,7 @@ class PasswordGrant:
             granted = granted_scope(user.role, scope)
             secret, refresh = self._issuer.refresh_token(subject=user.id, client_id=client_id, scope=granted)
             await uow.refresh_tokens.add(refresh)
-            access, _ = await self._issuer.access_token(
-                subject=user.id,
-                kind="user",
-                role=user.role,
-                scope=granted,
-                customer_id=user.customer_id,
-                decided_at=refresh.issued_at,
-            )
+            access = await self._issuer.user_access_token(user, granted, decided_at=refresh.issued_at)
             issued.append(self._issuer.response(access, granted, secret))
 
         await self._authenticate.execute(email, password, by, on_success=start_session)
@@ -141,14 +134,7 @@ class RefreshGrant:
                 subject=user.id, client_id=client_id, scope=granted, family_id=stored.family_id
             )
             # Signed before the commit, at the decision's instant: a revocation after it is later.
-            access, _ = await self._issuer.access_token(
-                subject=user.id,
-                kind="user",
-                role=user.role,
-                scope=granted,
-                customer_id=user.customer_id,
-                decided_at=successor.issued_at,
-            )
+            access = await self._issuer.user_access_token(user, granted, decided_at=successor.issued_at)
             await uow.refresh_tokens.mark_used(stored.id)
             await uow.refresh_tokens.add(successor)
             record(

@@ -69,14 +69,8 @@ class ChangeOwnPassword:
             scope = granted_scope(user.role, format_scope(principal.permissions))
             secret, refresh = self._issuer.refresh_token(subject=user.id, client_id=None, scope=scope)
             await uow.refresh_tokens.add(refresh)
-            access, _ = await self._issuer.access_token(
-                subject=user.id,
-                kind="user",
-                role=user.role,
-                scope=scope,
-                customer_id=user.customer_id,
-                decided_at=refresh.issued_at,  # after the revocation above: this session lives
-            )
+            # Decided after the revocation above: this session lives.
+            access = await self._issuer.user_access_token(user, scope, decided_at=refresh.issued_at)
             await uow.commit()
         return self._issuer.response(access, scope, secret)
 
