@@ -22,8 +22,16 @@ GATEWAY = "gateway"
 the route public; adapters/http/gateway/edge_auth.py). Without that edge, nobody may call it."""
 
 
-def requires(permission: Permission) -> dict[str, Any]:
-    return {"access": "permission", PERMISSION_KEY: permission}
+def requires(permission: Permission, *alternatives: Permission) -> dict[str, Any]:
+    """Callers holding ``permission`` or any of ``alternatives`` may call the route; which
+    records each of them then sees is the use case's rule (staff every order, a customer with
+    ``orders:own`` only theirs)."""
+    return {"access": "permission", PERMISSION_KEY: (permission, *alternatives)}
+
+
+def required_permissions(opt: dict[str, Any]) -> tuple[Permission, ...]:
+    """The permissions a ``requires`` route accepts, any one of them being enough."""
+    return tuple(Permission(name) for name in opt.get(PERMISSION_KEY, ()))
 
 
 def declared_access(opt: dict[str, Any]) -> str | None:

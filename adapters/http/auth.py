@@ -12,10 +12,9 @@ from typing import Any
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from adapters.http.access import GATEWAY, PERMISSION_KEY, declared_access
+from adapters.http.access import GATEWAY, declared_access, required_permissions
 from adapters.http.request_state import request_state
 from core.domain.errors import Forbidden, Unauthenticated
-from core.domain.identity.model import Permission
 from core.domain.identity.tokens import AccessTokenClaims, InvalidToken
 from core.ports.tokens import AccessTokenVerifier
 
@@ -51,9 +50,9 @@ class AuthenticationMiddleware:
         claims = state.claims or await self._verified(scope)
         principal = claims.principal()
         if access == "permission":
-            permission = Permission(opt[PERMISSION_KEY])
-            if not principal.has(permission):
-                raise Forbidden(f"this action needs the {permission} permission")
+            accepted = required_permissions(opt)
+            if not any(principal.has(permission) for permission in accepted):
+                raise Forbidden(f"this action needs the {' or the '.join(accepted)} permission")
         scope["user"] = principal
         scope["auth"] = claims
         await self.app(scope, receive, send)

@@ -14,7 +14,15 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from adapters.http.context import correlation_id
-from core.domain.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolated, Unauthenticated
+from core.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    RuleViolated,
+    Unauthenticated,
+)
 from core.ports.errors import Unavailable, UpstreamTimeout
 
 PROBLEM_JSON = "application/problem+json"
@@ -24,6 +32,7 @@ log = logging.getLogger("bhiv.http")
 STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (NotFound, 404),
     (Conflict, 409),
+    (PreconditionFailed, 412),
     (Forbidden, 403),
     (Unauthenticated, 401),
     (RuleViolated, 422),
@@ -89,7 +98,8 @@ def handle_exception(request: Request[Any, Any, Any], error: Exception) -> Respo
     detail = error.detail if isinstance(error, DomainError) else str(error) or HTTPStatus(status).phrase
     _log_client_or_server(status, code, error)
     headers = {"WWW-Authenticate": challenge(error)} if isinstance(error, Unauthenticated) else None
-    return problem_response(status, code=code, detail=detail, instance=path, headers=headers)
+    extensions = error.extensions if isinstance(error, DomainError) else {}
+    return problem_response(status, code=code, detail=detail, instance=path, headers=headers, **extensions)
 
 
 def challenge(error: Unauthenticated) -> str:

@@ -16,11 +16,12 @@ from litestar.types import ASGIApp, ControllerRouterHandler, Receive, Scope, Sen
 from opentelemetry import trace
 
 from adapters.db.audit import AuditChain
-from adapters.http.access import PUBLIC, declared_access
+from adapters.http.access import PUBLIC, declared_access, required_permissions
 from adapters.http.auth import AuthenticationMiddleware
 from adapters.http.docs import docs_assets, openapi_config
 from adapters.http.edge import EdgeMiddleware
 from adapters.http.health import HealthController, metrics
+from adapters.http.idempotency import IdempotencyMiddleware
 from adapters.http.media_type import BodyMediaTypeMiddleware
 from adapters.http.metrics import HttpMetrics
 from adapters.http.problems import EXCEPTION_HANDLERS
@@ -101,7 +102,12 @@ def build_service_app(
     http_metrics = HttpMetrics(spec.name)
     app = Litestar(
         route_handlers=[HealthController, metrics, whoami, docs_assets(OPENAPI_PATH), *spec.route_handlers],
-        middleware=[AuthenticationMiddleware, BodyMediaTypeMiddleware, *spec.middleware],
+        middleware=[
+            AuthenticationMiddleware,
+            BodyMediaTypeMiddleware,
+            IdempotencyMiddleware,
+            *spec.middleware,
+        ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         request_max_body_size=settings.http.max_body_bytes,
         openapi_config=openapi_config(
@@ -112,6 +118,7 @@ def build_service_app(
         state=State({"metrics": http_metrics, "service": spec.name, **spec.state}),
     )
     _open_framework_routes(app)
+    _document_access(app)
     without_scope = app.asgi_handler
     setup_dishka(container, app)
     if spec.mounts_without_request_scope:
@@ -153,3 +160,18 @@ def _open_framework_routes(app: Litestar) -> None:
                 continue
             if route.path.startswith(OPENAPI_PATH) or handler.http_methods == {"OPTIONS"}:
                 handler.opt.update(PUBLIC)
+
+
+def _document_access(app: Litestar) -> None:
+    """Each operation's OpenAPI description ends with who may call it, from its access rule."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            access = declared_access(handler.opt)
+            if access == "permission":
+                needed = " or ".join(f"`{permission}`" for permission in required_permissions(handler.opt))
+                rule = f"Requires the {needed} permission."
+            elif access == "authenticated":
+                rule = "Requires a valid access token."
+            else:
+                continue
+            handler.description = f"{handler.description}\n\n{rule}" if handler.description else rule

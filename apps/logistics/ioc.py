@@ -2,16 +2,14 @@
 
 from dishka import Provider, Scope, provide_all
 
-from core.domain.logistics.use_cases import (
+from core.domain.logistics.use_cases.catalogue import (
     CreateProduct,
     CreateWarehouse,
     GetProduct,
-    ListMovements,
     ListProducts,
-    ListStock,
     ListWarehouses,
-    RecordMovement,
 )
+from core.domain.logistics.use_cases.stock import ListMovements, ListStock, RecordMovement
 
 
 class LogisticsProvider(Provider):

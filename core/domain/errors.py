@@ -10,9 +10,11 @@ class DomainError(Exception):
 
     code = "domain_error"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, **extensions: object) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.extensions = extensions
+        """Further machine-readable members of the answer (``allowed``, ``customer_id``)."""
 
 
 class NotFound(DomainError):
@@ -21,6 +23,22 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     code = "conflict"
+
+
+class InvalidTransition(Conflict):
+    """An action its resource's state does not allow; ``allowed`` names the ones it does."""
+
+    code = "invalid_transition"
+
+    def __init__(self, resource: str, state: str, action: str, allowed: list[str]) -> None:
+        options = ", ".join(allowed) or "none"
+        super().__init__(f"a {state} {resource} cannot be {action}; allowed now: {options}", allowed=allowed)
+
+
+class PreconditionFailed(DomainError):
+    """The caller's ``If-Match`` names a version that is no longer the current one."""
+
+    code = "precondition_failed"
 
 
 class Forbidden(DomainError):

@@ -16,14 +16,8 @@ from adapters.db.settings import DatabaseSettings
 from adapters.system.clock import SystemClock, Uuid7IdGenerator
 from core.domain.audit.model import Actor, Invocation
 from core.domain.logistics.model import InsufficientStock, MovementKind
-from core.domain.logistics.use_cases import (
-    CreateProduct,
-    CreateWarehouse,
-    NewMovement,
-    NewProduct,
-    NewWarehouse,
-    RecordMovement,
-)
+from core.domain.logistics.use_cases.catalogue import CreateProduct, CreateWarehouse, NewProduct, NewWarehouse
+from core.domain.logistics.use_cases.stock import NewMovement, RecordMovement
 
 OPS = Invocation(actor=Actor(id="ops-1", kind="user", role="ops"))
 QUANTITIES = st.lists(st.integers(min_value=-15, max_value=15).filter(bool), min_size=1, max_size=25)

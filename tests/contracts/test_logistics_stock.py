@@ -14,14 +14,8 @@ from adapters.system.clock import SystemClock, Uuid7IdGenerator
 from core.domain.audit.model import Actor, Invocation
 from core.domain.errors import Conflict, RuleViolated
 from core.domain.logistics.model import InsufficientStock, MovementKind
-from core.domain.logistics.use_cases import (
-    CreateProduct,
-    CreateWarehouse,
-    NewMovement,
-    NewProduct,
-    NewWarehouse,
-    RecordMovement,
-)
+from core.domain.logistics.use_cases.catalogue import CreateProduct, CreateWarehouse, NewProduct, NewWarehouse
+from core.domain.logistics.use_cases.stock import NewMovement, RecordMovement
 from tests.contracts.db_fixtures import Database
 
 OPS = Invocation(actor=Actor(id="ops-1", kind="user", role="ops"))

@@ -6,10 +6,10 @@ from typing import Any
 import msgspec
 import pytest
 
-from adapters.http.access import PERMISSION_KEY, declared_access
+from adapters.http.access import declared_access, required_permissions
 from apps._shared.settings import PlatformSettings
 from apps.services import SERVICES
-from core.domain.identity.model import Permission, Principal, Role, permissions_for
+from core.domain.identity.model import Principal, Role, permissions_for
 from core.domain.threat.policy import ThreatPolicy
 from tests.http.platform import Clients, running_platform
 from tests.support.principals import mint_token
@@ -57,7 +57,7 @@ def expected(opt: dict[str, Any], caller: Role | None) -> str:
         return "allowed"
     if caller is None:
         return "401"
-    if access == "authenticated" or Permission(opt[PERMISSION_KEY]) in permissions_for(caller):
+    if access == "authenticated" or set(required_permissions(opt)) & permissions_for(caller):
         return "allowed"
     return "403"
 

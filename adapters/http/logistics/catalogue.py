@@ -13,7 +13,7 @@ from adapters.http.access import requires
 from adapters.http.pagination import PAGED, PageOut, PageQuery
 from core.domain.audit.model import Invocation
 from core.domain.identity.model import Permission
-from core.domain.logistics.use_cases import (
+from core.domain.logistics.use_cases.catalogue import (
     CreateProduct,
     CreateWarehouse,
     GetProduct,

@@ -13,7 +13,7 @@ from adapters.http.pagination import PAGED, PageOut, PageQuery
 from core.domain.audit.model import Invocation
 from core.domain.identity.model import Permission
 from core.domain.logistics.model import MovementKind, StockLevel
-from core.domain.logistics.use_cases import ListMovements, ListStock, NewMovement, RecordMovement
+from core.domain.logistics.use_cases.stock import ListMovements, ListStock, NewMovement, RecordMovement
 from core.ports.logistics import StockFilter
 
 READ = requires(Permission.LOGISTICS_READ)

@@ -1,37 +1,17 @@
-"""Logistics use cases: products, warehouses, and stock moved through the ledger."""
-
-from decimal import Decimal
+"""Stock moved through the ledger, and the levels it keeps."""
 
 import msgspec
 
 from core.domain.audit.changes import record
 from core.domain.audit.model import Invocation
-from core.domain.errors import NotFound, RuleViolated
+from core.domain.errors import RuleViolated
 from core.domain.events import publish
-from core.domain.logistics.audit import MOVEMENTS, PRODUCTS, WAREHOUSES
-from core.domain.logistics.events import LogisticsProductCreated, LogisticsStockLow, LogisticsStockMoved
-from core.domain.logistics.model import Movement, MovementKind, Product, StockLevel, Warehouse
+from core.domain.logistics.audit import MOVEMENTS
+from core.domain.logistics.events import LogisticsStockLow, LogisticsStockMoved
+from core.domain.logistics.model import Movement, MovementKind, Product, StockLevel
 from core.ports.clock import Clock, IdGenerator
-from core.ports.logistics import LogisticsUnitOfWork, ProductFilter, StockFilter
+from core.ports.logistics import LogisticsUnitOfWork, StockFilter
 from core.ports.pagination import Page, PageRequest
-
-
-class NewProduct(msgspec.Struct, frozen=True, kw_only=True):
-    sku: str
-    name: str
-    description: str = ""
-    category: str = ""
-    unit_price: Decimal
-    currency: str
-    unit: str = "each"
-    reorder_point: int = 0
-    reorder_quantity: int = 0
-
-
-class NewWarehouse(msgspec.Struct, frozen=True, kw_only=True):
-    code: str
-    name: str
-    address: str = ""
 
 
 class NewMovement(msgspec.Struct, frozen=True, kw_only=True):
@@ -40,79 +20,6 @@ class NewMovement(msgspec.Struct, frozen=True, kw_only=True):
     warehouse_id: str
     quantity: int
     reason: str = ""
-
-
-class CreateProduct:
-    """- The SKU (upper-case letters, digits, dashes, 3 to 40) is unique: a second is a conflict.
-    - The price is a decimal in a currency (ISO 4217), never negative.
-    - A new product is active. The creation is audited and published (`logistics.product_created`)."""
-
-    def __init__(self, uow: LogisticsUnitOfWork, clock: Clock, ids: IdGenerator) -> None:
-        self._uow, self._clock, self._ids = uow, clock, ids
-
-    async def execute(self, command: NewProduct, by: Invocation) -> Product:
-        now = self._clock.now()
-        product = Product(id=self._ids.new_id(), created_at=now, **msgspec.structs.asdict(command))
-        async with self._uow as uow:
-            await uow.products.add(product)
-            record(uow, by, now, PRODUCTS.change("create", None, product))
-            created = LogisticsProductCreated(product_id=product.id, sku=product.sku)
-            publish(uow, created, self._ids.new_id(), now, by.correlation_id)
-            await uow.commit()
-        return product
-
-
-class GetProduct:
-    """- An unknown id is answered as not found."""
-
-    def __init__(self, uow: LogisticsUnitOfWork) -> None:
-        self._uow = uow
-
-    async def execute(self, product_id: str) -> Product:
-        async with self._uow as uow:
-            product = await uow.products.get(product_id)
-        if product is None:
-            raise NotFound("product not found")
-        return product
-
-
-class ListProducts:
-    """- Oldest first; filter by category and whether active."""
-
-    def __init__(self, uow: LogisticsUnitOfWork) -> None:
-        self._uow = uow
-
-    async def execute(self, query: ProductFilter, page: PageRequest) -> Page[Product]:
-        async with self._uow as uow:
-            return await uow.products.list(query, page)
-
-
-class CreateWarehouse:
-    """- The code (upper-case letters, digits, dashes, 2 to 20) is unique: a second is a conflict.
-    - The creation is audited."""
-
-    def __init__(self, uow: LogisticsUnitOfWork, clock: Clock, ids: IdGenerator) -> None:
-        self._uow, self._clock, self._ids = uow, clock, ids
-
-    async def execute(self, command: NewWarehouse, by: Invocation) -> Warehouse:
-        now = self._clock.now()
-        warehouse = Warehouse(id=self._ids.new_id(), created_at=now, **msgspec.structs.asdict(command))
-        async with self._uow as uow:
-            await uow.warehouses.add(warehouse)
-            record(uow, by, now, WAREHOUSES.change("create", None, warehouse))
-            await uow.commit()
-        return warehouse
-
-
-class ListWarehouses:
-    """- Oldest first."""
-
-    def __init__(self, uow: LogisticsUnitOfWork) -> None:
-        self._uow = uow
-
-    async def execute(self, page: PageRequest) -> Page[Warehouse]:
-        async with self._uow as uow:
-            return await uow.warehouses.list(page)
 
 
 class RecordMovement:
