@@ -9,13 +9,13 @@ and when sent and stale the change is refused with 412 (RFC 9110 §13.1.1).
 from typing import Annotated, Any, TypeVar
 
 from litestar import Response
-from litestar.params import Parameter
+from litestar.params import HeaderParameter
 
 T = TypeVar("T")
 
 IfMatch = Annotated[
     str | None,
-    Parameter(header="If-Match", description="the ETag last read; a stale one is refused with 412"),
+    HeaderParameter(name="If-Match", description="the ETag last read; a stale one is refused with 412"),
 ]
 NEVER_MATCHES = -1
 

@@ -9,6 +9,15 @@ from core.domain.logistics.use_cases.catalogue import (
     ListProducts,
     ListWarehouses,
 )
+from core.domain.logistics.use_cases.orders import (
+    CancelOrder,
+    DeliverOrder,
+    GetOrder,
+    ListOrders,
+    PlaceOrder,
+    ReserveOrder,
+    ShipOrder,
+)
 from core.domain.logistics.use_cases.stock import ListMovements, ListStock, RecordMovement
 
 
@@ -24,4 +33,11 @@ class LogisticsProvider(Provider):
         RecordMovement,
         ListStock,
         ListMovements,
+        PlaceOrder,
+        GetOrder,
+        ListOrders,
+        ReserveOrder,
+        ShipOrder,
+        DeliverOrder,
+        CancelOrder,
     )

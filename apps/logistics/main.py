@@ -2,6 +2,7 @@ from dishka import Provider
 from litestar import Litestar
 
 from adapters.http.logistics.catalogue import ProductsController, WarehousesController
+from adapters.http.logistics.orders import OrdersController
 from adapters.http.logistics.stock import MovementsController, StockController
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
@@ -14,7 +15,13 @@ SPEC = ServiceSpec(
         "Products, warehouses, stock levels and movements, suppliers, purchase orders, sales orders"
         " and shipments."
     ),
-    route_handlers=[ProductsController, WarehousesController, MovementsController, StockController],
+    route_handlers=[
+        ProductsController,
+        WarehousesController,
+        MovementsController,
+        StockController,
+        OrdersController,
+    ],
     providers=[LogisticsProvider()],
 )
 

@@ -3,6 +3,7 @@ from typing import Protocol
 import msgspec
 
 from core.domain.logistics.model import Movement, Product, StockLevel, Warehouse
+from core.domain.logistics.orders import OrderStatus, SalesOrder
 from core.ports.pagination import Page, PageRequest
 from core.ports.uow import UnitOfWork
 
@@ -14,6 +15,12 @@ class ProductFilter(msgspec.Struct, frozen=True, kw_only=True):
 
 class StockFilter(msgspec.Struct, frozen=True, kw_only=True):
     product_id: str | None = None
+    warehouse_id: str | None = None
+
+
+class OrderFilter(msgspec.Struct, frozen=True, kw_only=True):
+    customer_id: str | None = None
+    status: OrderStatus | None = None
     warehouse_id: str | None = None
 
 
@@ -62,8 +69,28 @@ class MovementLedger(Protocol):
         ...
 
 
+class SalesOrderRepository(Protocol):
+    async def add(self, order: SalesOrder) -> None: ...
+
+    async def get(self, order_id: str) -> SalesOrder | None: ...
+
+    async def lock(self, order_id: str) -> SalesOrder | None:
+        """The order, its row locked until the unit of work ends: actions on one order go one
+        after the other. Lock the order before its stock levels, always in that order."""
+        ...
+
+    async def save(self, order: SalesOrder) -> None:
+        """Its status, version and time stamps; lines never change once placed."""
+        ...
+
+    async def list(self, query: OrderFilter, page: PageRequest) -> Page[SalesOrder]:
+        """Oldest first."""
+        ...
+
+
 class LogisticsUnitOfWork(UnitOfWork, Protocol):
     products: ProductRepository
     warehouses: WarehouseRepository
     stock: StockRepository
     movements: MovementLedger
+    orders: SalesOrderRepository

@@ -1,70 +1,83 @@
-"""Property: whatever sequence of movements arrives, the level equals the ledger's sum and never
-goes negative; a movement that would overdraw changes nothing (SQLite, the real unit of work)."""
+"""Property: whatever sequence of movements, reservations, shipments and cancellations arrives,
+on hand equals the ledger's sum, reserved equals what reserved orders hold, nothing goes negative,
+and a refused step changes nothing (SQLite, the real unit of work)."""
 
 import asyncio
-import uuid
-from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.db.engine import create_engine, session_factory
-from adapters.db.logistics.uow import SqlLogisticsUnitOfWork
 from adapters.db.migrate import upgrade
 from adapters.db.settings import DatabaseSettings
-from adapters.system.clock import SystemClock, Uuid7IdGenerator
-from core.domain.audit.model import Actor, Invocation
+from core.domain.errors import InvalidTransition
 from core.domain.logistics.model import InsufficientStock, MovementKind
-from core.domain.logistics.use_cases.catalogue import CreateProduct, CreateWarehouse, NewProduct, NewWarehouse
-from core.domain.logistics.use_cases.stock import NewMovement, RecordMovement
+from core.domain.logistics.orders import OrderStatus
+from tests.contracts.logistics_kit import Kit
 
-OPS = Invocation(actor=Actor(id="ops-1", kind="user", role="ops"))
-QUANTITIES = st.lists(st.integers(min_value=-15, max_value=15).filter(bool), min_size=1, max_size=25)
+Step = tuple[str, int]
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("move"), st.integers(min_value=-15, max_value=15).filter(bool)),
+        st.tuples(st.just("order"), st.integers(min_value=1, max_value=8)),
+        st.tuples(st.sampled_from(["reserve", "ship", "cancel"]), st.integers(min_value=0, max_value=9)),
+    ),
+    min_size=1,
+    max_size=30,
+)
 
 
-def test_levels_equal_the_ledger_and_never_go_negative(tmp_path: Path) -> None:
+def test_levels_equal_the_ledger_and_the_reservations_and_never_go_negative(tmp_path: Path) -> None:
     database = DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path / 'bhiv.db'}")
     asyncio.run(upgrade(database))
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(quantities=QUANTITIES)
-    def sequence(quantities: list[int]) -> None:
-        asyncio.run(apply(database, quantities))
+    @given(steps=STEPS)
+    def sequence(steps: list[Step]) -> None:
+        asyncio.run(apply(database, steps))
 
     sequence()
 
 
-async def apply(database: DatabaseSettings, quantities: list[int]) -> None:
+async def apply(database: DatabaseSettings, steps: list[Step]) -> None:
     engine = create_engine(database)
-    clock, ids = SystemClock(), Uuid7IdGenerator()
-
-    def uow() -> SqlLogisticsUnitOfWork:
-        return SqlLogisticsUnitOfWork(session_factory(engine), clock, audit_chain="logistics", ids=ids)
-
+    kit = Kit(SimpleNamespace(sessions=session_factory(engine)))  # type: ignore[arg-type]
     try:
-        sku = f"P-{uuid.uuid4().hex[:10].upper()}"
-        product = await CreateProduct(uow(), clock, ids).execute(
-            NewProduct(sku=sku, name="Lamp", unit_price=Decimal("3"), currency="INR"), OPS
-        )
-        warehouse = await CreateWarehouse(uow(), clock, ids).execute(
-            NewWarehouse(code=f"W-{uuid.uuid4().hex[:8].upper()}", name="Nagpur"), OPS
-        )
-        expected = 0
-        for quantity in quantities:
-            kind = MovementKind.RECEIVE if quantity > 0 else MovementKind.ADJUST
-            command = NewMovement(
-                kind=kind, product_id=product.id, warehouse_id=warehouse.id, quantity=quantity, reason="count"
-            )
-            try:
-                await RecordMovement(uow(), clock, ids).execute(command, OPS)
-                expected += quantity
-            except InsufficientStock:
-                assert expected + quantity < 0, "refused only when it would overdraw"
-            async with uow() as reading:
-                level = await reading.stock.lock(product.id, warehouse.id)
-                ledger = await reading.movements.totals(product.id, warehouse.id)
-            assert level.on_hand == ledger == expected
-            assert level.on_hand >= 0
+        product, warehouse = await kit.product(), await kit.warehouse()
+        on_hand, orders = 0, {}  # order id -> (quantity, status) as the model expects them
+        for action, number in steps:
+            if action == "move":
+                kind = MovementKind.RECEIVE if number > 0 else MovementKind.ADJUST
+                try:
+                    await kit.move(product, warehouse, number, kind)
+                    on_hand += number
+                except InsufficientStock:
+                    assert on_hand + number < _reserved(orders), "refused only when it would overdraw"
+            elif action == "order":
+                placed = await kit.order(warehouse, (product, number))
+                orders[placed.id] = (number, OrderStatus.PENDING)
+            elif orders:
+                order_id = list(orders)[number % len(orders)]
+                quantity, _ = orders[order_id]
+                try:
+                    changed = await getattr(kit, action)(order_id)
+                except InsufficientStock:
+                    assert on_hand - _reserved(orders) < quantity
+                    continue
+                except InvalidTransition:
+                    continue
+                if action == "ship":
+                    on_hand -= quantity
+                orders[order_id] = (quantity, changed.status)
+            level = await kit.level(product, warehouse)
+            assert level.on_hand == await kit.ledger(product, warehouse) == on_hand
+            assert level.reserved == _reserved(orders)
+            assert 0 <= level.reserved <= level.on_hand
     finally:
         await engine.dispose()
+
+
+def _reserved(orders: dict[str, tuple[int, OrderStatus]]) -> int:
+    return sum(quantity for quantity, status in orders.values() if status is OrderStatus.RESERVED)

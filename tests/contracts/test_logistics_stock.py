@@ -2,55 +2,17 @@
 the ledger, nothing goes negative, and concurrent movements cannot overdraw."""
 
 import asyncio
-import uuid
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from adapters.db.logistics.uow import SqlLogisticsUnitOfWork
 from adapters.db.tables import outbox
-from adapters.system.clock import SystemClock, Uuid7IdGenerator
-from core.domain.audit.model import Actor, Invocation
 from core.domain.errors import Conflict, RuleViolated
 from core.domain.logistics.model import InsufficientStock, MovementKind
-from core.domain.logistics.use_cases.catalogue import CreateProduct, CreateWarehouse, NewProduct, NewWarehouse
-from core.domain.logistics.use_cases.stock import NewMovement, RecordMovement
+from core.domain.logistics.use_cases.catalogue import CreateProduct, NewProduct
 from tests.contracts.db_fixtures import Database
-
-OPS = Invocation(actor=Actor(id="ops-1", kind="user", role="ops"))
-
-
-class Kit:
-    def __init__(self, database: Database) -> None:
-        self.database = database
-        self.clock, self.ids = SystemClock(), Uuid7IdGenerator()
-
-    def uow(self) -> SqlLogisticsUnitOfWork:
-        return SqlLogisticsUnitOfWork(
-            self.database.sessions, self.clock, audit_chain="logistics", ids=self.ids
-        )
-
-    async def product(self, reorder_point: int = 0) -> str:
-        sku = f"SKU-{uuid.uuid4().hex[:8].upper()}"
-        new = NewProduct(sku=sku, name="Teak chair", unit_price=Decimal("12.50"), currency="INR",
-                         reorder_point=reorder_point, reorder_quantity=20)  # fmt: skip
-        return (await CreateProduct(self.uow(), self.clock, self.ids).execute(new, OPS)).id
-
-    async def warehouse(self) -> str:
-        new = NewWarehouse(code=f"WH-{uuid.uuid4().hex[:6].upper()}", name="Pune")
-        return (await CreateWarehouse(self.uow(), self.clock, self.ids).execute(new, OPS)).id
-
-    async def move(
-        self, product: str, warehouse: str, quantity: int, kind: MovementKind = MovementKind.ADJUST
-    ):
-        command = NewMovement(kind=kind, product_id=product, warehouse_id=warehouse, quantity=quantity,
-                              reason="count")  # fmt: skip
-        return await RecordMovement(self.uow(), self.clock, self.ids).execute(command, OPS)
-
-    async def ledger(self, product: str, warehouse: str) -> int:
-        async with self.uow() as uow:
-            return await uow.movements.totals(product, warehouse)
+from tests.contracts.logistics_kit import OPS, Kit
 
 
 async def test_levels_follow_the_ledger(database: Database) -> None:

@@ -20,7 +20,7 @@ from core.ports.logistics import (
 from core.ports.pagination import Page, PageRequest, decode_cursor
 
 
-def _plain(row: Any) -> dict[str, Any]:
+def plain(row: Any) -> dict[str, Any]:
     return {str(key): value for key, value in row._mapping.items()}
 
 
@@ -35,7 +35,7 @@ class SqlProductRepository(ProductRepository):
     @translated
     async def get(self, product_id: str) -> Product | None:
         row = (await self._session.execute(select(products).where(products.c.id == product_id))).first()
-        return None if row is None else Product(**_plain(row))
+        return None if row is None else Product(**plain(row))
 
     @translated
     async def list(self, query: ProductFilter, page: PageRequest) -> Page[Product]:
@@ -45,7 +45,7 @@ class SqlProductRepository(ProductRepository):
         if query.active is not None:
             statement = statement.where(products.c.active == query.active)
         rows = (await self._session.execute(oldest_first(statement, page, products.c.id))).all()
-        return Page.of([Product(**_plain(row)) for row in rows], page, key=lambda product: product.id)
+        return Page.of([Product(**plain(row)) for row in rows], page, key=lambda product: product.id)
 
 
 class SqlWarehouseRepository(WarehouseRepository):
@@ -60,12 +60,12 @@ class SqlWarehouseRepository(WarehouseRepository):
     async def get(self, warehouse_id: str) -> Warehouse | None:
         statement = select(warehouses).where(warehouses.c.id == warehouse_id)
         row = (await self._session.execute(statement)).first()
-        return None if row is None else Warehouse(**_plain(row))
+        return None if row is None else Warehouse(**plain(row))
 
     @translated
     async def list(self, page: PageRequest) -> Page[Warehouse]:
         rows = (await self._session.execute(oldest_first(select(warehouses), page, warehouses.c.id))).all()
-        return Page.of([Warehouse(**_plain(row)) for row in rows], page, key=lambda warehouse: warehouse.id)
+        return Page.of([Warehouse(**plain(row)) for row in rows], page, key=lambda warehouse: warehouse.id)
 
 
 class SqlStockRepository(StockRepository):
@@ -88,7 +88,7 @@ class SqlStockRepository(StockRepository):
             .with_for_update()
         )
         row = (await self._session.execute(statement)).one()
-        return StockLevel(**_plain(row))
+        return StockLevel(**plain(row))
 
     @translated
     async def save(self, level: StockLevel) -> None:
@@ -116,7 +116,7 @@ class SqlStockRepository(StockRepository):
             )
         statement = statement.order_by(c.product_id, c.warehouse_id).limit(page.limit + 1)
         rows = (await self._session.execute(statement)).all()
-        levels = [StockLevel(**_plain(row)) for row in rows]
+        levels = [StockLevel(**plain(row)) for row in rows]
         return Page.of(levels, page, key=lambda level: (level.product_id, level.warehouse_id))
 
 
@@ -131,7 +131,7 @@ class SqlMovementLedger(MovementLedger):
     @translated
     async def list(self, page: PageRequest) -> Page[Movement]:
         rows = (await self._session.execute(oldest_first(select(movements), page, movements.c.id))).all()
-        return Page.of([Movement(**_plain(row)) for row in rows], page, key=lambda movement: movement.id)
+        return Page.of([Movement(**plain(row)) for row in rows], page, key=lambda movement: movement.id)
 
     @translated
     async def totals(self, product_id: str, warehouse_id: str) -> int:

@@ -63,6 +63,39 @@ movements = Table(
     Column("warehouse_id", String(36), ForeignKey("logistics_warehouses.id"), nullable=False),
     Column("quantity", Integer, nullable=False, comment="signed change of on hand"),
     Column("reason", Text, nullable=False),
+    Column(
+        "reference", String(80), nullable=False, server_default="", comment="order:<id>, purchase_order:<id>"
+    ),
     Column("occurred_at", UtcDateTime, nullable=False),
 )
 Index("ix_logistics_movements_product_warehouse", movements.c.product_id, movements.c.warehouse_id)
+
+orders = Table(
+    "logistics_orders",
+    metadata,
+    Column("id", String(36), primary_key=True, comment="UUIDv7"),
+    Column(
+        "customer_id", String(64), nullable=False, comment="CRM's customer id; no foreign key across services"
+    ),
+    Column("warehouse_id", String(36), ForeignKey("logistics_warehouses.id"), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("placed_by", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("shipped_at", UtcDateTime, nullable=True),
+    Column("delivered_at", UtcDateTime, nullable=True),
+)
+Index("ix_logistics_orders_customer", orders.c.customer_id, orders.c.id)
+
+order_lines = Table(
+    "logistics_order_lines",
+    metadata,
+    Column("order_id", String(36), ForeignKey("logistics_orders.id"), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("product_id", String(36), ForeignKey("logistics_products.id"), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price", Numeric(18, 4), nullable=False, comment="the product's price when ordered"),
+    CheckConstraint("quantity > 0", name="positive"),
+)

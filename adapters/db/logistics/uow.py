@@ -1,5 +1,6 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.logistics.orders import SqlSalesOrderRepository
 from adapters.db.logistics.repositories import (
     SqlMovementLedger,
     SqlProductRepository,
@@ -11,15 +12,17 @@ from core.ports.logistics import LogisticsUnitOfWork
 
 
 class SqlLogisticsUnitOfWork(SqlUnitOfWork, LogisticsUnitOfWork):
-    """Products, warehouses, stock levels and the movement ledger: logistics' one transaction."""
+    """Products, warehouses, stock levels, the movement ledger and orders: logistics' one transaction."""
 
     products: SqlProductRepository
     warehouses: SqlWarehouseRepository
     stock: SqlStockRepository
     movements: SqlMovementLedger
+    orders: SqlSalesOrderRepository
 
     def bind_repositories(self, session: AsyncSession) -> None:
         self.products = SqlProductRepository(session)
         self.warehouses = SqlWarehouseRepository(session)
         self.stock = SqlStockRepository(session)
         self.movements = SqlMovementLedger(session)
+        self.orders = SqlSalesOrderRepository(session)

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from adapters.http.access import requires
 from adapters.http.pagination import PAGED, PageOut, PageQuery
 from core.domain.audit.model import Invocation
-from core.domain.identity.model import Permission
+from core.domain.identity.model import Permission, Principal
 from core.domain.logistics.use_cases.catalogue import (
     CreateProduct,
     CreateWarehouse,
@@ -25,6 +25,7 @@ from core.domain.logistics.use_cases.catalogue import (
 from core.ports.logistics import ProductFilter
 
 READ = requires(Permission.LOGISTICS_READ)
+BROWSE = requires(Permission.LOGISTICS_READ, Permission.ORDERS_OWN)
 WRITE = requires(Permission.LOGISTICS_WRITE)
 
 
@@ -82,22 +83,26 @@ class ProductsController(Controller):
         product = await use_case.execute(msgspec.convert(data, NewProduct, from_attributes=True), by)
         return msgspec.convert(product, ProductOut, from_attributes=True)
 
-    @get("/", operation_id="ListProducts", description=getdoc(ListProducts), opt=READ, dependencies=PAGED)
+    @get("/", operation_id="ListProducts", description=getdoc(ListProducts), opt=BROWSE, dependencies=PAGED)
     @inject
     async def list_products(
         self,
         use_case: FromDishka[ListProducts],
+        principal: FromDishka[Principal],
         page: PageQuery,
         category: FromQuery[str | None] = None,
         active: FromQuery[bool | None] = None,
     ) -> PageOut[ProductOut]:
-        found = await use_case.execute(ProductFilter(category=category, active=active), page)
+        found = await use_case.execute(ProductFilter(category=category, active=active), page, principal)
         return PageOut.of(found, ProductOut)
 
-    @get("/{product_id:str}", operation_id="GetProduct", description=getdoc(GetProduct), opt=READ)
+    @get("/{product_id:str}", operation_id="GetProduct", description=getdoc(GetProduct), opt=BROWSE)
     @inject
-    async def get_product(self, product_id: FromPath[str], use_case: FromDishka[GetProduct]) -> ProductOut:
-        return msgspec.convert(await use_case.execute(product_id), ProductOut, from_attributes=True)
+    async def get_product(
+        self, product_id: FromPath[str], use_case: FromDishka[GetProduct], principal: FromDishka[Principal]
+    ) -> ProductOut:
+        product = await use_case.execute(product_id, principal)
+        return msgspec.convert(product, ProductOut, from_attributes=True)
 
 
 class WarehousesController(Controller):

@@ -9,6 +9,7 @@ from litestar import Controller, get, post
 from litestar.params import FromQuery, JSONBody
 
 from adapters.http.access import requires
+from adapters.http.idempotency import IDEMPOTENT
 from adapters.http.pagination import PAGED, PageOut, PageQuery
 from core.domain.audit.model import Invocation
 from core.domain.identity.model import Permission
@@ -65,7 +66,7 @@ class MovementsController(Controller):
     path = "/v1/movements"
     tags = ["logistics: stock"]
 
-    @post("/", operation_id="RecordMovement", description=getdoc(RecordMovement), opt=WRITE)
+    @post("/", operation_id="RecordMovement", description=getdoc(RecordMovement), opt=WRITE | IDEMPOTENT)
     @inject
     async def record(
         self, data: JSONBody[MovementIn], use_case: FromDishka[RecordMovement], by: FromDishka[Invocation]

@@ -9,3 +9,4 @@ PRODUCTS = AuditedEntity(
 )  # fmt: skip
 WAREHOUSES = AuditedEntity("warehouse", ("code", "name", "address"))
 MOVEMENTS = AuditedEntity("movement", ("kind", "product_id", "warehouse_id", "quantity", "reason"))
+ORDERS = AuditedEntity("order", ("customer_id", "warehouse_id", "status", "currency", "lines", "placed_by"))

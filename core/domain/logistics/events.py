@@ -1,5 +1,7 @@
 """What logistics publishes (stream ``logistics``)."""
 
+import msgspec
+
 from core.domain.events import DomainEvent
 
 
@@ -27,4 +29,54 @@ class LogisticsStockLow(DomainEvent, frozen=True, kw_only=True, tag="logistics.s
     """The product's reorder quantity, or enough to reach the reorder point, whichever is more."""
 
 
-LogisticsEvent = LogisticsProductCreated | LogisticsStockMoved | LogisticsStockLow
+class OrderLineOut(msgspec.Struct, frozen=True, kw_only=True):
+    product_id: str
+    quantity: int
+
+
+class LogisticsOrderPlaced(DomainEvent, frozen=True, kw_only=True, tag="logistics.order_placed"):
+    order_id: str
+    customer_id: str
+    warehouse_id: str
+    lines: list[OrderLineOut]
+    total: str
+    """Decimal, as a string."""
+    currency: str
+
+
+class LogisticsOrderReserved(DomainEvent, frozen=True, kw_only=True, tag="logistics.order_reserved"):
+    order_id: str
+    customer_id: str
+    warehouse_id: str
+    lines: list[OrderLineOut]
+
+
+class LogisticsOrderShipped(DomainEvent, frozen=True, kw_only=True, tag="logistics.order_shipped"):
+    order_id: str
+    customer_id: str
+    warehouse_id: str
+    lines: list[OrderLineOut]
+
+
+class LogisticsOrderDelivered(DomainEvent, frozen=True, kw_only=True, tag="logistics.order_delivered"):
+    order_id: str
+    customer_id: str
+
+
+class LogisticsOrderCancelled(DomainEvent, frozen=True, kw_only=True, tag="logistics.order_cancelled"):
+    order_id: str
+    customer_id: str
+    released: bool
+    """True when the order held a reservation that went back to available stock."""
+
+
+LogisticsEvent = (
+    LogisticsProductCreated
+    | LogisticsStockMoved
+    | LogisticsStockLow
+    | LogisticsOrderPlaced
+    | LogisticsOrderReserved
+    | LogisticsOrderShipped
+    | LogisticsOrderDelivered
+    | LogisticsOrderCancelled
+)

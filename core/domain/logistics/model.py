@@ -67,6 +67,8 @@ class MovementKind(StrEnum):
     """Goods in: adds to on hand."""
     ADJUST = "adjust"
     """A count corrected, up or down, with a reason."""
+    SHIP = "ship"
+    """Goods out for a sales order: takes from on hand what its reservation held."""
 
 
 class Movement(msgspec.Struct, frozen=True, kw_only=True):
@@ -79,6 +81,8 @@ class Movement(msgspec.Struct, frozen=True, kw_only=True):
     quantity: int
     """Signed change of on hand."""
     reason: str = ""
+    reference: str = ""
+    """What caused it when not a person's count: ``order:<id>``, ``purchase_order:<id>``."""
     occurred_at: datetime
 
 
@@ -101,3 +105,17 @@ class StockLevel(msgspec.Struct, frozen=True, kw_only=True):
                 f"only {self.available} available here; a movement of {quantity} would leave too little"
             )
         return msgspec.structs.replace(self, on_hand=on_hand)
+
+    def reserving(self, quantity: int) -> "StockLevel":
+        if quantity > self.available:
+            raise InsufficientStock(f"only {self.available} available of product {self.product_id}")
+        return msgspec.structs.replace(self, reserved=self.reserved + quantity)
+
+    def releasing(self, quantity: int) -> "StockLevel":
+        return msgspec.structs.replace(self, reserved=self.reserved - quantity)
+
+    def shipping(self, quantity: int) -> "StockLevel":
+        """What a reservation held leaves the warehouse: on hand and reserved both fall."""
+        return msgspec.structs.replace(
+            self, on_hand=self.on_hand - quantity, reserved=self.reserved - quantity
+        )

@@ -8,6 +8,7 @@ from core.domain.audit.changes import record
 from core.domain.audit.model import Invocation
 from core.domain.errors import NotFound
 from core.domain.events import publish
+from core.domain.identity.model import Permission, Principal
 from core.domain.logistics.audit import PRODUCTS, WAREHOUSES
 from core.domain.logistics.events import LogisticsProductCreated
 from core.domain.logistics.model import Product, Warehouse
@@ -55,26 +56,28 @@ class CreateProduct:
 
 
 class GetProduct:
-    """- An unknown id is answered as not found."""
+    """- An unknown id is answered as not found; so is an inactive product asked for by a customer."""
 
     def __init__(self, uow: LogisticsUnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, product_id: str) -> Product:
+    async def execute(self, product_id: str, principal: Principal) -> Product:
         async with self._uow as uow:
             product = await uow.products.get(product_id)
-        if product is None:
+        if product is None or not (product.active or principal.has(Permission.LOGISTICS_READ)):
             raise NotFound("product not found")
         return product
 
 
 class ListProducts:
-    """- Oldest first; filter by category and whether active."""
+    """- Oldest first; filter by category and whether active. Customers see active products only."""
 
     def __init__(self, uow: LogisticsUnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, query: ProductFilter, page: PageRequest) -> Page[Product]:
+    async def execute(self, query: ProductFilter, page: PageRequest, principal: Principal) -> Page[Product]:
+        if not principal.has(Permission.LOGISTICS_READ):
+            query = msgspec.structs.replace(query, active=True)
         async with self._uow as uow:
             return await uow.products.list(query, page)
 

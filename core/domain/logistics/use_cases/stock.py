@@ -50,20 +50,22 @@ class RecordMovement:
             await uow.stock.save(after)
             await uow.movements.append(movement)
             record(uow, by, now, MOVEMENTS.change(str(command.kind), None, movement))
-            for event in _announced(movement, product, before, after):
+            for event in movement_events(movement, product, before, after):
                 publish(uow, event, self._ids.new_id(), now, by.correlation_id)
             await uow.commit()
         return movement, after
 
 
 def _check(command: NewMovement) -> None:
+    if command.kind is MovementKind.SHIP:
+        raise RuleViolated("kind: goods leave through a sales order's /ship, which books the movement")
     if command.kind is MovementKind.RECEIVE and command.quantity <= 0:
         raise RuleViolated("quantity: a receipt adds a positive quantity")
     if command.kind is MovementKind.ADJUST and (command.quantity == 0 or not command.reason.strip()):
         raise RuleViolated("reason: an adjustment changes the count and says why")
 
 
-def _announced(
+def movement_events(
     movement: Movement, product: Product, before: StockLevel, after: StockLevel
 ) -> list[LogisticsStockMoved | LogisticsStockLow]:
     events: list[LogisticsStockMoved | LogisticsStockLow] = [
@@ -77,17 +79,24 @@ def _announced(
             available=after.available,
         )
     ]
-    if after.available < product.reorder_point <= before.available:
-        events.append(
-            LogisticsStockLow(
-                product_id=product.id,
-                warehouse_id=movement.warehouse_id,
-                available=after.available,
-                reorder_point=product.reorder_point,
-                suggested_quantity=max(product.reorder_quantity, product.reorder_point - after.available),
-            )
-        )
-    return events
+    low = fell_below_reorder_point(product, before, after)
+    return events if low is None else [*events, low]
+
+
+def fell_below_reorder_point(
+    product: Product, before: StockLevel, after: StockLevel
+) -> LogisticsStockLow | None:
+    """``logistics.stock_low`` when this change took available stock below the reorder point
+    (once, on the way down; not again while it stays low)."""
+    if not after.available < product.reorder_point <= before.available:
+        return None
+    return LogisticsStockLow(
+        product_id=product.id,
+        warehouse_id=after.warehouse_id,
+        available=after.available,
+        reorder_point=product.reorder_point,
+        suggested_quantity=max(product.reorder_quantity, product.reorder_point - after.available),
+    )
 
 
 class ListStock:

@@ -1,0 +1,89 @@
+"""Sales orders and their lines."""
+
+import builtins
+from itertools import groupby
+from typing import Any
+
+import msgspec
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.errors import translated
+from adapters.db.logistics.repositories import plain
+from adapters.db.logistics.tables import order_lines, orders
+from adapters.db.pagination import oldest_first
+from core.domain.logistics.orders import OrderLine, SalesOrder
+from core.ports.logistics import OrderFilter, SalesOrderRepository
+from core.ports.pagination import Page, PageRequest
+
+
+class SqlSalesOrderRepository(SalesOrderRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @translated
+    async def add(self, order: SalesOrder) -> None:
+        await self._session.execute(insert(orders).values(**_header_of(order)))
+        await self._session.execute(
+            insert(order_lines),
+            [
+                {"order_id": order.id, "line_no": number, "product_id": line.product_id,
+                 "quantity": line.quantity, "unit_price": line.unit_price}
+                for number, line in enumerate(order.lines, start=1)
+            ],
+        )  # fmt: skip
+
+    @translated
+    async def get(self, order_id: str) -> SalesOrder | None:
+        found = await self._loaded(select(orders).where(orders.c.id == order_id))
+        return found[0] if found else None
+
+    @translated
+    async def lock(self, order_id: str) -> SalesOrder | None:
+        found = await self._loaded(select(orders).where(orders.c.id == order_id).with_for_update())
+        return found[0] if found else None
+
+    @translated
+    async def save(self, order: SalesOrder) -> None:
+        values = _header_of(order)
+        for fixed in ("id", "customer_id", "warehouse_id", "currency", "placed_by", "created_at"):
+            values.pop(fixed)
+        await self._session.execute(update(orders).where(orders.c.id == order.id).values(**values))
+
+    @translated
+    async def list(self, query: OrderFilter, page: PageRequest) -> Page[SalesOrder]:
+        statement = select(orders)
+        if query.customer_id is not None:
+            statement = statement.where(orders.c.customer_id == query.customer_id)
+        if query.status is not None:
+            statement = statement.where(orders.c.status == query.status)
+        if query.warehouse_id is not None:
+            statement = statement.where(orders.c.warehouse_id == query.warehouse_id)
+        found = await self._loaded(oldest_first(statement, page, orders.c.id))
+        return Page.of(found, page, key=lambda order: order.id)
+
+    async def _loaded(self, statement: Any) -> "builtins.list[SalesOrder]":
+        headers = (await self._session.execute(statement)).all()
+        if not headers:
+            return []
+        ids = [row.id for row in headers]
+        rows = (
+            await self._session.execute(
+                select(order_lines)
+                .where(order_lines.c.order_id.in_(ids))
+                .order_by(order_lines.c.order_id, order_lines.c.line_no)
+            )
+        ).all()
+        lines = {
+            order_id: tuple(
+                OrderLine(product_id=row.product_id, quantity=row.quantity, unit_price=row.unit_price)
+                for row in group
+            )
+            for order_id, group in groupby(rows, key=lambda row: row.order_id)
+        }
+        loaded = ({**plain(row), "lines": lines.get(row.id, ())} for row in headers)
+        return [msgspec.convert(values, SalesOrder, from_attributes=True) for values in loaded]
+
+
+def _header_of(order: SalesOrder) -> dict[str, Any]:
+    return {column.name: getattr(order, column.name) for column in orders.c}
