@@ -18,6 +18,8 @@ IfMatch = Annotated[
     HeaderParameter(name="If-Match", description="the ETag last read; a stale one is refused with 412"),
 ]
 NEVER_MATCHES = -1
+MERGE_PATCH = "application/merge-patch+json"
+"""RFC 7396; PATCH bodies may also say ``application/json``."""
 
 
 def etag(version: int) -> str:

@@ -7,6 +7,7 @@ Every service therefore refuses a body whose Content-Type is not the one its rou
 A Litestar route middleware: it runs after routing, so it knows the route's handler.
 """
 
+from enum import Enum
 from typing import Any
 
 from litestar.enums import RequestEncodingType, ScopeType
@@ -41,7 +42,7 @@ class BodyMediaTypeMiddleware:
                 self._expected[key] = _NO_BODY
             else:
                 declared = getattr(data.kwarg_definition, "media_type", None) or RequestEncodingType.JSON
-                self._expected[key] = RequestEncodingType(declared).value
+                self._expected[key] = declared.value if isinstance(declared, Enum) else str(declared)
         return self._expected[key]
 
 
@@ -68,6 +69,7 @@ def _media_type(scope: Scope) -> str:
 
 
 def _accepts(expected: str, received: str) -> bool:
-    if expected == RequestEncodingType.JSON.value:
-        return received == expected or received.endswith("+json")  # application/merge-patch+json
+    if expected == RequestEncodingType.JSON.value or expected.endswith("+json"):
+        # JSON by any name: a merge patch (application/merge-patch+json) may also say application/json
+        return received == RequestEncodingType.JSON.value or received.endswith("+json")
     return received == expected

@@ -8,6 +8,7 @@ from core.domain.logistics.use_cases.catalogue import (
     GetProduct,
     ListProducts,
     ListWarehouses,
+    UpdateProduct,
 )
 from core.domain.logistics.use_cases.orders import (
     CancelOrder,
@@ -28,6 +29,7 @@ class LogisticsProvider(Provider):
         CreateProduct,
         GetProduct,
         ListProducts,
+        UpdateProduct,
         CreateWarehouse,
         ListWarehouses,
         RecordMovement,

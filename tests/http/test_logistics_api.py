@@ -80,3 +80,39 @@ async def test_bad_input_gets_a_clear_answer(platform: Clients) -> None:
     assert "warehouse_id" in overdraw.json()["detail"]
     for answer in (again, bad_sku, missing, overdraw):
         assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_product_is_changed_by_merge_patch_and_a_stale_etag_is_refused(platform: Clients) -> None:
+    logistics, ops = platform["logistics"], await as_role(platform, Role.OPS)
+    created = await logistics.post("/v1/products", json=PRODUCT, headers=ops)
+    url, etag = f"/v1/products/{created.json()['id']}", created.headers["etag"]
+    merge = {**ops, "Content-Type": "application/merge-patch+json"}
+
+    changed = await logistics.patch(url, content=b'{"unit_price": "14.00", "active": false}', headers=merge)
+    assert changed.status_code == 200, changed.text
+    stale = await logistics.patch(url, json={"name": "Old idea"}, headers={**ops, "If-Match": etag})
+    plain_json = await logistics.patch(
+        url, json={"name": "Teak armchair"}, headers={**ops, "If-Match": changed.headers["etag"]}
+    )
+    null_name = await logistics.patch(url, json={"name": None}, headers=ops)
+    sku = await logistics.patch(url, json={"sku": "OTHER-1"}, headers=ops)
+    negative = await logistics.patch(url, json={"reorder_point": -1}, headers=ops)
+
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["unit_price"], changed.json()["active"], changed.json()["name"]) == (
+        "14.00",
+        False,
+        "Teak chair",
+    )
+    assert changed.headers["etag"] != etag
+    assert (stale.status_code, stale.json()["code"]) == (412, "precondition_failed")
+    assert plain_json.json()["name"] == "Teak armchair"
+    assert [null_name.status_code, sku.status_code, negative.status_code] == [422, 422, 422]
+    current = await logistics.get(url, headers=ops)
+    assert (current.json()["name"], current.headers["etag"]) == ("Teak armchair", plain_json.headers["etag"])
+    shopper = permissions_for(Role.CUSTOMER)
+    customer = Principal(subject="c", kind="user", role=Role.CUSTOMER, permissions=shopper, customer_id="c-1")
+    hidden = await logistics.get(
+        url, headers={"Authorization": f"Bearer {await mint_token(logistics.app, customer)}"}
+    )
+    assert hidden.status_code == 404, "customers see active products only"

@@ -38,6 +38,17 @@ class SqlProductRepository(ProductRepository):
         return None if row is None else Product(**plain(row))
 
     @translated
+    async def lock(self, product_id: str) -> Product | None:
+        statement = select(products).where(products.c.id == product_id).with_for_update()
+        row = (await self._session.execute(statement)).first()
+        return None if row is None else Product(**plain(row))
+
+    @translated
+    async def save(self, product: Product) -> None:
+        values = msgspec.structs.asdict(product)
+        await self._session.execute(update(products).where(products.c.id == product.id).values(**values))
+
+    @translated
     async def list(self, query: ProductFilter, page: PageRequest) -> Page[Product]:
         statement = select(products)
         if query.category is not None:

@@ -30,6 +30,7 @@ products = Table(
     Column("reorder_point", Integer, nullable=False),
     Column("reorder_quantity", Integer, nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
     Column("created_at", UtcDateTime, nullable=False),
 )
 Index("ix_logistics_products_category", products.c.category)

@@ -3,16 +3,19 @@
 from datetime import datetime
 from decimal import Decimal
 from inspect import getdoc
+from typing import Annotated
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar import Controller, Response, get, patch, post
+from litestar.params import Body, FromPath, FromQuery, JSONBody
 
 from adapters.http.access import requires
+from adapters.http.etags import MERGE_PATCH, IfMatch, tagged, version_in
 from adapters.http.pagination import PAGED, PageOut, PageQuery
 from core.domain.audit.model import Invocation
 from core.domain.identity.model import Permission, Principal
+from core.domain.logistics.model import Product
 from core.domain.logistics.use_cases.catalogue import (
     CreateProduct,
     CreateWarehouse,
@@ -21,6 +24,8 @@ from core.domain.logistics.use_cases.catalogue import (
     ListWarehouses,
     NewProduct,
     NewWarehouse,
+    ProductChanges,
+    UpdateProduct,
 )
 from core.ports.logistics import ProductFilter
 
@@ -54,7 +59,12 @@ class ProductOut(msgspec.Struct, frozen=True, kw_only=True):
     reorder_point: int
     reorder_quantity: int
     active: bool
+    version: int
     created_at: datetime
+
+    @classmethod
+    def of(cls, product: Product) -> "ProductOut":
+        return msgspec.convert(product, cls, from_attributes=True)
 
 
 class WarehouseIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -79,9 +89,9 @@ class ProductsController(Controller):
     @inject
     async def create(
         self, data: JSONBody[ProductIn], use_case: FromDishka[CreateProduct], by: FromDishka[Invocation]
-    ) -> ProductOut:
+    ) -> Response[ProductOut]:
         product = await use_case.execute(msgspec.convert(data, NewProduct, from_attributes=True), by)
-        return msgspec.convert(product, ProductOut, from_attributes=True)
+        return tagged(ProductOut.of(product), product.version, 201)
 
     @get("/", operation_id="ListProducts", description=getdoc(ListProducts), opt=BROWSE, dependencies=PAGED)
     @inject
@@ -100,9 +110,22 @@ class ProductsController(Controller):
     @inject
     async def get_product(
         self, product_id: FromPath[str], use_case: FromDishka[GetProduct], principal: FromDishka[Principal]
-    ) -> ProductOut:
+    ) -> Response[ProductOut]:
         product = await use_case.execute(product_id, principal)
-        return msgspec.convert(product, ProductOut, from_attributes=True)
+        return tagged(ProductOut.of(product), product.version)
+
+    @patch("/{product_id:str}", operation_id="UpdateProduct", description=getdoc(UpdateProduct), opt=WRITE)
+    @inject
+    async def update(
+        self,
+        product_id: FromPath[str],
+        data: Annotated[ProductChanges, Body(media_type=MERGE_PATCH)],
+        use_case: FromDishka[UpdateProduct],
+        by: FromDishka[Invocation],
+        if_match: IfMatch = None,
+    ) -> Response[ProductOut]:
+        product = await use_case.execute(product_id, data, by, version_in(if_match))
+        return tagged(ProductOut.of(product), product.version)
 
 
 class WarehousesController(Controller):

@@ -32,6 +32,7 @@ class Product(msgspec.Struct, frozen=True, kw_only=True):
     reorder_point: int = 0
     reorder_quantity: int = 0
     active: bool = True
+    version: int = 1
     created_at: datetime
 
     def __post_init__(self) -> None:

@@ -12,6 +12,7 @@ from core.domain.identity.model import Permission, Principal
 from core.domain.logistics.audit import PRODUCTS, WAREHOUSES
 from core.domain.logistics.events import LogisticsProductCreated
 from core.domain.logistics.model import Product, Warehouse
+from core.domain.versions import patched
 from core.ports.clock import Clock, IdGenerator
 from core.ports.logistics import LogisticsUnitOfWork, ProductFilter
 from core.ports.pagination import Page, PageRequest
@@ -80,6 +81,46 @@ class ListProducts:
             query = msgspec.structs.replace(query, active=True)
         async with self._uow as uow:
             return await uow.products.list(query, page)
+
+
+class ProductChanges(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A JSON merge patch of a product (RFC 7396): absent members stay as they are. The SKU is
+    the product's identity for people and other systems, so it does not change."""
+
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    description: str | msgspec.UnsetType = msgspec.UNSET
+    category: str | msgspec.UnsetType = msgspec.UNSET
+    unit_price: Decimal | msgspec.UnsetType = msgspec.UNSET
+    currency: str | msgspec.UnsetType = msgspec.UNSET
+    unit: str | msgspec.UnsetType = msgspec.UNSET
+    reorder_point: int | msgspec.UnsetType = msgspec.UNSET
+    reorder_quantity: int | msgspec.UnsetType = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class UpdateProduct:
+    """- A merge patch: members present replace the product's, absent ones stay; `null` is refused
+      for every member (none is optional). The same rules as at creation apply to the result.
+    - `If-Match` with a stale ETag is refused with 412; concurrent patches go one after the other.
+    - Deactivating hides the product from customers and from new orders; orders placed keep it.
+      Audited (the fields that changed, before and after)."""
+
+    def __init__(self, uow: LogisticsUnitOfWork, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def execute(
+        self, product_id: str, changes: ProductChanges, by: Invocation, expected_version: int | None = None
+    ) -> Product:
+        now = self._clock.now()
+        async with self._uow as uow:
+            product = await uow.products.lock(product_id)
+            if product is None:
+                raise NotFound("product not found")
+            changed = patched(product, changes, expected_version, "product")
+            await uow.products.save(changed)
+            record(uow, by, now, PRODUCTS.change("update", product, changed))
+            await uow.commit()
+        return changed
 
 
 class CreateWarehouse:

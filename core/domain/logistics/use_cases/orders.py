@@ -8,7 +8,7 @@ import msgspec
 
 from core.domain.audit.changes import record
 from core.domain.audit.model import Invocation
-from core.domain.errors import Forbidden, NotFound, PreconditionFailed, RuleViolated
+from core.domain.errors import Forbidden, NotFound, RuleViolated
 from core.domain.events import DomainEvent, publish
 from core.domain.identity.model import Permission, Principal
 from core.domain.identity.policy import ensure_may_access_customer_record
@@ -24,6 +24,7 @@ from core.domain.logistics.events import (
 from core.domain.logistics.model import Movement, MovementKind, StockLevel
 from core.domain.logistics.orders import OrderAction, OrderLine, OrderStatus, SalesOrder
 from core.domain.logistics.use_cases.stock import fell_below_reorder_point, movement_events
+from core.domain.versions import ensure_current
 from core.ports.clock import Clock, IdGenerator
 from core.ports.logistics import LogisticsUnitOfWork, OrderFilter
 from core.ports.pagination import Page, PageRequest
@@ -173,8 +174,7 @@ class _OrderAction(ABC):
                 raise NotFound("order not found")
             _ensure_may_see(principal, order)
             self._ensure_may_act(principal)
-            if expected_version is not None and expected_version != order.version:
-                raise PreconditionFailed(f"the order is at version {order.version}, not {expected_version}")
+            ensure_current(order, expected_version, "order")
             changed = order.after(self.action, now)
             events = await self._move_stock(uow, order, now)
             await uow.orders.save(changed)
