@@ -19,7 +19,7 @@ from core.domain.logistics.use_cases.orders import (
     ReserveOrder,
     ShipOrder,
 )
-from core.domain.logistics.use_cases.stock import ListMovements, ListStock, RecordMovement
+from core.domain.logistics.use_cases.stock import ListLowStock, ListMovements, ListStock, RecordMovement
 
 
 class LogisticsProvider(Provider):
@@ -35,6 +35,7 @@ class LogisticsProvider(Provider):
         RecordMovement,
         ListStock,
         ListMovements,
+        ListLowStock,
         PlaceOrder,
         GetOrder,
         ListOrders,

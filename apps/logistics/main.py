@@ -3,7 +3,7 @@ from litestar import Litestar
 
 from adapters.http.logistics.catalogue import ProductsController, WarehousesController
 from adapters.http.logistics.orders import OrdersController
-from adapters.http.logistics.stock import MovementsController, StockController
+from adapters.http.logistics.stock import LowStockController, MovementsController, StockController
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
 from apps.logistics.ioc import LogisticsProvider
@@ -20,6 +20,7 @@ SPEC = ServiceSpec(
         WarehousesController,
         MovementsController,
         StockController,
+        LowStockController,
         OrdersController,
     ],
     providers=[LogisticsProvider()],

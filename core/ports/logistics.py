@@ -2,7 +2,7 @@ from typing import Protocol
 
 import msgspec
 
-from core.domain.logistics.model import Movement, Product, StockLevel, Warehouse
+from core.domain.logistics.model import LowStock, Movement, Product, StockLevel, Warehouse
 from core.domain.logistics.orders import OrderStatus, SalesOrder
 from core.ports.pagination import Page, PageRequest
 from core.ports.uow import UnitOfWork
@@ -61,6 +61,10 @@ class StockRepository(Protocol):
     async def save(self, level: StockLevel) -> None: ...
 
     async def list(self, query: StockFilter, page: PageRequest) -> Page[StockLevel]: ...
+
+    async def low(self, query: StockFilter, page: PageRequest) -> Page[LowStock]:
+        """Levels below their active product's reorder point, by product and warehouse."""
+        ...
 
 
 class MovementLedger(Protocol):

@@ -116,3 +116,30 @@ async def test_a_product_is_changed_by_merge_patch_and_a_stale_etag_is_refused(p
         url, headers={"Authorization": f"Bearer {await mint_token(logistics.app, customer)}"}
     )
     assert hidden.status_code == 404, "customers see active products only"
+
+
+async def test_low_stock_lists_levels_below_the_reorder_point_with_what_to_reorder(platform: Clients) -> None:
+    logistics, ops = platform["logistics"], await as_role(platform, Role.OPS)
+    product = (await logistics.post("/v1/products", json=PRODUCT, headers=ops)).json()["id"]
+    warehouse = (
+        await logistics.post("/v1/warehouses", json={"code": "PUNE-1", "name": "Pune"}, headers=ops)
+    ).json()
+    move = {"kind": "receive", "product_id": product, "warehouse_id": warehouse["id"], "quantity": 7}
+    await logistics.post("/v1/movements", json=move, headers=ops)
+    order = {
+        "customer_id": "c-1",
+        "warehouse_id": warehouse["id"],
+        "lines": [{"product_id": product, "quantity": 4}],
+    }
+    placed = (await logistics.post("/v1/orders", json=order, headers=ops)).json()
+
+    before = (await logistics.get("/v1/low-stock", headers=ops)).json()["items"]
+    await logistics.post(f"/v1/orders/{placed['id']}/reserve", headers=ops)
+    low = (await logistics.get("/v1/low-stock", headers=ops)).json()["items"]
+    await logistics.post("/v1/movements", json={**move, "quantity": 20}, headers=ops)
+    after_receipt = (await logistics.get("/v1/low-stock", headers=ops)).json()["items"]
+
+    assert before == []
+    assert low == [{"product_id": product, "sku": PRODUCT["sku"], "warehouse_id": warehouse["id"],
+                    "available": 3, "reorder_point": 5, "suggested_quantity": 20}]  # fmt: skip
+    assert after_receipt == []

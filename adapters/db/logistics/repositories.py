@@ -1,14 +1,14 @@
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.errors import translated
 from adapters.db.logistics.tables import movements, products, stock_levels, warehouses
 from adapters.db.pagination import oldest_first
-from core.domain.logistics.model import Movement, Product, StockLevel, Warehouse
+from core.domain.logistics.model import LowStock, Movement, Product, StockLevel, Warehouse
 from core.ports.logistics import (
     MovementLedger,
     ProductFilter,
@@ -114,21 +114,37 @@ class SqlStockRepository(StockRepository):
 
     @translated
     async def list(self, query: StockFilter, page: PageRequest) -> Page[StockLevel]:
-        c = stock_levels.c
-        statement = select(stock_levels)
-        if query.product_id is not None:
-            statement = statement.where(c.product_id == query.product_id)
-        if query.warehouse_id is not None:
-            statement = statement.where(c.warehouse_id == query.warehouse_id)
-        if page.after is not None:
-            product_id, warehouse_id = decode_cursor(page.after, tuple[str, str])
-            statement = statement.where(
-                (c.product_id > product_id) | ((c.product_id == product_id) & (c.warehouse_id > warehouse_id))
-            )
-        statement = statement.order_by(c.product_id, c.warehouse_id).limit(page.limit + 1)
-        rows = (await self._session.execute(statement)).all()
+        rows = (await self._session.execute(_by_level(select(stock_levels), query, page))).all()
         levels = [StockLevel(**plain(row)) for row in rows]
         return Page.of(levels, page, key=lambda level: (level.product_id, level.warehouse_id))
+
+    @translated
+    async def low(self, query: StockFilter, page: PageRequest) -> Page[LowStock]:
+        c, p = stock_levels.c, products.c
+        available = (c.on_hand - c.reserved).label("available")
+        statement = (
+            select(c.product_id, p.sku, c.warehouse_id, available, p.reorder_point, p.reorder_quantity)
+            .join(products, p.id == c.product_id)
+            .where(p.active.is_(True), c.on_hand - c.reserved < p.reorder_point)
+        )
+        rows = (await self._session.execute(_by_level(statement, query, page))).all()
+        low = [LowStock(**plain(row)) for row in rows]
+        return Page.of(low, page, key=lambda level: (level.product_id, level.warehouse_id))
+
+
+def _by_level(statement: Select[Any], query: StockFilter, page: PageRequest) -> Select[Any]:
+    """Filtered, and a keyset page by (product, warehouse)."""
+    c = stock_levels.c
+    if query.product_id is not None:
+        statement = statement.where(c.product_id == query.product_id)
+    if query.warehouse_id is not None:
+        statement = statement.where(c.warehouse_id == query.warehouse_id)
+    if page.after is not None:
+        product_id, warehouse_id = decode_cursor(page.after, tuple[str, str])
+        statement = statement.where(
+            (c.product_id > product_id) | ((c.product_id == product_id) & (c.warehouse_id > warehouse_id))
+        )
+    return statement.order_by(c.product_id, c.warehouse_id).limit(page.limit + 1)
 
 
 class SqlMovementLedger(MovementLedger):

@@ -13,8 +13,14 @@ from adapters.http.idempotency import IDEMPOTENT
 from adapters.http.pagination import PAGED, PageOut, PageQuery
 from core.domain.audit.model import Invocation
 from core.domain.identity.model import Permission
-from core.domain.logistics.model import MovementKind, StockLevel
-from core.domain.logistics.use_cases.stock import ListMovements, ListStock, NewMovement, RecordMovement
+from core.domain.logistics.model import LowStock, MovementKind, StockLevel
+from core.domain.logistics.use_cases.stock import (
+    ListLowStock,
+    ListMovements,
+    ListStock,
+    NewMovement,
+    RecordMovement,
+)
 from core.ports.logistics import StockFilter
 
 READ = requires(Permission.LOGISTICS_READ)
@@ -54,6 +60,26 @@ class StockOut(msgspec.Struct, frozen=True, kw_only=True):
             on_hand=level.on_hand,
             reserved=level.reserved,
             available=level.available,
+        )
+
+
+class LowStockOut(msgspec.Struct, frozen=True, kw_only=True):
+    product_id: str
+    sku: str
+    warehouse_id: str
+    available: int
+    reorder_point: int
+    suggested_quantity: int
+
+    @classmethod
+    def of(cls, low: LowStock) -> "LowStockOut":
+        return cls(
+            product_id=low.product_id,
+            sku=low.sku,
+            warehouse_id=low.warehouse_id,
+            available=low.available,
+            reorder_point=low.reorder_point,
+            suggested_quantity=low.suggested_quantity,
         )
 
 
@@ -100,3 +126,20 @@ class StockController(Controller):
     ) -> PageOut[StockOut]:
         found = await use_case.execute(StockFilter(product_id=product_id, warehouse_id=warehouse_id), page)
         return PageOut.mapped(found, StockOut.of)
+
+
+class LowStockController(Controller):
+    path = "/v1/low-stock"
+    tags = ["logistics: stock"]
+
+    @get("/", operation_id="ListLowStock", description=getdoc(ListLowStock), opt=READ, dependencies=PAGED)
+    @inject
+    async def list_low_stock(
+        self,
+        use_case: FromDishka[ListLowStock],
+        page: PageQuery,
+        product_id: FromQuery[str | None] = None,
+        warehouse_id: FromQuery[str | None] = None,
+    ) -> PageOut[LowStockOut]:
+        found = await use_case.execute(StockFilter(product_id=product_id, warehouse_id=warehouse_id), page)
+        return PageOut.mapped(found, LowStockOut.of)

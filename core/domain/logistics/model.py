@@ -120,3 +120,19 @@ class StockLevel(msgspec.Struct, frozen=True, kw_only=True):
         return msgspec.structs.replace(
             self, on_hand=self.on_hand - quantity, reserved=self.reserved - quantity
         )
+
+
+class LowStock(msgspec.Struct, frozen=True, kw_only=True):
+    """A level whose available stock is below its product's reorder point."""
+
+    product_id: str
+    sku: str
+    warehouse_id: str
+    available: int
+    reorder_point: int
+    reorder_quantity: int
+
+    @property
+    def suggested_quantity(self) -> int:
+        """The reorder quantity, or enough to reach the reorder point, whichever is more."""
+        return max(self.reorder_quantity, self.reorder_point - self.available)

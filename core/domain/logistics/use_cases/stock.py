@@ -8,7 +8,7 @@ from core.domain.errors import RuleViolated
 from core.domain.events import publish
 from core.domain.logistics.audit import MOVEMENTS
 from core.domain.logistics.events import LogisticsStockLow, LogisticsStockMoved
-from core.domain.logistics.model import Movement, MovementKind, Product, StockLevel
+from core.domain.logistics.model import LowStock, Movement, MovementKind, Product, StockLevel
 from core.ports.clock import Clock, IdGenerator
 from core.ports.logistics import LogisticsUnitOfWork, StockFilter
 from core.ports.pagination import Page, PageRequest
@@ -95,7 +95,14 @@ def fell_below_reorder_point(
         warehouse_id=after.warehouse_id,
         available=after.available,
         reorder_point=product.reorder_point,
-        suggested_quantity=max(product.reorder_quantity, product.reorder_point - after.available),
+        suggested_quantity=LowStock(
+            product_id=product.id,
+            sku=product.sku,
+            warehouse_id=after.warehouse_id,
+            available=after.available,
+            reorder_point=product.reorder_point,
+            reorder_quantity=product.reorder_quantity,
+        ).suggested_quantity,
     )
 
 
@@ -119,3 +126,16 @@ class ListMovements:
     async def execute(self, page: PageRequest) -> Page[Movement]:
         async with self._uow as uow:
             return await uow.movements.list(page)
+
+
+class ListLowStock:
+    """- Every level whose available stock is below its active product's reorder point, with the
+    quantity to reorder (the product's reorder quantity, or enough to reach the reorder point,
+    whichever is more); filter by product or warehouse."""
+
+    def __init__(self, uow: LogisticsUnitOfWork) -> None:
+        self._uow = uow
+
+    async def execute(self, query: StockFilter, page: PageRequest) -> Page[LowStock]:
+        async with self._uow as uow:
+            return await uow.stock.low(query, page)
