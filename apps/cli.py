@@ -17,11 +17,12 @@ from apps._shared.settings import (
     DEFAULT_BASE_PORT,
     SERVICE_PORTS,
     PlatformSettings,
+    for_service,
     load_platform_settings,
     local_url,
     service_ports,
 )
-from core.domain.identity.model import Role
+from core.domain.access import Role
 from core.domain.identity.use_cases import NewUser
 
 
@@ -63,7 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="the tamper-evident audit log")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
     verify = audit_commands.add_parser("verify", help="check the hash chains; one JSON line per chain")
-    verify.add_argument("--chain", default=None, help="only this chain (a service name)")
+    verify.add_argument(
+        "--chain",
+        default=None,
+        help="only this chain (a service name: read from BHIV_<SERVICE>_DATABASE_URL if set)",
+    )
     verify.add_argument(
         "--anchor",
         type=Path,
@@ -136,6 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def _audit(settings: PlatformSettings, args: argparse.Namespace) -> int:
     from apps import audit_cli, commands
+
+    if args.chain in SERVICE_PORTS:  # a service's chain lives in that service's database
+        settings = for_service(settings, args.chain)
 
     if args.audit_command == "anchor":
         return await audit_cli.anchor(settings, args.chain, args.out)

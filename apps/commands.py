@@ -14,7 +14,7 @@ from adapters.memory.ioc import MemoryProvider
 from adapters.memory.state import MemoryState
 from apps._shared.observability import configure_logging, tracer_provider
 from apps._shared.server import ReadyCallback, StartupFailed, serve_apps, server_config
-from apps._shared.settings import SERVICE_PORTS, PlatformSettings, service_ports
+from apps._shared.settings import SERVICE_PORTS, PlatformSettings, for_service, service_ports
 from apps.gateway import identity_cli
 from apps.services import SERVICES, create_service_app
 from core.domain.audit.use_cases import VerifyAudit
@@ -69,16 +69,20 @@ async def up(settings: PlatformSettings, base_port: int) -> int:
     """All six services in one process sharing one in-process cache and bus (unless Redis is set)."""
     configure_logging(settings.observability)
     tracer_provider(settings.observability, "bhiv")
-    await _migrate(settings)
+    databases = {name: for_service(settings, name).database for name in SERVICES}
+    for database in {database.url: database for database in databases.values()}.values():
+        await _migrate(msgspec.structs.replace(settings, database=database))
     await _ensure_first_admin(settings)
     overrides = [] if settings.redis.url else [MemoryProvider(MemoryState(), override=True)]
     apps = {}
     ports = service_ports(base_port)
+    relayed: set[str] = set()
     for name in SERVICES:
-        # One relay is enough for the one shared database.
+        # One relay per database: the first service on it drains its outbox (the gateway on the shared one).
+        relay = databases[name].url not in relayed
+        relayed.add(databases[name].url)
         own = msgspec.structs.replace(
-            settings,
-            outbox=msgspec.structs.replace(settings.outbox, relay_enabled=name == "gateway"),
+            settings, outbox=msgspec.structs.replace(settings.outbox, relay_enabled=relay)
         )
         app = create_service_app(name, own, *overrides)
         graceful = settings.http.graceful_timeout_seconds

@@ -8,7 +8,7 @@ nothing is refused to everyone (and a test fails on it).
 
 from typing import Any
 
-from core.domain.identity.model import Permission
+from core.domain.access import Permission
 
 PERMISSION_KEY = "permission"
 ROUTE_CLASS_KEY = "route_class"

@@ -8,9 +8,9 @@ from litestar import Request
 
 from adapters.http.context import correlation_id
 from adapters.http.request_state import request_state
+from core.domain.access import Principal
 from core.domain.audit.model import ANONYMOUS, Actor, Invocation
 from core.domain.errors import Unauthenticated
-from core.domain.identity.model import Principal
 
 
 def principal_of(request: Request[Any, Any, Any]) -> Principal | None:

@@ -7,7 +7,7 @@ miss, an attribute of this class is checked by mypy."""
 from dataclasses import dataclass
 from typing import Any
 
-from core.domain.identity.model import Principal
+from core.domain.access import Principal
 from core.domain.identity.tokens import AccessTokenClaims
 from core.ports.rate_limit import RateDecision, RateLimit
 

@@ -5,7 +5,7 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request, get
 
 from adapters.http.access import AUTHENTICATED
-from core.domain.identity.model import Principal
+from core.domain.access import Principal
 
 
 class WhoAmI(msgspec.Struct, frozen=True, kw_only=True):

@@ -17,6 +17,7 @@ from opentelemetry import trace
 
 from adapters.db.audit import AuditChain
 from adapters.http.access import PUBLIC, declared_access, required_permissions
+from adapters.http.audit.controller import service_audit_controller
 from adapters.http.auth import AuthenticationMiddleware
 from adapters.http.docs import docs_assets, openapi_config
 from adapters.http.edge import EdgeMiddleware
@@ -28,7 +29,7 @@ from adapters.http.problems import EXCEPTION_HANDLERS
 from adapters.http.whoami import whoami
 from apps._shared.ioc import infrastructure_providers
 from apps._shared.relay import run_outbox_relay
-from apps._shared.settings import PlatformSettings
+from apps._shared.settings import PlatformSettings, for_service
 from core.ports.health import HealthProbe
 
 VERSION = "0.1.0"
@@ -58,6 +59,9 @@ class ServiceSpec:
     """Added to the app's state; ``readiness_reports`` (name -> callable) extends /health/ready."""
     background: Sequence[StartupHook] = ()
     """Long-running loops (consumers, checkers), started after start-up, cancelled at shutdown."""
+    serves_own_audit: bool = True
+    """``/v1/audit`` and ``/v1/audit/verify`` for the service's own chain; the gateway's admin
+    API serves every chain instead."""
     mounts_without_request_scope: Sequence[str] = ()
     """Path prefixes of pure ASGI mounts (the gateway's proxy) that resolve nothing per request,
     so no request-scoped container is opened for them."""
@@ -80,6 +84,7 @@ def service_container(
 def build_service_app(
     spec: ServiceSpec, settings: PlatformSettings, overrides: Sequence[Provider] = ()
 ) -> Litestar:
+    settings = for_service(settings, spec.name)
     container = service_container(spec, settings, overrides)
 
     @contextlib.asynccontextmanager
@@ -101,7 +106,14 @@ def build_service_app(
 
     http_metrics = HttpMetrics(spec.name)
     app = Litestar(
-        route_handlers=[HealthController, metrics, whoami, docs_assets(OPENAPI_PATH), *spec.route_handlers],
+        route_handlers=[
+            HealthController,
+            metrics,
+            whoami,
+            docs_assets(OPENAPI_PATH),
+            *([service_audit_controller(spec.name)] if spec.serves_own_audit else []),
+            *spec.route_handlers,
+        ],
         middleware=[
             AuthenticationMiddleware,
             BodyMediaTypeMiddleware,

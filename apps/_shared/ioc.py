@@ -1,6 +1,6 @@
 """Providers every service shares: settings, clock, ids, and the infrastructure adapters."""
 
-from dishka import Provider, Scope, collect, from_context, provide
+from dishka import Provider, Scope, collect, from_context, provide, provide_all
 from dishka.integrations.litestar import LitestarProvider
 
 from adapters.crypto.settings import PasswordSettings
@@ -15,6 +15,7 @@ from adapters.redis.ioc import RedisProvider
 from adapters.redis.settings import RedisSettings
 from adapters.system.clock import AsyncioScheduler, SystemClock, Uuid7IdGenerator
 from apps._shared.settings import PlatformSettings
+from core.domain.audit.use_cases import SearchAudit, VerifyAudit
 from core.domain.identity.lockout import LoginPolicy
 from core.domain.threat.policy import ThreatPolicy
 from core.ports.clock import Clock, IdGenerator, Scheduler
@@ -59,6 +60,13 @@ class PlatformProvider(Provider):
         return settings.threat
 
 
+class AuditProvider(Provider):
+    """Every service reads and verifies its own audit chain (``/v1/audit``)."""
+
+    scope = Scope.REQUEST
+    use_cases = provide_all(SearchAudit, VerifyAudit)
+
+
 def infrastructure_providers(settings: PlatformSettings) -> list[Provider]:
     """The adapters every service has: the database always; Redis when ``BHIV_REDIS_URL`` is
     set, else the in-process twins (``bhiv up`` overrides them with one state all six share)."""
@@ -70,4 +78,5 @@ def infrastructure_providers(settings: PlatformSettings) -> list[Provider]:
         DatabaseProvider(),
         shared_state,
         AuthProvider(),
+        AuditProvider(),
     ]

@@ -1,5 +1,6 @@
 """The whole configuration of a service process, gathered from each adapter's own settings."""
 
+import os
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -113,6 +114,19 @@ SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
     "gateway": (GatewaySettings, GATEWAY_PREFIX),
 }
 """Each section of PlatformSettings, its settings class and its environment prefix."""
+
+
+def for_service(
+    settings: PlatformSettings, service: str, environ: Mapping[str, str] | None = None
+) -> PlatformSettings:
+    """``settings`` as ``service`` sees them: ``BHIV_<SERVICE>_DATABASE_URL``, when set, is that
+    service's own database (each service owns its tables and may live on its own database); the
+    others keep ``BHIV_DATABASE_URL``. The audit CLI reads a chain from its service's database."""
+    env = os.environ if environ is None else environ
+    own = env.get(f"BHIV_{service.upper()}_DATABASE_URL")
+    if not own:
+        return settings
+    return msgspec.structs.replace(settings, database=msgspec.structs.replace(settings.database, url=own))
 
 
 def load_platform_settings(environ: Mapping[str, str] | None = None) -> PlatformSettings:

@@ -5,7 +5,6 @@ from dishka import Provider, Scope, provide, provide_all
 
 from adapters.jose.health import SigningKeyProbe
 from adapters.jose.keys import JoseSigningKeys
-from core.domain.audit.use_cases import SearchAudit, VerifyAudit
 from core.domain.identity import use_cases as uc
 from core.domain.identity.lockout import LoginPolicy, LoginThrottle
 from core.domain.identity.use_cases.grants import ClientCredentialsGrant, PasswordGrant, RefreshGrant
@@ -48,7 +47,6 @@ class GatewayProvider(Provider):
         IntrospectToken,
         RotateSigningKey,
     )
-    audit = provide_all(SearchAudit, VerifyAudit)
     threat_admin = provide_all(BlockIp, UnblockIp)
     threat = provide_all(
         ThreatResponder,

@@ -41,6 +41,7 @@ SPEC = ServiceSpec(
     providers=[CryptoProvider(), InspectionProvider(), AlertsProvider(), GatewayProvider()],
     on_startup=[ensure_signing_key],
     background=[watch_failed_logins],
+    serves_own_audit=False,
 )
 
 

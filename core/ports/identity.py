@@ -2,7 +2,8 @@ from typing import Protocol
 
 import msgspec
 
-from core.domain.identity.model import Role, ServiceClient, User, UserStatus
+from core.domain.access import Role
+from core.domain.identity.model import ServiceClient, User, UserStatus
 from core.ports.pagination import Page, PageRequest
 from core.ports.uow import UnitOfWork
 

@@ -11,7 +11,8 @@ from adapters.db.identity.tables import service_clients, users
 from adapters.db.identity.uow import SqlIdentityUnitOfWork
 from adapters.db.tables import audit_log
 from adapters.system.clock import SystemClock, Uuid7IdGenerator
-from core.domain.identity.model import Role, User, UserStatus
+from core.domain.access import Role
+from core.domain.identity.model import User, UserStatus
 from tests.contracts.db_fixtures import Database
 
 _ids = Uuid7IdGenerator()

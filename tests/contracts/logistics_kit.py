@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from adapters.db.logistics.uow import SqlLogisticsUnitOfWork
 from adapters.system.clock import SystemClock, Uuid7IdGenerator
+from core.domain.access import Principal, Role, permissions_for
 from core.domain.audit.model import Actor, Invocation
-from core.domain.identity.model import Principal, Role, permissions_for
 from core.domain.logistics.model import Movement, MovementKind, StockLevel
 from core.domain.logistics.orders import SalesOrder
 from core.domain.logistics.use_cases.catalogue import CreateProduct, CreateWarehouse, NewProduct, NewWarehouse

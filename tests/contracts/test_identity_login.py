@@ -15,10 +15,10 @@ from adapters.jose.revocations import KvTokenRevocations
 from adapters.memory.kv import MemoryKeyValueStore
 from adapters.memory.rate_limit import MemoryRateLimiter
 from adapters.system.clock import Uuid7IdGenerator
+from core.domain.access import Role
 from core.domain.audit.model import Actor, Invocation
 from core.domain.identity.errors import InvalidCredentials
 from core.domain.identity.lockout import LoginPolicy, LoginThrottle, email_digest
-from core.domain.identity.model import Role
 from core.domain.identity.tokens import TokenPolicy
 from core.domain.identity.use_cases import (
     AuthenticateUser,

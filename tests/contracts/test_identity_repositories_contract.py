@@ -5,8 +5,9 @@ import msgspec
 import pytest
 
 from adapters.db.identity.uow import SqlIdentityUnitOfWork
+from core.domain.access import Permission, Role
 from core.domain.errors import Conflict, NotFound
-from core.domain.identity.model import Permission, Role, ServiceClient, User, UserStatus
+from core.domain.identity.model import ServiceClient, User, UserStatus
 from core.ports.identity import UserFilter
 from core.ports.pagination import PageRequest
 from tests.contracts.identity_fixtures import identity, new_user

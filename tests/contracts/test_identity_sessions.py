@@ -22,10 +22,10 @@ from adapters.jose.signer import JoseAccessTokenSigner
 from adapters.memory.kv import MemoryKeyValueStore
 from adapters.memory.rate_limit import MemoryRateLimiter
 from adapters.system.clock import SystemClock, Uuid7IdGenerator
+from core.domain.access import Principal, Role
 from core.domain.audit.model import Actor, Invocation
 from core.domain.errors import RuleViolated
 from core.domain.identity.lockout import LoginPolicy, LoginThrottle
-from core.domain.identity.model import Principal, Role
 from core.domain.identity.oauth import OAuthError, TokenIssuer, TokenResponse
 from core.domain.identity.tokens import AccessTokenClaims, TokenPolicy
 from core.domain.identity.use_cases import (

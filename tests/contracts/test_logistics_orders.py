@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from adapters.db.tables import audit_log, outbox
+from core.domain.access import Principal, Role, permissions_for
 from core.domain.errors import InvalidTransition, NotFound, PreconditionFailed, RuleViolated
-from core.domain.identity.model import Principal, Role, permissions_for
 from core.domain.logistics.model import InsufficientStock, MovementKind
 from core.domain.logistics.orders import OrderStatus
 from core.domain.logistics.use_cases.orders import GetOrder, NewOrder, NewOrderLine, PlaceOrder, ReserveOrder

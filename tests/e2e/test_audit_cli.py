@@ -135,3 +135,20 @@ async def test_verify_names_a_row_altered_on_postgresql_and_exits_1(fresh_postgr
     [line] = lines_of(result.stdout)
     assert line["broken"]["seq"] == 2  # type: ignore[index]
     assert line["broken"]["record_id"] == record_id  # type: ignore[index]
+
+
+def test_a_services_chain_is_read_from_that_services_own_database(
+    database: tuple[dict[str, str], Path], tmp_path: Path
+) -> None:
+    env, _ = database
+    crm_alone = {**env, "BHIV_CRM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}"}
+    assert (
+        run_bhiv(["migrate"], env={"BHIV_DATABASE_URL": crm_alone["BHIV_CRM_DATABASE_URL"]}).returncode == 0
+    )
+
+    shared = run_bhiv(["audit", "verify", "--chain", "crm"], env=env)
+    own = run_bhiv(["audit", "verify", "--chain", "crm"], env=crm_alone)
+
+    assert [(line["chain"], line["records"]) for line in lines_of(shared.stdout)] == [("crm", 3)]
+    assert own.returncode == 2, "crm's own database holds no crm chain yet"
+    assert "crm" in own.stderr

@@ -9,7 +9,7 @@ import pytest
 from adapters.http.access import declared_access, required_permissions
 from apps._shared.settings import PlatformSettings
 from apps.services import SERVICES
-from core.domain.identity.model import Principal, Role, permissions_for
+from core.domain.access import Principal, Role, permissions_for
 from core.domain.threat.policy import ThreatPolicy
 from tests.http.platform import Clients, running_platform
 from tests.support.principals import mint_token

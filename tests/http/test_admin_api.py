@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from adapters.db.tables import audit_log
 from apps._shared.settings import PlatformSettings
 from apps.gateway.main import create_app
-from core.domain.identity.model import Principal, Role, permissions_for
+from core.domain.access import Principal, Role, permissions_for
 from tests.support.principals import as_principal
 from tests.support.wiring import FastHashing
 

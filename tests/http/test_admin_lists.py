@@ -16,7 +16,7 @@ from adapters.db.tables import audit_log
 from adapters.system.clock import Uuid7IdGenerator
 from apps._shared.settings import PlatformSettings
 from apps.gateway.main import create_app
-from core.domain.identity.model import Principal, Role, permissions_for
+from core.domain.access import Principal, Role, permissions_for
 from core.domain.threat.model import Alert, AttackKind, ThreatEvent, Verdict
 from tests.support.principals import as_principal
 from tests.support.threat_records import stored

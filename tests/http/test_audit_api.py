@@ -14,9 +14,10 @@ from adapters.http.audit.controller import AuditController
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings
 from apps.gateway import main as gateway
+from apps.services import create_service_app
+from core.domain.access import Principal, Role, permissions_for
 from core.domain.audit.model import Actor, AuditEntry, FieldChange
 from core.domain.audit.use_cases import SearchAudit
-from core.domain.identity.model import Principal, Role, permissions_for
 from tests.support.principals import as_principal
 
 T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -26,6 +27,7 @@ SPEC = ServiceSpec(
     description="the gateway's audit routes alone",
     route_handlers=[AuditController],
     providers=gateway.SPEC.providers,
+    serves_own_audit=False,
 )
 
 
@@ -174,4 +176,36 @@ async def test_the_openapi_description_is_the_use_cases_rules(admin: AsyncTestCl
     document = (await admin.get("/openapi/openapi.json")).json()
     operation = document["paths"]["/api/admin/audit"]["get"]
     assert operation["operationId"] == "SearchAudit"
-    assert operation["description"] == inspect.getdoc(SearchAudit)
+    assert operation["description"].startswith(inspect.getdoc(SearchAudit))
+    assert operation["description"].endswith("Requires the `audit:read` permission.")
+
+
+async def test_a_service_serves_its_own_chain_and_only_that(settings: PlatformSettings) -> None:
+    """``/v1/audit`` on logistics: its chain, whatever ``chain`` asks for; the gateway's stays out."""
+    engine = create_engine(settings.database)
+    try:
+        for chain in ("gateway", "logistics"):
+            async with SqlUnitOfWork(session_factory(engine), audit_chain=chain) as uow:
+                actor = Actor(id="a", kind="user", role="admin")
+                uow.audit.record(
+                    AuditEntry(
+                        action="create",
+                        resource_type="thing",
+                        resource_id=f"{chain}-1",
+                        actor=actor,
+                        occurred_at=T0,
+                    )
+                )
+                await uow.commit()
+    finally:
+        await engine.dispose()
+    app = as_principal(create_service_app("logistics", settings), principal(Role.ADMIN))
+
+    async with AsyncTestClient(app) as logistics:
+        own = (await logistics.get("/v1/audit")).json()["items"]
+        asked_for_other = (await logistics.get("/v1/audit", params={"chain": "gateway"})).json()["items"]
+        verified = (await logistics.get("/v1/audit/verify")).json()
+
+    assert [record["entry"]["resource_id"] for record in own] == ["logistics-1"]
+    assert [record["chain"] for record in asked_for_other] == ["logistics"]
+    assert [chain["chain"] for chain in verified["chains"]] == ["logistics"]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.db.tables import audit_log, outbox
 from apps._shared.settings import PlatformSettings
-from core.domain.identity.model import Permission, Role
+from core.domain.access import Permission, Role
 from tests.http.platform import Clients, running_platform
 from tests.support.identity import STRONG_PASSWORD, create_client, create_user
 

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from apps._shared.settings import PlatformSettings
-from core.domain.identity.model import Principal, Role, permissions_for
+from core.domain.access import Principal, Role, permissions_for
 from tests.http.platform import Clients, running_platform
 from tests.support.principals import mint_token
 

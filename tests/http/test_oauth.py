@@ -6,8 +6,8 @@ import pytest
 
 from apps._shared.settings import PlatformSettings
 from apps.services import SERVICES
+from core.domain.access import Permission, Role, permissions_for
 from core.domain.audit.model import Actor, Invocation
-from core.domain.identity.model import Permission, Role, permissions_for
 from core.domain.identity.use_cases import DisableUser
 from core.ports.tokens import SigningKeys
 from tests.http.platform import Clients, running_platform

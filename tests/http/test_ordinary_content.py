@@ -9,7 +9,7 @@ import pytest
 
 from adapters.inspection.detectors.inspector import Inspector
 from apps._shared.settings import PlatformSettings
-from core.domain.identity.model import Role
+from core.domain.access import Role
 from core.domain.threat.policy import ThreatPolicy, verdict_for
 from tests.http.platform import Clients, running_platform
 from tests.support.identity import create_user

@@ -8,7 +8,8 @@ import pytest
 
 from apps._shared.settings import PlatformSettings
 from apps.services import SERVICES
-from core.domain.identity.model import Role, ServiceClient, UserStatus
+from core.domain.access import Role
+from core.domain.identity.model import ServiceClient, UserStatus
 from core.domain.identity.oauth import TokenIssuer
 from core.ports.identity import IdentityUnitOfWork
 from tests.http.platform import Clients, running_platform

@@ -16,7 +16,7 @@ from adapters.jose.keys import JoseSigningKeys
 from adapters.jose.low_s import has_high_s, sign_es256, twin
 from apps._shared.settings import PlatformSettings
 from apps.services import SERVICES
-from core.domain.identity.model import Role
+from core.domain.access import Role
 from core.domain.identity.tokens import AccessTokenClaims
 from core.ports.tokens import AccessTokenSigner
 from tests.http.platform import Clients, running_platform

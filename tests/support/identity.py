@@ -2,8 +2,9 @@
 
 from litestar import Litestar
 
+from core.domain.access import Permission, Role
 from core.domain.audit.model import Actor, Invocation
-from core.domain.identity.model import Permission, Role, User
+from core.domain.identity.model import User
 from core.domain.identity.use_cases import CreateServiceClient, CreateUser, NewServiceClient, NewUser
 from core.domain.identity.use_cases.clients import IssuedClient
 

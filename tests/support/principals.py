@@ -8,7 +8,7 @@ from litestar import Litestar
 from litestar.types import Receive, Send
 from litestar.types import Scope as AsgiScope
 
-from core.domain.identity.model import Principal
+from core.domain.access import Principal
 from core.domain.identity.oauth import TokenIssuer
 from core.domain.identity.tokens import format_scope
 

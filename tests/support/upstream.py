@@ -27,7 +27,7 @@ from litestar.params import FromPath, JSONBody
 
 from adapters.http.access import PUBLIC, requires
 from adapters.http.route_policy import gateway_policy
-from core.domain.identity.model import Permission
+from core.domain.access import Permission
 
 Scope = dict[str, Any]
 

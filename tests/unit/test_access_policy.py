@@ -2,9 +2,15 @@
 
 import pytest
 
+from core.domain.access import (
+    Permission,
+    Principal,
+    Role,
+    ensure_may_access_customer_record,
+    permissions_for,
+    require,
+)
 from core.domain.errors import Forbidden, NotFound
-from core.domain.identity.model import Permission, Principal, Role, permissions_for
-from core.domain.identity.policy import ensure_may_access_customer_record, require
 
 
 def caller(role: Role, customer_id: str | None = None) -> Principal:

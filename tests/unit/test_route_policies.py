@@ -9,7 +9,7 @@ from litestar.params import FromPath, JSONBody
 from adapters.http.access import PUBLIC, requires
 from adapters.http.gateway.route_policies import STRICT, routes_of
 from adapters.http.route_policy import gateway_policy
-from core.domain.identity.model import Permission
+from core.domain.access import Permission
 
 
 def document(*handlers: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ Run ``python -m tests.unit.test_security_doc`` to rewrite the table after changi
 import re
 from pathlib import Path
 
-from core.domain.identity.model import ROLE_PERMISSIONS, Permission, Role
+from core.domain.access import ROLE_PERMISSIONS, Permission, Role
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 BLOCK = re.compile(r"(<!-- role-matrix:start -->\n)(.*?)(<!-- role-matrix:end -->)", re.S)

@@ -17,7 +17,7 @@ from adapters.jose.signer import TOKEN_TYPE
 from adapters.jose.verifier import JoseAccessTokenVerifier
 from adapters.memory.kv import MemoryKeyValueStore
 from adapters.system.clock import Uuid7IdGenerator
-from core.domain.identity.model import Permission, Role
+from core.domain.access import Permission, Role
 from core.domain.identity.oauth import TokenIssuer
 from core.domain.identity.tokens import AccessTokenClaims, InvalidToken, TokenPolicy
 from tests.support.fake_clock import FakeClock

@@ -6,8 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.errors import translated
 from adapters.db.identity.tables import service_clients, users
 from adapters.db.pagination import oldest_first
+from core.domain.access import Permission, Role
 from core.domain.errors import NotFound
-from core.domain.identity.model import Permission, Role, ServiceClient, User, UserStatus
+from core.domain.identity.model import ServiceClient, User, UserStatus
 from core.ports.identity import ServiceClientRepository, UserFilter, UserRepository
 from core.ports.pagination import Page, PageRequest
 

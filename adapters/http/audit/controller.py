@@ -11,9 +11,9 @@ from litestar.params import Parameter
 
 from adapters.http.access import requires
 from adapters.http.pagination import PAGED, PageOut, PageQuery
+from core.domain.access import Permission
 from core.domain.audit.model import ActorKind
 from core.domain.audit.use_cases import AuditVerification, SearchAudit, VerifyAudit
-from core.domain.identity.model import Permission
 from core.ports.audit import AuditFilter
 
 _Text = Annotated[str | None, Parameter(min_length=1, max_length=200)]
@@ -53,8 +53,12 @@ class AuditRecordOut(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class AuditController(Controller):
+    """Every chain this service's database holds (the gateway's admin API)."""
+
     path = "/api/admin/audit"
     tags = ["audit"]
+    own_chain: str | None = None
+    """Set on a service's ``/v1/audit``: only that chain, whatever ``chain`` asks for."""
 
     @get(
         "/",
@@ -78,7 +82,7 @@ class AuditController(Controller):
         until: Annotated[datetime | None, Parameter(description="exclusive, ISO 8601 with zone")] = None,
     ) -> PageOut[AuditRecordOut]:
         query = AuditFilter(
-            chain=chain,
+            chain=self.own_chain or chain,
             actor_id=actor_id,
             resource_type=resource_type,
             resource_id=resource_id,
@@ -97,4 +101,13 @@ class AuditController(Controller):
     )
     @inject
     async def verify(self, use_case: FromDishka[VerifyAudit], chain: _Text = None) -> AuditVerification:
-        return await use_case.execute(chain)
+        return await use_case.execute(self.own_chain or chain)
+
+
+def service_audit_controller(service: str) -> type[AuditController]:
+    """``/v1/audit`` and ``/v1/audit/verify`` of one service: its own chain only."""
+    return type(
+        f"{service.capitalize()}AuditController",
+        (AuditController,),
+        {"path": "/v1/audit", "own_chain": service, "__doc__": f"The {service} service's own audit chain."},
+    )

@@ -22,8 +22,8 @@ from adapters.http.auth import verified_claims
 from adapters.http.gateway.route_policies import STRICT, RoutePolicies
 from adapters.http.problems import challenge
 from adapters.http.request_state import request_state
+from core.domain.access import Permission, Principal
 from core.domain.errors import Unauthenticated
-from core.domain.identity.model import Permission, Principal
 from core.domain.identity.tokens import AccessTokenClaims, InvalidToken
 from core.ports.tokens import AccessTokenVerifier
 

@@ -22,7 +22,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from adapters.http.access import ROUTE_CLASS_KEY
 from adapters.http.asgi_problem import send_problem
 from adapters.http.request_state import request_state
-from core.domain.identity.model import Principal
+from core.domain.access import Principal
 from core.domain.routing.limits import identity_rule, ip_rule, route_class, tighter
 from core.ports.errors import PortError
 from core.ports.rate_limit import RateDecision, RateLimit, RateLimiter

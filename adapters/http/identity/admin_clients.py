@@ -10,8 +10,9 @@ from litestar.params import FromPath, JSONBody
 
 from adapters.http.access import requires
 from adapters.http.pagination import PAGED, PageOut, PageQuery
+from core.domain.access import Permission, Role
 from core.domain.audit.model import Invocation
-from core.domain.identity.model import Permission, Role, ServiceClient, UserStatus
+from core.domain.identity.model import ServiceClient, UserStatus
 from core.domain.identity.use_cases import (
     CreateServiceClient,
     DisableServiceClient,

@@ -7,8 +7,8 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, post
 
 from adapters.http.access import requires
+from core.domain.access import Permission
 from core.domain.audit.model import Invocation
-from core.domain.identity.model import Permission
 from core.domain.identity.use_cases.keys import RotateSigningKey
 
 

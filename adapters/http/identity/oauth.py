@@ -20,8 +20,8 @@ from adapters.http.identity.oauth_forms import (
     oauth_error_for,
     read_form,
 )
+from core.domain.access import Permission, Principal
 from core.domain.audit.model import Invocation
-from core.domain.identity.model import Permission, Principal
 from core.domain.identity.oauth import OAuthError, TokenResponse
 from core.domain.identity.tokens import TokenPolicy
 from core.domain.identity.use_cases.clients import AuthenticateClient

@@ -13,8 +13,8 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody
 from adapters.http.access import requires
 from adapters.http.etags import MERGE_PATCH, IfMatch, tagged, version_in
 from adapters.http.pagination import PAGED, PageOut, PageQuery
+from core.domain.access import Permission, Principal
 from core.domain.audit.model import Invocation
-from core.domain.identity.model import Permission, Principal
 from core.domain.logistics.model import Product
 from core.domain.logistics.use_cases.catalogue import (
     CreateProduct,

@@ -13,8 +13,8 @@ from adapters.http.access import requires
 from adapters.http.etags import IfMatch, tagged, version_in
 from adapters.http.idempotency import IDEMPOTENT
 from adapters.http.pagination import PAGED, PageOut, PageQuery
+from core.domain.access import Permission, Principal
 from core.domain.audit.model import Invocation
-from core.domain.identity.model import Permission, Principal
 from core.domain.logistics.orders import OrderStatus, SalesOrder
 from core.domain.logistics.use_cases.orders import (
     CancelOrder,

@@ -11,8 +11,8 @@ from litestar.params import FromQuery, JSONBody
 from adapters.http.access import requires
 from adapters.http.idempotency import IDEMPOTENT
 from adapters.http.pagination import PAGED, PageOut, PageQuery
+from core.domain.access import Permission
 from core.domain.audit.model import Invocation
-from core.domain.identity.model import Permission
 from core.domain.logistics.model import LowStock, MovementKind, StockLevel
 from core.domain.logistics.use_cases.stock import (
     ListLowStock,

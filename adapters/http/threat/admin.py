@@ -11,8 +11,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from adapters.http.access import requires
 from adapters.http.pagination import PAGED, PageOut, PageQuery
+from core.domain.access import Permission
 from core.domain.audit.model import Invocation
-from core.domain.identity.model import Permission
 from core.domain.threat.admin import (
     BlockIp,
     ListBlocks,

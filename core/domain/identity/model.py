@@ -1,66 +1,12 @@
-"""Roles, permissions and the one matrix that says which role may do what."""
+"""Users and service clients: the accounts identity keeps (roles and permissions are in
+``core.domain.access``)."""
 
-from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
 
 import msgspec
 
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    OPS = "ops"
-    SALES = "sales"
-    CUSTOMER = "customer"
-    SUPPORT = "support"
-
-
-class Permission(StrEnum):
-    LOGISTICS_READ = "logistics:read"
-    LOGISTICS_WRITE = "logistics:write"
-    ORDERS_OWN = "orders:own"
-    """Read and place one's own orders (customers; object-level rule in policy.py)."""
-    CRM_READ = "crm:read"
-    CRM_WRITE = "crm:write"
-    TICKETS_WRITE = "tickets:write"
-    TICKETS_OWN = "tickets:own"
-    """Open and read one's own support tickets (customers)."""
-    AGENTS_USE = "agents:use"
-    AGENTS_ADMIN = "agents:admin"
-    LLM_USE = "llm:use"
-    INTEGRATIONS_MANAGE = "integrations:manage"
-    AUDIT_READ = "audit:read"
-    THREATS_MANAGE = "threats:manage"
-    USERS_MANAGE = "users:manage"
-    PLATFORM_OBSERVE = "platform:observe"
-    """Read the services' metrics and OpenAPI documents through the gateway."""
-    TOKENS_INTROSPECT = "tokens:introspect"
-    """Introspect any token (RFC 7662); service clients only, never a user's token."""
-
-
-P = Permission
-ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission),
-    Role.OPS: frozenset(
-        {
-            P.LOGISTICS_READ,
-            P.LOGISTICS_WRITE,
-            P.CRM_READ,
-            P.AGENTS_USE,
-            P.LLM_USE,
-            P.INTEGRATIONS_MANAGE,
-            P.PLATFORM_OBSERVE,
-            P.TOKENS_INTROSPECT,
-        }
-    ),
-    Role.SALES: frozenset({P.CRM_READ, P.CRM_WRITE, P.LOGISTICS_READ, P.AGENTS_USE, P.LLM_USE}),
-    Role.SUPPORT: frozenset({P.CRM_READ, P.TICKETS_WRITE, P.LOGISTICS_READ, P.AGENTS_USE, P.LLM_USE}),
-    Role.CUSTOMER: frozenset({P.ORDERS_OWN, P.TICKETS_OWN, P.AGENTS_USE}),
-}
-"""The single source of truth; docs/security.md shows it and a test keeps the two equal."""
-CLIENT_ONLY_PERMISSIONS = frozenset({P.TOKENS_INTROSPECT})
-"""Granted to service clients whose role allows them, never in a user's token."""
+from core.domain.access import Permission, Role
 
 
 class UserStatus(StrEnum):
@@ -94,31 +40,3 @@ class ServiceClient(msgspec.Struct, frozen=True, kw_only=True):
     """What its tokens may do: never more than its role allows."""
     status: UserStatus
     created_at: datetime
-
-
-PrincipalKind = Literal["user", "client"]
-
-
-class Principal(msgspec.Struct, frozen=True, kw_only=True):
-    """Who is calling, as verified from a token."""
-
-    subject: str
-    kind: PrincipalKind
-    role: Role
-    permissions: frozenset[Permission]
-    customer_id: str | None = None
-    token_id: str | None = None
-
-    def has(self, permission: Permission) -> bool:
-        return permission in self.permissions
-
-
-def permissions_for(
-    role: Role, scope: frozenset[Permission] | None = None, kind: PrincipalKind = "user"
-) -> frozenset[Permission]:
-    """A token's permissions: its role's (without the client-only ones for a user), narrowed to
-    the requested scope when there is one."""
-    allowed = ROLE_PERMISSIONS[role]
-    if kind == "user":
-        allowed = allowed - CLIENT_ONLY_PERMISSIONS
-    return allowed if scope is None else allowed & scope

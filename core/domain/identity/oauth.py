@@ -9,8 +9,9 @@ from datetime import datetime
 
 import msgspec
 
+from core.domain.access import Permission, PrincipalKind, Role, permissions_for
 from core.domain.errors import DomainError
-from core.domain.identity.model import Permission, PrincipalKind, Role, User, permissions_for
+from core.domain.identity.model import User
 from core.domain.identity.tokens import (
     AccessTokenClaims,
     RefreshToken,

@@ -6,8 +6,8 @@ from functools import lru_cache
 
 import msgspec
 
+from core.domain.access import Permission, Principal, PrincipalKind, Role, permissions_for
 from core.domain.errors import Unauthenticated
-from core.domain.identity.model import Permission, Principal, PrincipalKind, Role, permissions_for
 
 
 class InvalidToken(Unauthenticated):

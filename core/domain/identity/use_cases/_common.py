@@ -3,8 +3,9 @@
 import re
 import secrets
 
+from core.domain.access import Role
 from core.domain.errors import NotFound, RuleViolated
-from core.domain.identity.model import Role, User, UserStatus
+from core.domain.identity.model import User, UserStatus
 from core.ports.identity import IdentityUnitOfWork
 from core.ports.password_hasher import PasswordHasher
 

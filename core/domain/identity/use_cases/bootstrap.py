@@ -4,10 +4,11 @@ import secrets
 
 import msgspec
 
+from core.domain.access import Role
 from core.domain.audit.changes import record
 from core.domain.audit.model import Actor, Invocation
 from core.domain.identity.audit import USERS
-from core.domain.identity.model import Role, User, UserStatus
+from core.domain.identity.model import User, UserStatus
 from core.domain.identity.passwords import check_password, normalise_email
 from core.domain.identity.use_cases._common import valid_email
 from core.ports.clock import Clock, IdGenerator

@@ -5,6 +5,7 @@ from typing import NoReturn
 
 import msgspec
 
+from core.domain.access import ROLE_PERMISSIONS, Permission, Role
 from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import ANONYMOUS, Invocation
 from core.domain.errors import NotFound, RuleViolated
@@ -13,7 +14,7 @@ from core.domain.identity.audit import CLIENTS
 from core.domain.identity.errors import InvalidClient
 from core.domain.identity.events import IdentityClientAuthFailed
 from core.domain.identity.lockout import LoginThrottle, email_digest
-from core.domain.identity.model import ROLE_PERMISSIONS, Permission, Role, ServiceClient, UserStatus
+from core.domain.identity.model import ServiceClient, UserStatus
 from core.domain.identity.use_cases._common import DecoyHash
 from core.ports.clock import Clock, IdGenerator
 from core.ports.identity import IdentityUnitOfWork

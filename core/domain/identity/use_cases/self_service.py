@@ -2,6 +2,7 @@
 
 import msgspec
 
+from core.domain.access import Principal
 from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import Invocation
 from core.domain.errors import Conflict, Forbidden
@@ -10,7 +11,7 @@ from core.domain.identity.audit import USERS
 from core.domain.identity.errors import WrongCurrentPassword
 from core.domain.identity.events import IdentityUserPasswordChanged
 from core.domain.identity.lockout import LoginThrottle, email_digest
-from core.domain.identity.model import Principal, User, UserStatus
+from core.domain.identity.model import User, UserStatus
 from core.domain.identity.oauth import TokenIssuer, TokenResponse, granted_scope
 from core.domain.identity.passwords import check_password
 from core.domain.identity.tokens import format_scope

@@ -2,6 +2,7 @@
 
 import msgspec
 
+from core.domain.access import Role
 from core.domain.audit.changes import Change, Resource, record
 from core.domain.audit.model import Invocation
 from core.domain.events import publish
@@ -13,7 +14,7 @@ from core.domain.identity.events import (
     IdentityUserUnlocked,
 )
 from core.domain.identity.lockout import LoginThrottle, email_digest
-from core.domain.identity.model import Role, User, UserStatus
+from core.domain.identity.model import User, UserStatus
 from core.domain.identity.passwords import check_password
 from core.domain.identity.use_cases._common import (
     check_customer_link,

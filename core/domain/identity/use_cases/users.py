@@ -2,13 +2,14 @@
 
 import msgspec
 
+from core.domain.access import Role
 from core.domain.audit.changes import record
 from core.domain.audit.model import Invocation
 from core.domain.errors import Conflict, RuleViolated
 from core.domain.events import publish
 from core.domain.identity.audit import USERS
 from core.domain.identity.events import IdentityUserCreated
-from core.domain.identity.model import Role, User, UserStatus
+from core.domain.identity.model import User, UserStatus
 from core.domain.identity.passwords import check_password, normalise_email
 from core.domain.identity.use_cases._common import (
     check_customer_link,

@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import msgspec
 
+from core.domain.access import Permission, Principal
 from core.domain.audit.changes import record
 from core.domain.audit.model import Invocation
 from core.domain.errors import NotFound
 from core.domain.events import publish
-from core.domain.identity.model import Permission, Principal
 from core.domain.logistics.audit import PRODUCTS, WAREHOUSES
 from core.domain.logistics.events import LogisticsProductCreated
 from core.domain.logistics.model import Product, Warehouse

@@ -6,12 +6,11 @@ from datetime import datetime
 
 import msgspec
 
+from core.domain.access import Permission, Principal, ensure_may_access_customer_record
 from core.domain.audit.changes import record
 from core.domain.audit.model import Invocation
 from core.domain.errors import Forbidden, NotFound, RuleViolated
 from core.domain.events import DomainEvent, publish
-from core.domain.identity.model import Permission, Principal
-from core.domain.identity.policy import ensure_may_access_customer_record
 from core.domain.logistics.audit import ORDERS
 from core.domain.logistics.events import (
     LogisticsOrderCancelled,
