@@ -19,6 +19,12 @@ from core.domain.logistics.use_cases.orders import (
     ReserveOrder,
     ShipOrder,
 )
+from core.domain.logistics.use_cases.shipments import (
+    CreateShipment,
+    GetShipment,
+    ListShipments,
+    TrackShipment,
+)
 from core.domain.logistics.use_cases.stock import ListLowStock, ListMovements, ListStock, RecordMovement
 
 
@@ -43,4 +49,8 @@ class LogisticsProvider(Provider):
         ShipOrder,
         DeliverOrder,
         CancelOrder,
+        CreateShipment,
+        TrackShipment,
+        GetShipment,
+        ListShipments,
     )

@@ -4,6 +4,7 @@ import msgspec
 
 from core.domain.logistics.model import LowStock, Movement, Product, StockLevel, Warehouse
 from core.domain.logistics.orders import OrderStatus, SalesOrder
+from core.domain.logistics.shipments import Shipment, ShipmentStatus
 from core.ports.pagination import Page, PageRequest
 from core.ports.uow import UnitOfWork
 
@@ -22,6 +23,12 @@ class OrderFilter(msgspec.Struct, frozen=True, kw_only=True):
     customer_id: str | None = None
     status: OrderStatus | None = None
     warehouse_id: str | None = None
+
+
+class ShipmentFilter(msgspec.Struct, frozen=True, kw_only=True):
+    order_id: str | None = None
+    customer_id: str | None = None
+    status: ShipmentStatus | None = None
 
 
 class ProductRepository(Protocol):
@@ -98,9 +105,30 @@ class SalesOrderRepository(Protocol):
         ...
 
 
+class ShipmentRepository(Protocol):
+    async def add(self, shipment: Shipment) -> None:
+        """Raises ``Conflict`` when the order has a shipment already."""
+        ...
+
+    async def get(self, shipment_id: str) -> Shipment | None: ...
+
+    async def lock(self, shipment_id: str) -> Shipment | None:
+        """The shipment, its row locked until the unit of work ends (then its order, if needed)."""
+        ...
+
+    async def for_order(self, order_id: str) -> Shipment | None: ...
+
+    async def save(self, shipment: Shipment) -> None:
+        """Its status, version, time stamp, and tracking events not yet stored."""
+        ...
+
+    async def list(self, query: ShipmentFilter, page: PageRequest) -> Page[Shipment]: ...
+
+
 class LogisticsUnitOfWork(UnitOfWork, Protocol):
     products: ProductRepository
     warehouses: WarehouseRepository
     stock: StockRepository
     movements: MovementLedger
     orders: SalesOrderRepository
+    shipments: ShipmentRepository

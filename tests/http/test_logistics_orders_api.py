@@ -165,3 +165,48 @@ async def test_refusals_are_clear_problems(platform: Clients) -> None:
         f"/v1/orders/{order['id']}/cancel", headers={**ops, "If-Match": current.headers["etag"]}
     )
     assert fresh.json()["status"] == "cancelled"
+
+
+async def test_a_shipment_ships_and_delivers_its_order_and_its_customer_follows_it(platform: Clients) -> None:
+    logistics = platform["logistics"]
+    product, warehouse = await stocked(platform, 10)
+    ops, ana = await token(platform, Role.OPS), await token(platform, Role.CUSTOMER, "c-ana")
+    ben = await token(platform, Role.CUSTOMER, "c-ben")
+    order = (await logistics.post("/v1/orders", headers=ana, json={
+        "warehouse_id": warehouse, "lines": [{"product_id": product, "quantity": 2}]})).json()  # fmt: skip
+    too_early = await logistics.post(
+        "/v1/shipments",
+        json={"order_id": order["id"], "carrier": "BlueDart", "tracking_number": "BD1"},
+        headers=ops,
+    )
+    await logistics.post(f"/v1/orders/{order['id']}/reserve", headers=ops)
+    created = await logistics.post(
+        "/v1/shipments",
+        json={"order_id": order["id"], "carrier": "BlueDart", "tracking_number": "BD1"},
+        headers=ops,
+    )
+    shipment = created.json()["id"]
+    track = f"/v1/shipments/{shipment}/events"
+
+    picked = await logistics.post(track, json={"status": "picked", "location": "Pune"}, headers=ops)
+    backwards = await logistics.post(track, json={"status": "created"}, headers=ops)
+    moving = await logistics.post(track, json={"status": "in_transit", "location": "Mumbai hub"}, headers=ops)
+    shipped_order = (await logistics.get(f"/v1/orders/{order['id']}", headers=ana)).json()
+    delivered = await logistics.post(
+        track, json={"status": "delivered", "note": "left with neighbour"}, headers=ops
+    )
+
+    assert too_early.status_code == 409
+    assert created.status_code == 201, created.text
+    assert (picked.status_code, backwards.status_code) == (200, 409)
+    assert backwards.json()["allowed"] == ["in_transit", "exception"]
+    assert moving.json()["status"] == "in_transit"
+    assert shipped_order["status"] == "shipped", "in transit ships the order through the ledger"
+    assert delivered.json()["status"] == "delivered"
+    followed = await logistics.get(f"/v1/shipments/{shipment}", headers=ana)
+    assert [event["status"] for event in followed.json()["events"]] == ["picked", "in_transit", "delivered"]
+    assert (await logistics.get(f"/v1/orders/{order['id']}", headers=ana)).json()["status"] == "delivered"
+    assert (await logistics.get(f"/v1/shipments/{shipment}", headers=ben)).status_code == 404
+    assert (await logistics.get("/v1/shipments", headers=ben)).json()["items"] == []
+    stock = (await logistics.get("/v1/stock", params={"product_id": product}, headers=ops)).json()["items"]
+    assert [(level["on_hand"], level["reserved"]) for level in stock] == [(8, 0)]

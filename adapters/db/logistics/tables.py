@@ -100,3 +100,31 @@ order_lines = Table(
     Column("unit_price", Numeric(18, 4), nullable=False, comment="the product's price when ordered"),
     CheckConstraint("quantity > 0", name="positive"),
 )
+
+shipments = Table(
+    "logistics_shipments",
+    metadata,
+    Column("id", String(36), primary_key=True, comment="UUIDv7"),
+    Column("order_id", String(36), ForeignKey("logistics_orders.id"), nullable=False, unique=True),
+    Column(
+        "customer_id", String(64), nullable=False, comment="the order's, for customers following their own"
+    ),
+    Column("carrier", String(100), nullable=False),
+    Column("tracking_number", String(100), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+Index("ix_logistics_shipments_customer", shipments.c.customer_id, shipments.c.id)
+
+tracking_events = Table(
+    "logistics_tracking_events",
+    metadata,
+    Column("shipment_id", String(36), ForeignKey("logistics_shipments.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True, comment="1, 2, ... per shipment; appended, never changed"),
+    Column("status", String(20), nullable=False),
+    Column("location", String(200), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+)

@@ -7,6 +7,7 @@ from adapters.db.logistics.repositories import (
     SqlStockRepository,
     SqlWarehouseRepository,
 )
+from adapters.db.logistics.shipments import SqlShipmentRepository
 from adapters.db.uow import SqlUnitOfWork
 from core.ports.logistics import LogisticsUnitOfWork
 
@@ -19,6 +20,7 @@ class SqlLogisticsUnitOfWork(SqlUnitOfWork, LogisticsUnitOfWork):
     stock: SqlStockRepository
     movements: SqlMovementLedger
     orders: SqlSalesOrderRepository
+    shipments: SqlShipmentRepository
 
     def bind_repositories(self, session: AsyncSession) -> None:
         self.products = SqlProductRepository(session)
@@ -26,3 +28,4 @@ class SqlLogisticsUnitOfWork(SqlUnitOfWork, LogisticsUnitOfWork):
         self.stock = SqlStockRepository(session)
         self.movements = SqlMovementLedger(session)
         self.orders = SqlSalesOrderRepository(session)
+        self.shipments = SqlShipmentRepository(session)

@@ -10,3 +10,4 @@ PRODUCTS = AuditedEntity(
 WAREHOUSES = AuditedEntity("warehouse", ("code", "name", "address"))
 MOVEMENTS = AuditedEntity("movement", ("kind", "product_id", "warehouse_id", "quantity", "reason"))
 ORDERS = AuditedEntity("order", ("customer_id", "warehouse_id", "status", "currency", "lines", "placed_by"))
+SHIPMENTS = AuditedEntity("shipment", ("order_id", "carrier", "tracking_number", "status"))

@@ -70,6 +70,22 @@ class LogisticsOrderCancelled(DomainEvent, frozen=True, kw_only=True, tag="logis
     """True when the order held a reservation that went back to available stock."""
 
 
+class LogisticsShipmentUpdated(DomainEvent, frozen=True, kw_only=True, tag="logistics.shipment_updated"):
+    shipment_id: str
+    order_id: str
+    customer_id: str
+    status: str
+    """created, picked, in_transit, delivered or exception."""
+    carrier: str
+    tracking_number: str
+
+
+class LogisticsShipmentDelivered(DomainEvent, frozen=True, kw_only=True, tag="logistics.shipment_delivered"):
+    shipment_id: str
+    order_id: str
+    customer_id: str
+
+
 LogisticsEvent = (
     LogisticsProductCreated
     | LogisticsStockMoved
@@ -79,4 +95,6 @@ LogisticsEvent = (
     | LogisticsOrderShipped
     | LogisticsOrderDelivered
     | LogisticsOrderCancelled
+    | LogisticsShipmentUpdated
+    | LogisticsShipmentDelivered
 )

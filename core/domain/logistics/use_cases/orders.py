@@ -174,13 +174,21 @@ class _OrderAction(ABC):
             _ensure_may_see(principal, order)
             self._ensure_may_act(principal)
             ensure_current(order, expected_version, "order")
-            changed = order.after(self.action, now)
-            events = await self._move_stock(uow, order, now)
-            await uow.orders.save(changed)
-            record(uow, by, now, ORDERS.change(str(self.action), order, changed))
-            for event in [*events, self._announced(order)]:
-                publish(uow, event, self._ids.new_id(), now, by.correlation_id)
+            changed = await self.apply(uow, order, by, now)
             await uow.commit()
+        return changed
+
+    async def apply(
+        self, uow: LogisticsUnitOfWork, order: SalesOrder, by: Invocation, now: datetime
+    ) -> SalesOrder:
+        """The action on an order already locked in ``uow``, audited and published, not committed
+        (a shipment's tracking update ships and delivers its order in its own transaction)."""
+        changed = order.after(self.action, now)
+        events = await self._move_stock(uow, order, now)
+        await uow.orders.save(changed)
+        record(uow, by, now, ORDERS.change(str(self.action), order, changed))
+        for event in [*events, self._announced(order)]:
+            publish(uow, event, self._ids.new_id(), now, by.correlation_id)
         return changed
 
     def _ensure_may_act(self, principal: Principal) -> None:
