@@ -25,7 +25,13 @@ from core.domain.logistics.use_cases.shipments import (
     ListShipments,
     TrackShipment,
 )
-from core.domain.logistics.use_cases.stock import ListLowStock, ListMovements, ListStock, RecordMovement
+from core.domain.logistics.use_cases.stock import (
+    ListLowStock,
+    ListMovements,
+    ListStock,
+    RecordMovement,
+    TransferStock,
+)
 
 
 class LogisticsProvider(Provider):
@@ -39,6 +45,7 @@ class LogisticsProvider(Provider):
         CreateWarehouse,
         ListWarehouses,
         RecordMovement,
+        TransferStock,
         ListStock,
         ListMovements,
         ListLowStock,

@@ -4,7 +4,12 @@ from litestar import Litestar
 from adapters.http.logistics.catalogue import ProductsController, WarehousesController
 from adapters.http.logistics.orders import OrdersController
 from adapters.http.logistics.shipments import ShipmentsController
-from adapters.http.logistics.stock import LowStockController, MovementsController, StockController
+from adapters.http.logistics.stock import (
+    LowStockController,
+    MovementsController,
+    StockController,
+    TransfersController,
+)
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
 from apps.logistics.ioc import LogisticsProvider
@@ -20,6 +25,7 @@ SPEC = ServiceSpec(
         ProductsController,
         WarehousesController,
         MovementsController,
+        TransfersController,
         StockController,
         LowStockController,
         OrdersController,

@@ -11,6 +11,7 @@ from adapters.db.tables import outbox
 from core.domain.errors import Conflict, RuleViolated
 from core.domain.logistics.model import InsufficientStock, MovementKind
 from core.domain.logistics.use_cases.catalogue import CreateProduct, NewProduct
+from core.domain.logistics.use_cases.stock import NewTransfer, TransferStock
 from tests.contracts.db_fixtures import Database
 from tests.contracts.logistics_kit import OPS, Kit
 
@@ -85,3 +86,39 @@ async def test_a_receipt_is_positive_an_adjustment_says_why_and_skus_are_unique(
     duplicate = NewProduct(sku=taken, name="Copy", unit_price=Decimal("1"), currency="INR")
     with pytest.raises(Conflict):
         await CreateProduct(kit.uow(), kit.clock, kit.ids).execute(duplicate, OPS)
+
+
+async def test_a_transfer_moves_available_stock_as_two_ledger_lines(
+    database: Database,
+) -> None:
+    kit = Kit(database)
+    product, pune, nagpur = await kit.product(), await kit.warehouse(), await kit.warehouse()
+    await kit.move(product, pune, 5, MovementKind.RECEIVE)
+    transfer = TransferStock(kit.uow(), kit.clock, kit.ids)
+
+    command = NewTransfer(product_id=product, from_warehouse_id=pune, to_warehouse_id=nagpur, quantity=3)
+    moved = await transfer.execute(command, OPS)
+    with pytest.raises(InsufficientStock):
+        await TransferStock(kit.uow(), kit.clock, kit.ids).execute(
+            NewTransfer(product_id=product, from_warehouse_id=pune, to_warehouse_id=nagpur, quantity=3), OPS
+        )
+
+    assert [movement.quantity for movement, _ in moved] == [-3, 3]
+    assert moved[0][0].reference == moved[1][0].reference
+    assert (await kit.ledger(product, pune), await kit.ledger(product, nagpur)) == (2, 3)
+    assert ((await kit.level(product, pune)).on_hand, (await kit.level(product, nagpur)).on_hand) == (2, 3)
+
+
+async def test_opposite_concurrent_transfers_neither_deadlock_nor_lose_stock(database: Database) -> None:
+    kit = Kit(database)
+    product, east, west = await kit.product(), await kit.warehouse(), await kit.warehouse()
+    await kit.move(product, east, 20, MovementKind.RECEIVE)
+    await kit.move(product, west, 20, MovementKind.RECEIVE)
+
+    def leg(source: str, target: str) -> NewTransfer:
+        return NewTransfer(product_id=product, from_warehouse_id=source, to_warehouse_id=target, quantity=1)
+
+    await asyncio.gather(*(TransferStock(kit.uow(), kit.clock, kit.ids).execute(leg(a, b), OPS)
+                           for a, b in [(east, west), (west, east)] * 10))  # fmt: skip
+
+    assert (await kit.ledger(product, east), await kit.ledger(product, west)) == (20, 20)

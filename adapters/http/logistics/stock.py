@@ -19,7 +19,9 @@ from core.domain.logistics.use_cases.stock import (
     ListMovements,
     ListStock,
     NewMovement,
+    NewTransfer,
     RecordMovement,
+    TransferStock,
 )
 from core.ports.logistics import StockFilter
 
@@ -42,6 +44,7 @@ class MovementOut(msgspec.Struct, frozen=True, kw_only=True):
     warehouse_id: str
     quantity: int
     reason: str
+    reference: str
     occurred_at: datetime
 
 
@@ -86,6 +89,36 @@ class LowStockOut(msgspec.Struct, frozen=True, kw_only=True):
 class RecordedOut(msgspec.Struct, frozen=True, kw_only=True):
     movement: MovementOut
     stock: StockOut
+
+
+class TransferIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    product_id: str
+    from_warehouse_id: str
+    to_warehouse_id: str
+    quantity: int
+    reason: str = ""
+
+
+class TransferredOut(msgspec.Struct, frozen=True, kw_only=True):
+    movements: list[MovementOut]
+    stock: list[StockOut]
+    """The two levels after the transfer: the source's, then the destination's."""
+
+
+class TransfersController(Controller):
+    path = "/v1/transfers"
+    tags = ["logistics: stock"]
+
+    @post("/", operation_id="TransferStock", description=getdoc(TransferStock), opt=WRITE | IDEMPOTENT)
+    @inject
+    async def transfer(
+        self, data: JSONBody[TransferIn], use_case: FromDishka[TransferStock], by: FromDishka[Invocation]
+    ) -> TransferredOut:
+        moved = await use_case.execute(msgspec.convert(data, NewTransfer, from_attributes=True), by)
+        return TransferredOut(
+            movements=[msgspec.convert(movement, MovementOut, from_attributes=True) for movement, _ in moved],
+            stock=[StockOut.of(level) for _, level in moved],
+        )
 
 
 class MovementsController(Controller):

@@ -70,6 +70,8 @@ class MovementKind(StrEnum):
     """A count corrected, up or down, with a reason."""
     SHIP = "ship"
     """Goods out for a sales order: takes from on hand what its reservation held."""
+    TRANSFER = "transfer"
+    """Between two warehouses: a pair of lines, out of one and into the other, one reference."""
 
 
 class Movement(msgspec.Struct, frozen=True, kw_only=True):

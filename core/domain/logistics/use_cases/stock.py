@@ -56,9 +56,66 @@ class RecordMovement:
         return movement, after
 
 
+class NewTransfer(msgspec.Struct, frozen=True, kw_only=True):
+    product_id: str
+    from_warehouse_id: str
+    to_warehouse_id: str
+    quantity: int
+    reason: str = ""
+
+
+class TransferStock:
+    """- Moves a positive quantity of one product from one warehouse to another: two `transfer`
+      lines in the ledger (out of one, into the other) with one reference, in one transaction.
+    - Only available stock moves (409 `insufficient_stock` otherwise); both levels are locked in
+      a fixed order, so opposite transfers never deadlock. Audited and published."""
+
+    def __init__(self, uow: LogisticsUnitOfWork, clock: Clock, ids: IdGenerator) -> None:
+        self._uow, self._clock, self._ids = uow, clock, ids
+
+    async def execute(self, command: NewTransfer, by: Invocation) -> list[tuple[Movement, StockLevel]]:
+        if command.quantity <= 0:
+            raise RuleViolated("quantity: a transfer moves a positive quantity")
+        if command.from_warehouse_id == command.to_warehouse_id:
+            raise RuleViolated("to_warehouse_id: a transfer goes to another warehouse")
+        now, reference = self._clock.now(), f"transfer:{self._ids.new_id()}"
+        legs = {command.from_warehouse_id: -command.quantity, command.to_warehouse_id: command.quantity}
+        async with self._uow as uow:
+            product = await uow.products.get(command.product_id)
+            if product is None:
+                raise RuleViolated("product_id: no such product")
+            for field, warehouse_id in (("from", command.from_warehouse_id), ("to", command.to_warehouse_id)):
+                if await uow.warehouses.get(warehouse_id) is None:
+                    raise RuleViolated(f"{field}_warehouse_id: no such warehouse")
+            before = {w: await uow.stock.lock(command.product_id, w) for w in sorted(legs)}
+            moved = []
+            for warehouse_id in (command.from_warehouse_id, command.to_warehouse_id):
+                after = before[warehouse_id].moved(legs[warehouse_id])
+                movement = Movement(
+                    id=self._ids.new_id(),
+                    kind=MovementKind.TRANSFER,
+                    product_id=product.id,
+                    warehouse_id=warehouse_id,
+                    quantity=legs[warehouse_id],
+                    reason=command.reason,
+                    reference=reference,
+                    occurred_at=now,
+                )
+                await uow.stock.save(after)
+                await uow.movements.append(movement)
+                record(uow, by, now, MOVEMENTS.change("transfer", None, movement))
+                for event in movement_events(movement, product, before[warehouse_id], after):
+                    publish(uow, event, self._ids.new_id(), now, by.correlation_id)
+                moved.append((movement, after))
+            await uow.commit()
+        return moved
+
+
 def _check(command: NewMovement) -> None:
     if command.kind is MovementKind.SHIP:
         raise RuleViolated("kind: goods leave through a sales order's /ship, which books the movement")
+    if command.kind is MovementKind.TRANSFER:
+        raise RuleViolated("kind: a transfer is posted to /v1/transfers, which books both of its lines")
     if command.kind is MovementKind.RECEIVE and command.quantity <= 0:
         raise RuleViolated("quantity: a receipt adds a positive quantity")
     if command.kind is MovementKind.ADJUST and (command.quantity == 0 or not command.reason.strip()):
