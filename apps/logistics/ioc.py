@@ -19,6 +19,7 @@ from core.domain.logistics.use_cases.orders import (
     ReserveOrder,
     ShipOrder,
 )
+from core.domain.logistics.use_cases.reports import FulfilmentReport, StockValuation
 from core.domain.logistics.use_cases.shipments import (
     CreateShipment,
     GetShipment,
@@ -60,4 +61,6 @@ class LogisticsProvider(Provider):
         TrackShipment,
         GetShipment,
         ListShipments,
+        StockValuation,
+        FulfilmentReport,
     )

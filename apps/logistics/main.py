@@ -3,6 +3,7 @@ from litestar import Litestar
 
 from adapters.http.logistics.catalogue import ProductsController, WarehousesController
 from adapters.http.logistics.orders import OrdersController
+from adapters.http.logistics.reports import ReportsController
 from adapters.http.logistics.shipments import ShipmentsController
 from adapters.http.logistics.stock import (
     LowStockController,
@@ -30,6 +31,7 @@ SPEC = ServiceSpec(
         LowStockController,
         OrdersController,
         ShipmentsController,
+        ReportsController,
     ],
     providers=[LogisticsProvider()],
 )

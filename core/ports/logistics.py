@@ -1,9 +1,11 @@
+from datetime import datetime, timedelta
 from typing import Protocol
 
 import msgspec
 
 from core.domain.logistics.model import LowStock, Movement, Product, StockLevel, Warehouse
 from core.domain.logistics.orders import OrderStatus, SalesOrder
+from core.domain.logistics.reports import ValuationRow
 from core.domain.logistics.shipments import Shipment, ShipmentStatus
 from core.ports.pagination import Page, PageRequest
 from core.ports.uow import UnitOfWork
@@ -125,6 +127,16 @@ class ShipmentRepository(Protocol):
     async def list(self, query: ShipmentFilter, page: PageRequest) -> Page[Shipment]: ...
 
 
+class LogisticsReports(Protocol):
+    async def valuation(self) -> list[ValuationRow]:
+        """On hand at current prices, by warehouse, category and currency."""
+        ...
+
+    async def lead_times(self, since: datetime, until: datetime) -> list[timedelta]:
+        """Placed-to-shipped time of each order shipped in [since, until)."""
+        ...
+
+
 class LogisticsUnitOfWork(UnitOfWork, Protocol):
     products: ProductRepository
     warehouses: WarehouseRepository
@@ -132,3 +144,4 @@ class LogisticsUnitOfWork(UnitOfWork, Protocol):
     movements: MovementLedger
     orders: SalesOrderRepository
     shipments: ShipmentRepository
+    reports: LogisticsReports

@@ -3,6 +3,7 @@ reserve and ship, retries are safe with Idempotency-Key, stale writes are refuse
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -210,3 +211,31 @@ async def test_a_shipment_ships_and_delivers_its_order_and_its_customer_follows_
     assert (await logistics.get("/v1/shipments", headers=ben)).json()["items"] == []
     stock = (await logistics.get("/v1/stock", params={"product_id": product}, headers=ops)).json()["items"]
     assert [(level["on_hand"], level["reserved"]) for level in stock] == [(8, 0)]
+
+
+async def test_reports_value_stock_exactly_and_summarise_fulfilment(platform: Clients) -> None:
+    logistics = platform["logistics"]
+    product, warehouse = await stocked(platform, 10)
+    ops = await token(platform, Role.OPS)
+    lines = [{"product_id": product, "quantity": 3}]
+    body = {"customer_id": "c-1", "warehouse_id": warehouse, "lines": lines}
+    order = (await logistics.post("/v1/orders", headers=ops, json=body)).json()
+    await logistics.post(f"/v1/orders/{order['id']}/reserve", headers=ops)
+    await logistics.post(f"/v1/orders/{order['id']}/ship", headers=ops)
+    window = {"since": "2020-01-01T00:00:00Z", "until": "2020-12-31T00:00:00Z"}
+
+    valuation = (await logistics.get("/v1/reports/stock-valuation", headers=ops)).json()["items"]
+    now_window = {"since": order["created_at"], "until": "2099-01-01T00:00:00Z"}
+    too_wide = await logistics.get("/v1/reports/fulfilment", params=now_window, headers=ops)
+    empty = (await logistics.get("/v1/reports/fulfilment", params=window, headers=ops)).json()
+
+    assert valuation == [
+        {"warehouse_id": warehouse, "category": "", "currency": "INR", "units": 7, "value": "87.5000"}
+    ]
+    assert too_wide.status_code == 422
+    assert (empty["orders_shipped"], empty["on_time_share"], empty["target_hours"]) == (0, None, 48)
+    placed = datetime.fromisoformat(order["created_at"])
+    day = {"since": placed.isoformat(), "until": (placed + timedelta(days=1)).isoformat()}
+    shipped = (await logistics.get("/v1/reports/fulfilment", params=day, headers=ops)).json()
+    assert (shipped["orders_shipped"], shipped["on_time_share"]) == (1, 1.0)
+    assert 0 <= shipped["median_hours_to_ship"] < 1

@@ -1,6 +1,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.logistics.orders import SqlSalesOrderRepository
+from adapters.db.logistics.reports import SqlLogisticsReports
 from adapters.db.logistics.repositories import (
     SqlMovementLedger,
     SqlProductRepository,
@@ -21,6 +22,7 @@ class SqlLogisticsUnitOfWork(SqlUnitOfWork, LogisticsUnitOfWork):
     movements: SqlMovementLedger
     orders: SqlSalesOrderRepository
     shipments: SqlShipmentRepository
+    reports: SqlLogisticsReports
 
     def bind_repositories(self, session: AsyncSession) -> None:
         self.products = SqlProductRepository(session)
@@ -29,3 +31,4 @@ class SqlLogisticsUnitOfWork(SqlUnitOfWork, LogisticsUnitOfWork):
         self.movements = SqlMovementLedger(session)
         self.orders = SqlSalesOrderRepository(session)
         self.shipments = SqlShipmentRepository(session)
+        self.reports = SqlLogisticsReports(session)
