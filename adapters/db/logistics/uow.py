@@ -1,6 +1,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.logistics.orders import SqlSalesOrderRepository
+from adapters.db.logistics.purchasing import SqlPurchaseOrderRepository, SqlSupplierRepository
 from adapters.db.logistics.repositories import (
     SqlMovementLedger,
     SqlProductRepository,
@@ -19,6 +20,8 @@ class SqlLogisticsUnitOfWork(SqlUnitOfWork, LogisticsUnitOfWork):
     stock: SqlStockRepository
     movements: SqlMovementLedger
     orders: SqlSalesOrderRepository
+    suppliers: SqlSupplierRepository
+    purchase_orders: SqlPurchaseOrderRepository
 
     def bind_repositories(self, session: AsyncSession) -> None:
         self.products = SqlProductRepository(session)
@@ -26,3 +29,5 @@ class SqlLogisticsUnitOfWork(SqlUnitOfWork, LogisticsUnitOfWork):
         self.stock = SqlStockRepository(session)
         self.movements = SqlMovementLedger(session)
         self.orders = SqlSalesOrderRepository(session)
+        self.suppliers = SqlSupplierRepository(session)
+        self.purchase_orders = SqlPurchaseOrderRepository(session)

@@ -70,6 +70,63 @@ class LogisticsOrderCancelled(DomainEvent, frozen=True, kw_only=True, tag="logis
     """True when the order held a reservation that went back to available stock."""
 
 
+class LogisticsSupplierCreated(DomainEvent, frozen=True, kw_only=True, tag="logistics.supplier_created"):
+    supplier_id: str
+    name: str
+
+
+class PurchaseOrderLineOut(msgspec.Struct, frozen=True, kw_only=True):
+    product_id: str
+    quantity: int
+
+
+class LogisticsPurchaseOrderCreated(
+    DomainEvent, frozen=True, kw_only=True, tag="logistics.purchase_order_created"
+):
+    purchase_order_id: str
+    supplier_id: str
+    warehouse_id: str
+    lines: list[PurchaseOrderLineOut]
+    total: str
+    """Decimal, as a string."""
+    currency: str
+
+
+class LogisticsPurchaseOrderSubmitted(
+    DomainEvent, frozen=True, kw_only=True, tag="logistics.purchase_order_submitted"
+):
+    purchase_order_id: str
+    supplier_id: str
+    warehouse_id: str
+    lines: list[PurchaseOrderLineOut]
+
+
+class LogisticsPurchaseOrderReceived(
+    DomainEvent, frozen=True, kw_only=True, tag="logistics.purchase_order_received"
+):
+    purchase_order_id: str
+    supplier_id: str
+    warehouse_id: str
+    lines: list[PurchaseOrderLineOut]
+    """What arrived in this receipt (each booked as a `receive` movement)."""
+    status: str
+    """`partially_received`, or `received` once nothing is outstanding."""
+
+
+class LogisticsPurchaseOrderClosed(
+    DomainEvent, frozen=True, kw_only=True, tag="logistics.purchase_order_closed"
+):
+    purchase_order_id: str
+    supplier_id: str
+
+
+class LogisticsPurchaseOrderCancelled(
+    DomainEvent, frozen=True, kw_only=True, tag="logistics.purchase_order_cancelled"
+):
+    purchase_order_id: str
+    supplier_id: str
+
+
 LogisticsEvent = (
     LogisticsProductCreated
     | LogisticsStockMoved
@@ -79,4 +136,10 @@ LogisticsEvent = (
     | LogisticsOrderShipped
     | LogisticsOrderDelivered
     | LogisticsOrderCancelled
+    | LogisticsSupplierCreated
+    | LogisticsPurchaseOrderCreated
+    | LogisticsPurchaseOrderSubmitted
+    | LogisticsPurchaseOrderReceived
+    | LogisticsPurchaseOrderClosed
+    | LogisticsPurchaseOrderCancelled
 )
