@@ -19,7 +19,24 @@ from core.domain.logistics.use_cases.orders import (
     ReserveOrder,
     ShipOrder,
 )
+from core.domain.logistics.use_cases.purchasing import (
+    CancelPurchaseOrder,
+    ClosePurchaseOrder,
+    CreatePurchaseOrder,
+    GetPurchaseOrder,
+    ListPurchaseOrders,
+    ReceivePurchaseOrder,
+    SubmitPurchaseOrder,
+)
 from core.domain.logistics.use_cases.stock import ListLowStock, ListMovements, ListStock, RecordMovement
+from core.domain.logistics.use_cases.suppliers import (
+    CreateSupplier,
+    GetSupplier,
+    ListSupplierProducts,
+    ListSuppliers,
+    SetSupplierProduct,
+    UpdateSupplier,
+)
 
 
 class LogisticsProvider(Provider):
@@ -43,4 +60,17 @@ class LogisticsProvider(Provider):
         ShipOrder,
         DeliverOrder,
         CancelOrder,
+        CreateSupplier,
+        GetSupplier,
+        ListSuppliers,
+        UpdateSupplier,
+        SetSupplierProduct,
+        ListSupplierProducts,
+        CreatePurchaseOrder,
+        GetPurchaseOrder,
+        ListPurchaseOrders,
+        SubmitPurchaseOrder,
+        CancelPurchaseOrder,
+        ClosePurchaseOrder,
+        ReceivePurchaseOrder,
     )

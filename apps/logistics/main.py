@@ -3,6 +3,7 @@ from litestar import Litestar
 
 from adapters.http.logistics.catalogue import ProductsController, WarehousesController
 from adapters.http.logistics.orders import OrdersController
+from adapters.http.logistics.purchasing import PurchaseOrdersController, SuppliersController
 from adapters.http.logistics.stock import LowStockController, MovementsController, StockController
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
@@ -22,6 +23,8 @@ SPEC = ServiceSpec(
         StockController,
         LowStockController,
         OrdersController,
+        SuppliersController,
+        PurchaseOrdersController,
     ],
     providers=[LogisticsProvider()],
 )
