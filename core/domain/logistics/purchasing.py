@@ -24,9 +24,14 @@ class OverReceipt(Conflict):
     code = "over_receipt"
 
 
+MAX_MONEY = Decimal(10) ** 14
+"""Exclusive: the columns are NUMERIC(18, 4), and PostgreSQL refuses more with an error, not a 422."""
+
+
 def _check_money(name: str, amount: Decimal) -> None:
-    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -4:  # type: ignore[operator]
-        raise RuleViolated(f"{name}: a decimal, not negative, at most 4 decimal places")
+    places = -amount.as_tuple().exponent if amount.is_finite() else 0  # type: ignore[operator]
+    if not amount.is_finite() or not 0 <= amount < MAX_MONEY or places > 4:
+        raise RuleViolated(f"{name}: a decimal from 0 to below 10^14, at most 4 decimal places")
 
 
 class Supplier(msgspec.Struct, frozen=True, kw_only=True):
