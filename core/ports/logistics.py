@@ -1,3 +1,4 @@
+import builtins
 from typing import Protocol
 
 import msgspec
@@ -135,10 +136,11 @@ class SupplierRepository(Protocol):
         """Oldest first."""
         ...
 
-    async def put_offer(self, offer: SupplierProduct) -> None:
+    async def put_offer(self, offer: SupplierProduct) -> "builtins.list[SupplierProduct]":
         """Adds or replaces the supplier's offer of the product. When ``offer.preferred``, every
         other supplier's offer of that product stops being preferred, in this transaction; lock
-        the product first so that two such changes go one after the other."""
+        the product first so that two such changes go one after the other. Answers the offers
+        that stopped being preferred, as they are now."""
         ...
 
     async def offers(self, supplier_id: str, page: PageRequest) -> Page[SupplierProduct]:

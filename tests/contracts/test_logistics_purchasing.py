@@ -188,6 +188,17 @@ async def test_each_product_has_at_most_one_preferred_supplier(database: Databas
         (product, False, Decimal("9.7500"))
     ]
 
+    async with database.engine.connect() as connection:
+        audited = (
+            await connection.execute(
+                select(audit_log.c.action, audit_log.c.changes)
+                .where(audit_log.c.resource_id == f"{first.id}:{product}")
+                .order_by(audit_log.c.seq)
+            )
+        ).all()
+    assert [row.action for row in audited] == ["set", "update"], "losing the preference is audited too"
+    assert "preferred" in str(audited[1].changes)
+
     await asyncio.gather(*(kit.offer(s.id, product, preferred=True) for s in (first, second, third)))
     async with kit.uow() as uow:
         offers = [(await uow.suppliers.offers(s.id, PageRequest())).items[0] for s in (first, second, third)]
@@ -218,7 +229,11 @@ async def test_each_step_is_audited_and_published_in_its_transaction(database: D
 
     async with database.engine.connect() as connection:
         audited = (
-            await connection.execute(select(audit_log.c.action).where(audit_log.c.resource_id == order.id))
+            await connection.execute(
+                select(audit_log.c.action)
+                .where(audit_log.c.resource_id == order.id)
+                .order_by(audit_log.c.seq)
+            )
         ).all()
         events = (await connection.execute(select(outbox.c.event_type, outbox.c.payload))).all()
     assert [row.action for row in audited] == ["create", "submit", "receive", "close"]

@@ -56,15 +56,18 @@ class SqlSupplierRepository(SupplierRepository):
         return Page.of([Supplier(**plain(row)) for row in rows], page, key=lambda supplier: supplier.id)
 
     @translated
-    async def put_offer(self, offer: SupplierProduct) -> None:
+    async def put_offer(self, offer: SupplierProduct) -> "builtins.list[SupplierProduct]":
         c = supplier_products.c
+        unpreferred: builtins.list[SupplierProduct] = []
         if offer.preferred:
             # Before the upsert: the partial unique index allows one preferred row per product.
-            await self._session.execute(
+            rows = await self._session.execute(
                 update(supplier_products)
                 .where(c.product_id == offer.product_id, c.supplier_id != offer.supplier_id, c.preferred)
-                .values(preferred=False)
+                .values(preferred=False, updated_at=offer.updated_at)
+                .returning(*supplier_products.c)
             )
+            unpreferred = [SupplierProduct(**plain(row)) for row in rows]
         dialect = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
         values = msgspec.structs.asdict(offer)
         upsert = dialect.insert(supplier_products).values(**values)
@@ -74,6 +77,7 @@ class SqlSupplierRepository(SupplierRepository):
                 set_={name: values[name] for name in ("unit_cost", "currency", "preferred", "updated_at")},
             )
         )
+        return unpreferred
 
     @translated
     async def offers(self, supplier_id: str, page: PageRequest) -> Page[SupplierProduct]:

@@ -118,8 +118,8 @@ class SetSupplierProduct:
     """- Adds or replaces what the supplier charges for the product: a unit cost (a decimal
       string, not negative, at most 4 places) in a currency (ISO 4217).
     - `preferred: true` makes this supplier the product's one preferred supplier: any other
-      supplier preferred for it stops being so in the same transaction. Only an active supplier
-      can be preferred.
+      supplier preferred for it stops being so in the same transaction (audited as its own
+      change). Only an active supplier can be preferred.
     - An unknown supplier or product is answered as not found. Audited."""
 
     def __init__(self, uow: LogisticsUnitOfWork, clock: Clock) -> None:
@@ -142,7 +142,9 @@ class SetSupplierProduct:
                 raise NotFound("product not found")
             if offer.preferred and not supplier.active:
                 raise RuleViolated("preferred: an inactive supplier cannot be preferred")
-            await uow.suppliers.put_offer(offer)
+            for other in await uow.suppliers.put_offer(offer):
+                was = msgspec.structs.replace(other, preferred=True)
+                record(uow, by, now, SUPPLIER_PRODUCTS.change("update", was, other))
             record(uow, by, now, SUPPLIER_PRODUCTS.change("set", None, offer))
             await uow.commit()
         return offer
