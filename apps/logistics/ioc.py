@@ -19,6 +19,15 @@ from core.domain.logistics.use_cases.orders import (
     ReserveOrder,
     ShipOrder,
 )
+from core.domain.logistics.use_cases.purchasing import (
+    CancelPurchaseOrder,
+    ClosePurchaseOrder,
+    CreatePurchaseOrder,
+    GetPurchaseOrder,
+    ListPurchaseOrders,
+    ReceivePurchaseOrder,
+    SubmitPurchaseOrder,
+)
 from core.domain.logistics.use_cases.reports import FulfilmentReport, StockValuation
 from core.domain.logistics.use_cases.shipments import (
     CreateShipment,
@@ -32,6 +41,14 @@ from core.domain.logistics.use_cases.stock import (
     ListStock,
     RecordMovement,
     TransferStock,
+)
+from core.domain.logistics.use_cases.suppliers import (
+    CreateSupplier,
+    GetSupplier,
+    ListSupplierProducts,
+    ListSuppliers,
+    SetSupplierProduct,
+    UpdateSupplier,
 )
 
 
@@ -63,4 +80,17 @@ class LogisticsProvider(Provider):
         ListShipments,
         StockValuation,
         FulfilmentReport,
+        CreateSupplier,
+        GetSupplier,
+        ListSuppliers,
+        UpdateSupplier,
+        SetSupplierProduct,
+        ListSupplierProducts,
+        CreatePurchaseOrder,
+        GetPurchaseOrder,
+        ListPurchaseOrders,
+        SubmitPurchaseOrder,
+        CancelPurchaseOrder,
+        ClosePurchaseOrder,
+        ReceivePurchaseOrder,
     )

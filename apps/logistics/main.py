@@ -3,6 +3,7 @@ from litestar import Litestar
 
 from adapters.http.logistics.catalogue import ProductsController, WarehousesController
 from adapters.http.logistics.orders import OrdersController
+from adapters.http.logistics.purchasing import PurchaseOrdersController, SuppliersController
 from adapters.http.logistics.reports import ReportsController
 from adapters.http.logistics.shipments import ShipmentsController
 from adapters.http.logistics.stock import (
@@ -32,6 +33,8 @@ SPEC = ServiceSpec(
         OrdersController,
         ShipmentsController,
         ReportsController,
+        SuppliersController,
+        PurchaseOrdersController,
     ],
     providers=[LogisticsProvider()],
 )

@@ -1,3 +1,4 @@
+import builtins
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -5,6 +6,7 @@ import msgspec
 
 from core.domain.logistics.model import LowStock, Movement, Product, StockLevel, Warehouse
 from core.domain.logistics.orders import OrderStatus, SalesOrder
+from core.domain.logistics.purchasing import PurchaseOrder, PurchaseOrderStatus, Supplier, SupplierProduct
 from core.domain.logistics.reports import ValuationRow
 from core.domain.logistics.shipments import Shipment, ShipmentStatus
 from core.ports.pagination import Page, PageRequest
@@ -145,3 +147,67 @@ class LogisticsUnitOfWork(UnitOfWork, Protocol):
     orders: SalesOrderRepository
     shipments: ShipmentRepository
     reports: LogisticsReports
+    suppliers: "SupplierRepository"
+    purchase_orders: "PurchaseOrderRepository"
+
+
+class SupplierFilter(msgspec.Struct, frozen=True, kw_only=True):
+    active: bool | None = None
+
+
+class PurchaseOrderFilter(msgspec.Struct, frozen=True, kw_only=True):
+    status: PurchaseOrderStatus | None = None
+    supplier_id: str | None = None
+
+
+class SupplierRepository(Protocol):
+    """Suppliers and what each supplies (its offers: a product at a cost)."""
+
+    async def add(self, supplier: Supplier) -> None: ...
+
+    async def get(self, supplier_id: str) -> Supplier | None: ...
+
+    async def lock(self, supplier_id: str) -> Supplier | None:
+        """The supplier, its row locked until the unit of work ends (patches go one at a time)."""
+        ...
+
+    async def save(self, supplier: Supplier) -> None: ...
+
+    async def list(self, query: SupplierFilter, page: PageRequest) -> Page[Supplier]:
+        """Oldest first."""
+        ...
+
+    async def put_offer(self, offer: SupplierProduct) -> "builtins.list[SupplierProduct]":
+        """Adds or replaces the supplier's offer of the product. When ``offer.preferred``, every
+        other supplier's offer of that product stops being preferred, in this transaction; lock
+        the product first so that two such changes go one after the other. Answers the offers
+        that stopped being preferred, as they are now."""
+        ...
+
+    async def offers(self, supplier_id: str, page: PageRequest) -> Page[SupplierProduct]:
+        """The supplier's offers, by product id."""
+        ...
+
+    async def preferred_for(self, product_id: str) -> SupplierProduct | None:
+        """The preferred supplier's offer of the product; None when no supplier is preferred."""
+        ...
+
+
+class PurchaseOrderRepository(Protocol):
+    async def add(self, order: PurchaseOrder) -> None: ...
+
+    async def get(self, order_id: str) -> PurchaseOrder | None: ...
+
+    async def lock(self, order_id: str) -> PurchaseOrder | None:
+        """The order, its row locked until the unit of work ends: receipts of one order go one
+        after the other. Lock the order before its stock levels, always in that order."""
+        ...
+
+    async def save(self, order: PurchaseOrder) -> None:
+        """Its status, version, time stamp and the quantities received; what was ordered never
+        changes."""
+        ...
+
+    async def list(self, query: PurchaseOrderFilter, page: PageRequest) -> Page[PurchaseOrder]:
+        """Oldest first."""
+        ...

@@ -133,6 +133,10 @@ async def test_low_stock_lists_levels_below_the_reorder_point_with_what_to_reord
     }
     placed = (await logistics.post("/v1/orders", json=order, headers=ops)).json()
 
+    supplier = {"name": "Kerala Timber Co", "email": "orders@timber.example", "lead_time_days": 7}
+    supplier_id = (await logistics.post("/v1/suppliers", json=supplier, headers=ops)).json()["id"]
+    offer = {"unit_cost": "9.75", "currency": "INR", "preferred": True}
+    await logistics.put(f"/v1/suppliers/{supplier_id}/products/{product}", json=offer, headers=ops)
     before = (await logistics.get("/v1/low-stock", headers=ops)).json()["items"]
     await logistics.post(f"/v1/orders/{placed['id']}/reserve", headers=ops)
     low = (await logistics.get("/v1/low-stock", headers=ops)).json()["items"]
@@ -141,5 +145,6 @@ async def test_low_stock_lists_levels_below_the_reorder_point_with_what_to_reord
 
     assert before == []
     assert low == [{"product_id": product, "sku": PRODUCT["sku"], "warehouse_id": warehouse["id"],
-                    "available": 3, "reorder_point": 5, "suggested_quantity": 20}]  # fmt: skip
+                    "available": 3, "reorder_point": 5, "suggested_quantity": 20,
+                    "preferred_supplier_id": supplier_id}]  # fmt: skip
     assert after_receipt == []

@@ -128,3 +128,68 @@ tracking_events = Table(
     Column("note", Text, nullable=False),
     Column("occurred_at", UtcDateTime, nullable=False),
 )
+
+suppliers = Table(
+    "logistics_suppliers",
+    metadata,
+    Column("id", String(36), primary_key=True, comment="UUIDv7"),
+    Column("name", String(200), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("phone", String(40), nullable=False),
+    Column("lead_time_days", Integer, nullable=False),
+    Column("rating", Numeric(2, 1), nullable=True, comment="0 to 5 in steps of 0.1; null until rated"),
+    Column("active", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    CheckConstraint("lead_time_days >= 0", name="lead_time"),
+    CheckConstraint("rating >= 0 AND rating <= 5", name="rating"),
+)
+
+supplier_products = Table(
+    "logistics_supplier_products",
+    metadata,
+    Column("supplier_id", String(36), ForeignKey("logistics_suppliers.id"), primary_key=True),
+    Column("product_id", String(36), ForeignKey("logistics_products.id"), primary_key=True),
+    Column("unit_cost", Numeric(18, 4), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("preferred", Boolean, nullable=False, comment="at most one preferred supplier per product"),
+    Column("updated_at", UtcDateTime, nullable=False),
+    CheckConstraint("unit_cost >= 0", name="cost"),
+)
+# The database's own guard of "one preferred supplier per product" (use cases lock the product
+# first, so this only ever fires on a bug).
+Index(
+    "uq_logistics_supplier_products_preferred",
+    supplier_products.c.product_id,
+    unique=True,
+    sqlite_where=supplier_products.c.preferred,
+    postgresql_where=supplier_products.c.preferred,
+)
+
+purchase_orders = Table(
+    "logistics_purchase_orders",
+    metadata,
+    Column("id", String(36), primary_key=True, comment="UUIDv7"),
+    Column("supplier_id", String(36), ForeignKey("logistics_suppliers.id"), nullable=False),
+    Column("warehouse_id", String(36), ForeignKey("logistics_warehouses.id"), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+Index("ix_logistics_purchase_orders_supplier", purchase_orders.c.supplier_id, purchase_orders.c.id)
+
+purchase_order_lines = Table(
+    "logistics_purchase_order_lines",
+    metadata,
+    Column("purchase_order_id", String(36), ForeignKey("logistics_purchase_orders.id"), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("product_id", String(36), ForeignKey("logistics_products.id"), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_cost", Numeric(18, 4), nullable=False),
+    Column("received", Integer, nullable=False, comment="never above quantity: no over-receipt"),
+    CheckConstraint("quantity > 0 AND received >= 0 AND received <= quantity", name="within_order"),
+)

@@ -1,6 +1,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.logistics.orders import SqlSalesOrderRepository
+from adapters.db.logistics.purchasing import SqlPurchaseOrderRepository, SqlSupplierRepository
 from adapters.db.logistics.reports import SqlLogisticsReports
 from adapters.db.logistics.repositories import (
     SqlMovementLedger,
@@ -23,6 +24,8 @@ class SqlLogisticsUnitOfWork(SqlUnitOfWork, LogisticsUnitOfWork):
     orders: SqlSalesOrderRepository
     shipments: SqlShipmentRepository
     reports: SqlLogisticsReports
+    suppliers: SqlSupplierRepository
+    purchase_orders: SqlPurchaseOrderRepository
 
     def bind_repositories(self, session: AsyncSession) -> None:
         self.products = SqlProductRepository(session)
@@ -32,3 +35,5 @@ class SqlLogisticsUnitOfWork(SqlUnitOfWork, LogisticsUnitOfWork):
         self.orders = SqlSalesOrderRepository(session)
         self.shipments = SqlShipmentRepository(session)
         self.reports = SqlLogisticsReports(session)
+        self.suppliers = SqlSupplierRepository(session)
+        self.purchase_orders = SqlPurchaseOrderRepository(session)

@@ -73,6 +73,7 @@ class LowStockOut(msgspec.Struct, frozen=True, kw_only=True):
     available: int
     reorder_point: int
     suggested_quantity: int
+    preferred_supplier_id: str | None
 
     @classmethod
     def of(cls, low: LowStock) -> "LowStockOut":
@@ -83,6 +84,7 @@ class LowStockOut(msgspec.Struct, frozen=True, kw_only=True):
             available=low.available,
             reorder_point=low.reorder_point,
             suggested_quantity=low.suggested_quantity,
+            preferred_supplier_id=low.preferred_supplier_id,
         )
 
 

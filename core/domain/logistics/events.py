@@ -27,6 +27,8 @@ class LogisticsStockLow(DomainEvent, frozen=True, kw_only=True, tag="logistics.s
     reorder_point: int
     suggested_quantity: int
     """The product's reorder quantity, or enough to reach the reorder point, whichever is more."""
+    preferred_supplier_id: str | None = None
+    """Whom to reorder from; None when no active supplier is preferred for the product."""
 
 
 class OrderLineOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -86,6 +88,63 @@ class LogisticsShipmentDelivered(DomainEvent, frozen=True, kw_only=True, tag="lo
     customer_id: str
 
 
+class LogisticsSupplierCreated(DomainEvent, frozen=True, kw_only=True, tag="logistics.supplier_created"):
+    supplier_id: str
+    name: str
+
+
+class PurchaseOrderLineOut(msgspec.Struct, frozen=True, kw_only=True):
+    product_id: str
+    quantity: int
+
+
+class LogisticsPurchaseOrderCreated(
+    DomainEvent, frozen=True, kw_only=True, tag="logistics.purchase_order_created"
+):
+    purchase_order_id: str
+    supplier_id: str
+    warehouse_id: str
+    lines: list[PurchaseOrderLineOut]
+    total: str
+    """Decimal, as a string."""
+    currency: str
+
+
+class LogisticsPurchaseOrderSubmitted(
+    DomainEvent, frozen=True, kw_only=True, tag="logistics.purchase_order_submitted"
+):
+    purchase_order_id: str
+    supplier_id: str
+    warehouse_id: str
+    lines: list[PurchaseOrderLineOut]
+
+
+class LogisticsPurchaseOrderReceived(
+    DomainEvent, frozen=True, kw_only=True, tag="logistics.purchase_order_received"
+):
+    purchase_order_id: str
+    supplier_id: str
+    warehouse_id: str
+    lines: list[PurchaseOrderLineOut]
+    """What arrived in this receipt (each booked as a `receive` movement)."""
+    status: str
+    """`partially_received`, or `received` once nothing is outstanding."""
+
+
+class LogisticsPurchaseOrderClosed(
+    DomainEvent, frozen=True, kw_only=True, tag="logistics.purchase_order_closed"
+):
+    purchase_order_id: str
+    supplier_id: str
+
+
+class LogisticsPurchaseOrderCancelled(
+    DomainEvent, frozen=True, kw_only=True, tag="logistics.purchase_order_cancelled"
+):
+    purchase_order_id: str
+    supplier_id: str
+
+
 LogisticsEvent = (
     LogisticsProductCreated
     | LogisticsStockMoved
@@ -97,4 +156,10 @@ LogisticsEvent = (
     | LogisticsOrderCancelled
     | LogisticsShipmentUpdated
     | LogisticsShipmentDelivered
+    | LogisticsSupplierCreated
+    | LogisticsPurchaseOrderCreated
+    | LogisticsPurchaseOrderSubmitted
+    | LogisticsPurchaseOrderReceived
+    | LogisticsPurchaseOrderClosed
+    | LogisticsPurchaseOrderCancelled
 )

@@ -11,6 +11,8 @@ from core.domain.errors import Conflict, RuleViolated
 
 SKU = re.compile(r"[A-Z0-9][A-Z0-9-]{1,38}[A-Z0-9]")
 CURRENCY = re.compile(r"[A-Z]{3}")
+MAX_PRICE = Decimal(10) ** 14
+"""NUMERIC(18, 4) holds less than this."""
 WAREHOUSE_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,18}[A-Z0-9]")
 
 
@@ -40,8 +42,8 @@ class Product(msgspec.Struct, frozen=True, kw_only=True):
             raise RuleViolated("sku: 3 to 40 upper-case letters, digits and dashes")
         if not CURRENCY.fullmatch(self.currency):
             raise RuleViolated("currency: an ISO 4217 code such as INR")
-        if self.unit_price < 0 or self.unit_price.as_tuple().exponent < -4:  # type: ignore[operator]
-            raise RuleViolated("unit_price: not negative, at most 4 decimal places")
+        if not 0 <= self.unit_price < MAX_PRICE or self.unit_price.as_tuple().exponent < -4:  # type: ignore[operator]
+            raise RuleViolated("unit_price: 0 to 99999999999999.9999, at most 4 decimal places")
         if self.reorder_point < 0 or self.reorder_quantity < 0:
             raise RuleViolated("reorder_point and reorder_quantity must not be negative")
         if not self.name.strip():
@@ -133,6 +135,7 @@ class LowStock(msgspec.Struct, frozen=True, kw_only=True):
     available: int
     reorder_point: int
     reorder_quantity: int
+    preferred_supplier_id: str | None = None
 
     @property
     def suggested_quantity(self) -> int:

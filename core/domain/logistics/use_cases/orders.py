@@ -229,7 +229,7 @@ class ReserveOrder(_OrderAction):
             held = level.reserving(line.quantity)
             await uow.stock.save(held)
             product = await uow.products.get(line.product_id)
-            low = None if product is None else fell_below_reorder_point(product, level, held)
+            low = None if product is None else await fell_below_reorder_point(uow, product, level, held)
             events.extend([low] if low else [])
         return events
 
@@ -268,7 +268,7 @@ class ShipOrder(_OrderAction):
             await uow.movements.append(movement)
             product = await uow.products.get(line.product_id)
             if product is not None:
-                events.extend(movement_events(movement, product, level, after))
+                events.extend(await movement_events(uow, movement, product, level, after))
         return events
 
     def _announced(self, order: SalesOrder) -> DomainEvent:

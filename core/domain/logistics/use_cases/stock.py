@@ -50,7 +50,7 @@ class RecordMovement:
             await uow.stock.save(after)
             await uow.movements.append(movement)
             record(uow, by, now, MOVEMENTS.change(str(command.kind), None, movement))
-            for event in movement_events(movement, product, before, after):
+            for event in await movement_events(uow, movement, product, before, after):
                 publish(uow, event, self._ids.new_id(), now, by.correlation_id)
             await uow.commit()
         return movement, after
@@ -104,7 +104,7 @@ class TransferStock:
                 await uow.stock.save(after)
                 await uow.movements.append(movement)
                 record(uow, by, now, MOVEMENTS.change("transfer", None, movement))
-                for event in movement_events(movement, product, before[warehouse_id], after):
+                for event in await movement_events(uow, movement, product, before[warehouse_id], after):
                     publish(uow, event, self._ids.new_id(), now, by.correlation_id)
                 moved.append((movement, after))
             await uow.commit()
@@ -122,8 +122,8 @@ def _check(command: NewMovement) -> None:
         raise RuleViolated("reason: an adjustment changes the count and says why")
 
 
-def movement_events(
-    movement: Movement, product: Product, before: StockLevel, after: StockLevel
+async def movement_events(
+    uow: LogisticsUnitOfWork, movement: Movement, product: Product, before: StockLevel, after: StockLevel
 ) -> list[LogisticsStockMoved | LogisticsStockLow]:
     events: list[LogisticsStockMoved | LogisticsStockLow] = [
         LogisticsStockMoved(
@@ -136,30 +136,34 @@ def movement_events(
             available=after.available,
         )
     ]
-    low = fell_below_reorder_point(product, before, after)
+    low = await fell_below_reorder_point(uow, product, before, after)
     return events if low is None else [*events, low]
 
 
-def fell_below_reorder_point(
-    product: Product, before: StockLevel, after: StockLevel
+async def fell_below_reorder_point(
+    uow: LogisticsUnitOfWork, product: Product, before: StockLevel, after: StockLevel
 ) -> LogisticsStockLow | None:
     """``logistics.stock_low`` when this change took available stock below the reorder point
-    (once, on the way down; not again while it stays low)."""
+    (once, on the way down; not again while it stays low), naming the preferred supplier."""
     if not after.available < product.reorder_point <= before.available:
         return None
-    return LogisticsStockLow(
+    offer = await uow.suppliers.preferred_for(product.id)
+    low = LowStock(
         product_id=product.id,
+        sku=product.sku,
         warehouse_id=after.warehouse_id,
         available=after.available,
         reorder_point=product.reorder_point,
-        suggested_quantity=LowStock(
-            product_id=product.id,
-            sku=product.sku,
-            warehouse_id=after.warehouse_id,
-            available=after.available,
-            reorder_point=product.reorder_point,
-            reorder_quantity=product.reorder_quantity,
-        ).suggested_quantity,
+        reorder_quantity=product.reorder_quantity,
+        preferred_supplier_id=None if offer is None else offer.supplier_id,
+    )
+    return LogisticsStockLow(
+        product_id=low.product_id,
+        warehouse_id=low.warehouse_id,
+        available=low.available,
+        reorder_point=low.reorder_point,
+        suggested_quantity=low.suggested_quantity,
+        preferred_supplier_id=low.preferred_supplier_id,
     )
 
 
@@ -195,4 +199,10 @@ class ListLowStock:
 
     async def execute(self, query: StockFilter, page: PageRequest) -> Page[LowStock]:
         async with self._uow as uow:
-            return await uow.stock.low(query, page)
+            found = await uow.stock.low(query, page)
+            offers = [await uow.suppliers.preferred_for(low.product_id) for low in found.items]
+        named = [
+            low if offer is None else msgspec.structs.replace(low, preferred_supplier_id=offer.supplier_id)
+            for low, offer in zip(found.items, offers, strict=True)
+        ]
+        return msgspec.structs.replace(found, items=named)
