@@ -20,7 +20,7 @@ from apps.services import SERVICES, create_service_app
 from core.domain.audit.use_cases import VerifyAudit
 from core.domain.errors import DomainError, NotFound
 from core.domain.identity.use_cases import NewUser
-from core.ports.errors import Unavailable
+from core.ports.errors import DependencyUnavailable, Unavailable
 
 log = logging.getLogger("bhiv.cli")
 
@@ -158,5 +158,11 @@ async def create_user(settings: PlatformSettings, command: NewUser) -> int:
     except DomainError as error:
         print(f"bhiv: {error.code}: {error.detail}", file=sys.stderr)
         return 1
+    except DependencyUnavailable as error:  # a customer login is checked with CRM, which must answer
+        print(f"bhiv: dependency_unavailable: {error}", file=sys.stderr)
+        return 1
+    except RuntimeError as error:  # asking CRM needs a signed token: no master key, no signing
+        print(f"bhiv: configuration error: {error}", file=sys.stderr)
+        return 2
     print(msgspec.json.encode({"id": user.id, "email": user.email, "role": user.role}).decode())
     return 0

@@ -10,6 +10,7 @@ from adapters.http.identity.admin_users import AdminUsersController
 from adapters.http.identity.oauth import OAuthController
 from adapters.http.threat.admin import ThreatAdminController
 from adapters.inspection.ioc import InspectionProvider
+from adapters.peers.ioc import PeersProvider
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
 from apps.gateway.ioc import GatewayProvider
@@ -38,7 +39,7 @@ SPEC = ServiceSpec(
         AuditController,
         ThreatAdminController,
     ],
-    providers=[CryptoProvider(), InspectionProvider(), AlertsProvider(), GatewayProvider()],
+    providers=[CryptoProvider(), InspectionProvider(), AlertsProvider(), PeersProvider(), GatewayProvider()],
     on_startup=[ensure_signing_key],
     background=[watch_failed_logins],
     serves_own_audit=False,

@@ -11,3 +11,7 @@ class Unavailable(PortError):
 
 class UpstreamTimeout(Unavailable):
     """The backing system did not answer in time."""
+
+
+class DependencyUnavailable(Unavailable):
+    """Another service of the platform that this answer depends on did not answer."""

@@ -65,3 +65,12 @@ class ServiceClientRepository(Protocol):
 class IdentityUnitOfWork(UnitOfWork, Protocol):
     users: UserRepository
     clients: ServiceClientRepository
+
+
+class CustomerDirectory(Protocol):
+    """CRM's customers as identity needs them: a customer login must act for one that exists.
+    CRM owns customers; identity asks it (an authenticated call, decision 0027)."""
+
+    async def exists(self, customer_id: str) -> bool:
+        """Raises ``Unavailable`` when CRM cannot answer: no user is linked on a guess."""
+        ...

@@ -32,6 +32,7 @@ from core.domain.identity.use_cases import (
 from tests.contracts.db_fixtures import Database
 from tests.contracts.identity_fixtures import audit_actions, identity
 from tests.support.fake_clock import FakeClock
+from tests.support.identity import KnownCustomers
 
 __all__ = ["identity"]
 Uow = Callable[[], SqlIdentityUnitOfWork]
@@ -56,7 +57,7 @@ class Kit:
         )
 
     async def create(self, email: str = "priya@example.com") -> str:
-        create = CreateUser(self.identity(), self.hasher, self.clock, Uuid7IdGenerator())
+        create = CreateUser(self.identity(), self.hasher, self.clock, Uuid7IdGenerator(), KnownCustomers())
         user = await create.execute(
             NewUser(email=email, password=PASSWORD, role=Role.OPS, display_name="Priya"), ADMIN
         )

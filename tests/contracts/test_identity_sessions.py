@@ -42,6 +42,7 @@ from core.domain.identity.use_cases.grants import PasswordGrant, RefreshGrant
 from core.ports.tokens import AccessTokenSigner
 from tests.contracts.db_fixtures import Database
 from tests.contracts.identity_fixtures import identity
+from tests.support.identity import KnownCustomers
 
 __all__ = ["identity"]
 Uow = Callable[[], SqlIdentityUnitOfWork]
@@ -85,9 +86,12 @@ class Kit:
             identity(), self.hasher, DecoyHash(self.hasher), throttle, self.clock, ids
         )
 
+    def change_role(self, identity: Uow) -> ChangeUserRole:
+        return ChangeUserRole(identity(), self.clock, Uuid7IdGenerator(), self.revocations, KnownCustomers())
+
     async def create(self, email: str, role: Role = Role.OPS) -> str:
         await self.keys.ensure_current()  # as the gateway does at start
-        create = CreateUser(self.identity(), self.hasher, self.clock, Uuid7IdGenerator())
+        create = CreateUser(self.identity(), self.hasher, self.clock, Uuid7IdGenerator(), KnownCustomers())
         new = NewUser(email=email, password=PASSWORD, role=role, display_name=email.split("@")[0])
         return (await create.execute(new, ADMIN)).id
 
@@ -130,9 +134,9 @@ async def test_every_refresh_token_ends_when_its_user_is_changed(
             user_id, NEW_PASSWORD, ADMIN
         )
     elif change == "role":
-        await ChangeUserRole(identity(), kit.clock, Uuid7IdGenerator(), kit.revocations).execute(
-            user_id, Role.SALES, None, ADMIN
-        )
+        await ChangeUserRole(
+            identity(), kit.clock, Uuid7IdGenerator(), kit.revocations, KnownCustomers()
+        ).execute(user_id, Role.SALES, None, ADMIN)
     elif change == "disable":
         await DisableUser(identity(), kit.clock, Uuid7IdGenerator(), kit.revocations).execute(user_id, ADMIN)
     else:
@@ -148,9 +152,9 @@ async def test_a_sign_in_after_a_role_change_starts_a_session_that_works(
 ) -> None:
     kit = Kit(identity, database)
     user_id = await kit.create("omar@example.com")
-    await ChangeUserRole(identity(), kit.clock, Uuid7IdGenerator(), kit.revocations).execute(
-        user_id, Role.SUPPORT, None, ADMIN
-    )
+    await ChangeUserRole(
+        identity(), kit.clock, Uuid7IdGenerator(), kit.revocations, KnownCustomers()
+    ).execute(user_id, Role.SUPPORT, None, ADMIN)
 
     refresh_token = await kit.sign_in("omar@example.com")
 
@@ -171,7 +175,9 @@ async def race_to_remove_both_admins(kit: Kit, identity: Uow, remove: str) -> No
                     )
                 )
             else:
-                change = ChangeUserRole(identity(), kit.clock, Uuid7IdGenerator(), kit.revocations)
+                change = ChangeUserRole(
+                    identity(), kit.clock, Uuid7IdGenerator(), kit.revocations, KnownCustomers()
+                )
                 changes.append(change.execute(user_id, Role.OPS, None, ADMIN))
 
         outcomes = await asyncio.gather(*changes, return_exceptions=True)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from adapters.jose.sealing import new_master_key
 from apps.services import SERVICES
 from tests.support.processes import PATIENCE, free_port_block, interrupt, wait_until_ready
 
@@ -66,9 +67,15 @@ def test_bhiv_users_create_takes_the_password_from_the_environment_or_stdin(tmp_
         db, ["--email", "ops@example.com", "--role", "ops"], BHIV_NEW_USER_PASSWORD="violet-kettle-harbour"
     )
     from_stdin = _users_create(
+        db, ["--email", "care@example.com", "--role", "support"], "amber-lantern-meadow\n"
+    )
+    crm_down = free_port_block(1)
+    customer = _users_create(
         db,
         ["--email", "cust@example.com", "--role", "customer", "--customer-id", "c-1"],
         "amber-lantern-meadow\n",
+        BHIV_GATEWAY_UPSTREAMS=f"crm=http://127.0.0.1:{crm_down}",
+        BHIV_AUTH_MASTER_KEY=new_master_key(),
     )
     weak = _users_create(db, ["--email", "weak@example.com", "--role", "ops"], "password123\n")
     duplicate = _users_create(db, ["--email", "OPS@example.com", "--role", "ops"], "violet-kettle-harbour\n")
@@ -76,12 +83,14 @@ def test_bhiv_users_create_takes_the_password_from_the_environment_or_stdin(tmp_
     assert from_env.returncode == 0, from_env.stderr
     assert '"email":"ops@example.com"' in from_env.stdout
     assert from_stdin.returncode == 0, from_stdin.stderr
+    assert customer.returncode == 1
+    assert "dependency_unavailable" in customer.stderr, "CRM must confirm a customer login's customer"
     assert (weak.returncode, duplicate.returncode) == (1, 1)
     assert "weak_password" in weak.stderr
     assert "conflict" in duplicate.stderr
     with sqlite3.connect(db) as connection:
         rows = connection.execute("SELECT email, role, customer_id FROM users ORDER BY email").fetchall()
-    assert rows == [("cust@example.com", "customer", "c-1"), ("ops@example.com", "ops", None)]
+    assert rows == [("care@example.com", "support", None), ("ops@example.com", "ops", None)]
 
 
 def test_there_is_no_password_flag() -> None:

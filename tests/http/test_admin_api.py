@@ -122,8 +122,7 @@ async def test_the_customer_link_rule_holds_both_ways(admin: Client) -> None:
     assert_problem(await admin.post("/api/admin/users", json=new_user(role="customer")), 422, "rule_violated")
     with_link = new_user(role="sales", customer_id="cust-7")
     assert_problem(await admin.post("/api/admin/users", json=with_link), 422, "rule_violated")
-    ok = await admin.post("/api/admin/users", json=new_user(role="customer", customer_id="cust-7"))
-    assert ok.json()["customer_id"] == "cust-7"
+    # A customer login linked to a customer that CRM has: tests/http/test_customer_logins.py
 
 
 async def test_an_unknown_user_is_a_404(admin: Client) -> None:

@@ -7,6 +7,7 @@ from core.domain.audit.model import Actor, Invocation
 from core.domain.identity.model import User
 from core.domain.identity.use_cases import CreateServiceClient, CreateUser, NewServiceClient, NewUser
 from core.domain.identity.use_cases.clients import IssuedClient
+from core.ports.identity import CustomerDirectory
 
 STRONG_PASSWORD = "violet-kettle-harbour"
 TESTS = Invocation(actor=Actor.system("tests"))
@@ -38,3 +39,14 @@ async def create_client(
     async with app.state.dishka_container() as container:
         use_case = await container.get(CreateServiceClient)
         return await use_case.execute(NewServiceClient(name=name, role=role, scopes=scopes), TESTS)
+
+
+class KnownCustomers(CustomerDirectory):
+    """CRM's customers as a set: for identity's own tests, where no customer login is created
+    against a CRM (the HTTP and end-to-end tests ask the real CRM service)."""
+
+    def __init__(self, *customer_ids: str) -> None:
+        self._ids = set(customer_ids)
+
+    async def exists(self, customer_id: str) -> bool:
+        return customer_id in self._ids

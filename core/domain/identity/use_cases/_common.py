@@ -6,7 +6,7 @@ import secrets
 from core.domain.access import Role
 from core.domain.errors import NotFound, RuleViolated
 from core.domain.identity.model import User, UserStatus
-from core.ports.identity import IdentityUnitOfWork
+from core.ports.identity import CustomerDirectory, IdentityUnitOfWork
 from core.ports.password_hasher import PasswordHasher
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
@@ -18,11 +18,13 @@ def valid_email(normalised: str) -> str:
     return normalised
 
 
-def check_customer_link(role: Role, customer_id: str | None) -> None:
+async def check_customer_link(role: Role, customer_id: str | None, customers: CustomerDirectory) -> None:
     if role is Role.CUSTOMER and not customer_id:
         raise RuleViolated("a customer user needs the customer_id of the CRM customer it acts for")
     if role is not Role.CUSTOMER and customer_id:
         raise RuleViolated("only customer users link to a CRM customer")
+    if customer_id and not await customers.exists(customer_id):
+        raise RuleViolated("customer_id: CRM has no such customer")
 
 
 async def existing_user(uow: IdentityUnitOfWork, user_id: str, *, lock: bool = False) -> User:

@@ -23,6 +23,7 @@ from core.domain.identity.use_cases._common import (
     locked_user,
 )
 from core.ports.clock import Clock, IdGenerator
+from core.ports.identity import CustomerDirectory
 from core.ports.oauth import OAuthUnitOfWork
 from core.ports.password_hasher import PasswordHasher
 from core.ports.revocation import TokenRevocations
@@ -53,7 +54,8 @@ async def save_and_end_sessions(
 
 
 class ChangeUserRole:
-    """- A `customer` user needs a `customer_id`; any other role must have none.
+    """- A `customer` user needs the `customer_id` of a customer CRM has (asked when the change is
+      made: 503 `dependency_unavailable` when CRM does not answer); any other role must have none.
     - The last active admin cannot lose the admin role, even when two admins demote each other
       at the same moment.
     - Every token the user holds stops working at once, refresh tokens included (they carry the
@@ -61,12 +63,18 @@ class ChangeUserRole:
     - The change is audited with the old and new role."""
 
     def __init__(
-        self, uow: OAuthUnitOfWork, clock: Clock, ids: IdGenerator, revocations: TokenRevocations
+        self,
+        uow: OAuthUnitOfWork,
+        clock: Clock,
+        ids: IdGenerator,
+        revocations: TokenRevocations,
+        customers: CustomerDirectory,
     ) -> None:
         self._uow, self._clock, self._ids, self._revocations = uow, clock, ids, revocations
+        self._customers = customers
 
     async def execute(self, user_id: str, role: Role, customer_id: str | None, by: Invocation) -> User:
-        check_customer_link(role, customer_id)
+        await check_customer_link(role, customer_id, self._customers)
         async with self._uow as uow:
             user, active_admins = await locked_user(uow, user_id)
             if user.role is role and user.customer_id == customer_id:

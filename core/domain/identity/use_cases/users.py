@@ -17,7 +17,7 @@ from core.domain.identity.use_cases._common import (
     valid_email,
 )
 from core.ports.clock import Clock, IdGenerator
-from core.ports.identity import IdentityUnitOfWork, UserFilter
+from core.ports.identity import CustomerDirectory, IdentityUnitOfWork, UserFilter
 from core.ports.pagination import Page, PageRequest
 from core.ports.password_hasher import PasswordHasher
 
@@ -34,21 +34,29 @@ class CreateUser:
     """- The email is stored trimmed and lower-cased and is unique: a second user with it is a conflict.
     - The password follows the password policy: 12 to 256 characters, not the email nor containing
       its local part, not a commonly used password.
-    - A `customer` user acts for exactly one CRM customer (`customer_id`); no other role has one.
+    - A `customer` user acts for exactly one CRM customer (`customer_id`), which CRM must have:
+      identity asks it, and when CRM does not answer the user is not created (503
+      `dependency_unavailable`). No other role has a `customer_id`.
     - A new user is active. The creation is audited; the password hash never appears in the audit."""
 
     def __init__(
-        self, uow: IdentityUnitOfWork, hasher: PasswordHasher, clock: Clock, ids: IdGenerator
+        self,
+        uow: IdentityUnitOfWork,
+        hasher: PasswordHasher,
+        clock: Clock,
+        ids: IdGenerator,
+        customers: CustomerDirectory,
     ) -> None:
         self._uow, self._hasher, self._clock, self._ids = uow, hasher, clock, ids
+        self._customers = customers
 
     async def execute(self, cmd: NewUser, by: Invocation) -> User:
         email = valid_email(normalise_email(cmd.email))
         display_name = cmd.display_name.strip()
         if not display_name:
             raise RuleViolated("the display name must not be empty")
-        check_customer_link(cmd.role, cmd.customer_id)
         check_password(cmd.password, email=email)
+        await check_customer_link(cmd.role, cmd.customer_id, self._customers)
         password_hash = await self._hasher.hash(cmd.password)
         now = self._clock.now()
         user = User(

@@ -1,0 +1,1 @@
+"""Calls to the platform's other services, each behind a port of the caller's domain."""
