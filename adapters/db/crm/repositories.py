@@ -72,7 +72,7 @@ class SqlCustomerRepository(CustomerRepository):
             statement = select(customer_tags).where(customer_tags.c.customer_id.in_(ids))
             for tag_row in (await self._session.execute(statement)).all():
                 tags[tag_row.customer_id].append(tag_row.tag)
-        return [Customer(**plain(row), tags=tuple(sorted(tags[row.id]))) for row in rows]
+        return [msgspec.convert({**plain(row), "tags": sorted(tags[row.id])}, Customer) for row in rows]
 
     @translated
     async def list(self, query: CustomerFilter, page: PageRequest) -> Page[Customer]:
@@ -125,13 +125,13 @@ class SqlTicketRepository(TicketRepository):
     @translated
     async def get(self, ticket_id: str) -> Ticket | None:
         row = (await self._session.execute(select(tickets).where(tickets.c.id == ticket_id))).first()
-        return None if row is None else Ticket(**plain(row))
+        return None if row is None else msgspec.convert(plain(row), Ticket)
 
     @translated
     async def lock(self, ticket_id: str) -> Ticket | None:
         statement = select(tickets).where(tickets.c.id == ticket_id).with_for_update()
         row = (await self._session.execute(statement)).first()
-        return None if row is None else Ticket(**plain(row))
+        return None if row is None else msgspec.convert(plain(row), Ticket)
 
     @translated
     async def save(self, ticket: Ticket) -> None:
@@ -166,7 +166,7 @@ class SqlTicketRepository(TicketRepository):
             )
             row = (await self._session.execute(flag)).first()
             if row is not None:
-                claimed.append(Ticket(**plain(row)))
+                claimed.append(msgspec.convert(plain(row), Ticket))
         return claimed
 
     @translated
@@ -177,7 +177,9 @@ class SqlTicketRepository(TicketRepository):
     async def comments(self, ticket_id: str, page: PageRequest) -> Page[Comment]:
         statement = select(ticket_comments).where(ticket_comments.c.ticket_id == ticket_id)
         rows = (await self._session.execute(oldest_first(statement, page, ticket_comments.c.id))).all()
-        return Page.of([Comment(**plain(row)) for row in rows], page, key=lambda comment: comment.id)
+        return Page.of(
+            [msgspec.convert(plain(row), Comment) for row in rows], page, key=lambda comment: comment.id
+        )
 
     @translated
     async def list(self, query: TicketFilter, page: PageRequest) -> Page[Ticket]:
@@ -187,4 +189,6 @@ class SqlTicketRepository(TicketRepository):
             if wanted is not None:
                 statement = statement.where(tickets.c[name] == wanted)
         rows = (await self._session.execute(oldest_first(statement, page, tickets.c.id))).all()
-        return Page.of([Ticket(**plain(row)) for row in rows], page, key=lambda ticket: ticket.id)
+        return Page.of(
+            [msgspec.convert(plain(row), Ticket) for row in rows], page, key=lambda ticket: ticket.id
+        )

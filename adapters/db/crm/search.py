@@ -21,8 +21,19 @@ from core.ports.crm import CrmSearch, SearchDocument, SearchHit
 SNIPPET_WORDS = 16
 
 
+# Angle brackets become spaces in the searchable copy (the record itself keeps them): PostgreSQL's
+# parser reads "<script>" as markup and drops what follows it, so a ticket quoting HTML would lose
+# its words; FTS5 splits on them anyway. Snippets come out free of markup on both engines.
+_NO_MARKUP = str.maketrans("<>", "  ")
+
+
 def _values(document: SearchDocument) -> dict[str, Any]:
-    return {"kind": document.kind, "entity_id": document.id, "title": document.title, "body": document.body}
+    return {
+        "kind": document.kind,
+        "entity_id": document.id,
+        "title": document.title.translate(_NO_MARKUP),
+        "body": document.body.translate(_NO_MARKUP),
+    }
 
 
 def fts5_query(typed: str) -> str | None:
