@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.db.audit import AuditChain
 from adapters.db.audit_reader import SqlAuditReader
+from adapters.db.crm.uow import SqlCrmUnitOfWork
 from adapters.db.engine import create_engine, session_factory
 from adapters.db.health import SqlHealthProbe
 from adapters.db.identity.uow import SqlIdentityUnitOfWork
@@ -28,6 +29,7 @@ from adapters.db.threat.uow import SqlThreatUnitOfWork
 from adapters.db.uow import SqlUnitOfWork
 from core.ports.audit import AuditReader
 from core.ports.clock import Clock, IdGenerator
+from core.ports.crm import CrmUnitOfWork
 from core.ports.health import HealthProbe
 from core.ports.identity import IdentityUnitOfWork
 from core.ports.logistics import LogisticsUnitOfWork
@@ -95,6 +97,12 @@ class DatabaseProvider(Provider):
         self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
     ) -> LogisticsUnitOfWork:
         return SqlLogisticsUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
+
+    @provide(scope=Scope.REQUEST)
+    def crm_unit_of_work(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
+    ) -> CrmUnitOfWork:
+        return SqlCrmUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
 
     @provide(scope=Scope.REQUEST, provides=AnyOf[IdentityUnitOfWork, OAuthUnitOfWork])
     def identity_unit_of_work(

@@ -78,6 +78,13 @@ class OutboxSettings(msgspec.Struct, frozen=True):
     retention_hours: float = 24.0
 
 
+class CrmSettings(msgspec.Struct, frozen=True):
+    """``BHIV_CRM_*``: CRM's background work."""
+
+    sla_check_interval_seconds: float = 30.0
+    """How often the SLA watch flags tickets past their due time (decision 0026)."""
+
+
 class AdminBootstrap(msgspec.Struct, frozen=True):
     """``BHIV_ADMIN_*``: the first admin, created when there is none; without these, ``bhiv up``
     generates a password and prints it once."""
@@ -98,6 +105,7 @@ class PlatformSettings(msgspec.Struct, frozen=True):
     admin: AdminBootstrap = msgspec.field(default_factory=AdminBootstrap)
     gateway: GatewaySettings = msgspec.field(default_factory=GatewaySettings)
     threat: ThreatPolicy = msgspec.field(default_factory=ThreatPolicy)
+    crm: CrmSettings = msgspec.field(default_factory=CrmSettings)
 
 
 SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
@@ -112,6 +120,7 @@ SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
     "admin": (AdminBootstrap, "BHIV_ADMIN_"),
     "threat": (ThreatPolicy, "BHIV_THREAT_"),
     "gateway": (GatewaySettings, GATEWAY_PREFIX),
+    "crm": (CrmSettings, "BHIV_CRM_"),
 }
 """Each section of PlatformSettings, its settings class and its environment prefix."""
 

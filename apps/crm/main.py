@@ -1,8 +1,13 @@
 from dishka import Provider
 from litestar import Litestar
 
+from adapters.http.crm.customers import CustomersController
+from adapters.http.crm.search import SearchController
+from adapters.http.crm.tickets import TicketsController
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
+from apps.crm.ioc import CrmProvider
+from apps.crm.sla_watch import watch_slas
 
 SPEC = ServiceSpec(
     name="crm",
@@ -11,6 +16,9 @@ SPEC = ServiceSpec(
         "Accounts and customers, contacts, leads, opportunities and pipeline, interactions and "
         "support tickets."
     ),
+    route_handlers=[CustomersController, TicketsController, SearchController],
+    providers=[CrmProvider()],
+    background=[watch_slas],
 )
 
 

@@ -1,0 +1,20 @@
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.crm.repositories import SqlCustomerRepository, SqlTicketRepository
+from adapters.db.crm.search import PostgresCrmSearch, SqliteCrmSearch
+from adapters.db.uow import SqlUnitOfWork
+from core.ports.crm import CrmUnitOfWork
+
+
+class SqlCrmUnitOfWork(SqlUnitOfWork, CrmUnitOfWork):
+    """Customers, tickets and their comments, and the search over them: CRM's one transaction."""
+
+    customers: SqlCustomerRepository
+    tickets: SqlTicketRepository
+    search: SqliteCrmSearch | PostgresCrmSearch
+
+    def bind_repositories(self, session: AsyncSession) -> None:
+        self.customers = SqlCustomerRepository(session)
+        self.tickets = SqlTicketRepository(session)
+        postgres = session.get_bind().dialect.name == "postgresql"
+        self.search = PostgresCrmSearch(session) if postgres else SqliteCrmSearch(session)

@@ -1,0 +1,1 @@
+"""CRM routes: customers, tickets and search."""

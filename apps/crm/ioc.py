@@ -1,0 +1,34 @@
+"""CRM's use cases; its unit of work comes from the database adapter's provider."""
+
+from dishka import Provider, Scope, provide_all
+
+from core.domain.crm.use_cases.customers import CreateCustomer, GetCustomer, ListCustomers, UpdateCustomer
+from core.domain.crm.use_cases.search import SearchCrm
+from core.domain.crm.use_cases.sla import FlagBreachedTickets
+from core.domain.crm.use_cases.tickets import (
+    AddComment,
+    GetTicket,
+    ListComments,
+    ListTickets,
+    OpenTicket,
+    UpdateTicket,
+)
+
+
+class CrmProvider(Provider):
+    scope = Scope.REQUEST
+
+    use_cases = provide_all(
+        CreateCustomer,
+        GetCustomer,
+        ListCustomers,
+        UpdateCustomer,
+        OpenTicket,
+        GetTicket,
+        ListTickets,
+        UpdateTicket,
+        AddComment,
+        ListComments,
+        SearchCrm,
+    )
+    sla = provide_all(FlagBreachedTickets)

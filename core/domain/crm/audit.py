@@ -1,0 +1,13 @@
+"""How CRM's entities appear in the audit log."""
+
+from core.domain.audit.changes import AuditedEntity
+
+CUSTOMERS = AuditedEntity(
+    "customer", ("kind", "name", "email", "phone", "address", "status", "tags", "owner")
+)
+TICKETS = AuditedEntity(
+    "ticket",
+    ("customer_id", "subject", "priority", "status", "assignee", "sla_due_at", "sla_breached"),
+)
+"""The description is prose the customer wrote; the ticket keeps it, the audit log need not."""
+COMMENTS = AuditedEntity("ticket_comment", ("ticket_id", "author_id", "author_kind"))

@@ -1,0 +1,1 @@
+"""CRM use cases, one module per part of the business."""
