@@ -123,3 +123,7 @@ async def test_erasure_leaves_no_personal_value_in_crms_tables_or_search_and_has
         await kit.erase(known["customer_id"])
     with pytest.raises(AlreadyErased):
         await kit.patch_customer(known["customer_id"], name="Back again")
+    with pytest.raises(AlreadyErased):
+        await kit.interaction(known["customer_id"], body="one more call")
+    with pytest.raises(AlreadyErased):
+        await kit.opportunity(known["customer_id"])

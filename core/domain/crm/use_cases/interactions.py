@@ -8,6 +8,7 @@ from core.domain.audit.changes import record
 from core.domain.audit.model import Invocation
 from core.domain.crm.audit import INTERACTIONS
 from core.domain.crm.interactions import Interaction, InteractionKind, TimelineEntry
+from core.domain.crm.model import AlreadyErased, CustomerStatus
 from core.domain.errors import NotFound, RuleViolated
 from core.ports.clock import Clock, IdGenerator
 from core.ports.crm import CrmUnitOfWork
@@ -44,8 +45,11 @@ class LogInteraction:
             created_at=now,
         )
         async with self._uow as uow:
-            if await uow.customers.get(command.customer_id) is None:
+            customer = await uow.customers.get(command.customer_id)
+            if customer is None:
                 raise RuleViolated("customer_id: no such customer")
+            if customer.status is CustomerStatus.ERASED:
+                raise AlreadyErased("customer_id: this customer is erased; nothing more is recorded")
             await uow.interactions.add(interaction)
             record(uow, by, now, INTERACTIONS.change("create", None, interaction))
             await uow.commit()

@@ -9,6 +9,7 @@ from core.domain.audit.changes import record
 from core.domain.audit.model import Invocation
 from core.domain.crm.audit import OPPORTUNITIES
 from core.domain.crm.events import CrmOpportunityLost, CrmOpportunityStageChanged, CrmOpportunityWon
+from core.domain.crm.model import AlreadyErased, CustomerStatus
 from core.domain.crm.opportunities import CLOSED, PROBABILITY, Opportunity, OpportunityClosed, Stage
 from core.domain.errors import NotFound, RuleViolated
 from core.domain.events import publish
@@ -52,7 +53,8 @@ class OpportunityChanges(msgspec.Struct, frozen=True, kw_only=True, forbid_unkno
 class CreateOpportunity:
     """- For an existing customer (unknown: 422), with a name, an amount (a decimal string, at
       most 4 places) and its ISO 4217 currency; optionally the expected close date and the owner
-      (a sales user id; default: the creator). It starts in `prospecting` at 10 %.
+      (a sales user id; default: the creator). It starts in `prospecting` at 10 %. An erased
+      customer takes no more (409 `already_erased`).
     - Audited."""
 
     def __init__(self, uow: CrmUnitOfWork, clock: Clock, ids: IdGenerator) -> None:
@@ -64,8 +66,11 @@ class CreateOpportunity:
         fields.update(owner=command.owner or by.actor.id, currency=command.currency.upper())
         opportunity = Opportunity(id=self._ids.new_id(), created_at=now, updated_at=now, **fields)
         async with self._uow as uow:
-            if await uow.customers.get(command.customer_id) is None:
+            customer = await uow.customers.get(command.customer_id)
+            if customer is None:
                 raise RuleViolated("customer_id: no such customer")
+            if customer.status is CustomerStatus.ERASED:
+                raise AlreadyErased("customer_id: this customer is erased; nothing more is recorded")
             await uow.opportunities.add(opportunity)
             record(uow, by, now, OPPORTUNITIES.change("create", None, opportunity))
             await uow.commit()
