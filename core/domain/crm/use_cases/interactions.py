@@ -27,7 +27,7 @@ class LogInteraction:
     """- A `call`, `email`, `meeting` or `note` with an existing customer (unknown: 422): subject
     1 to 200 characters, body prose kept exactly as written (at most 20000), `occurred_at`
     with its UTC offset (default: now). Sales and support both log them. Audited (not the
-    body)."""
+    body). An erased customer takes no more (409 `already_erased`)."""
 
     def __init__(self, uow: CrmUnitOfWork, clock: Clock, ids: IdGenerator) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
