@@ -1,7 +1,12 @@
 from dishka import Provider
 from litestar import Litestar
 
+from adapters.http.crm.customer_records import CustomerRecordsController
 from adapters.http.crm.customers import CustomersController
+from adapters.http.crm.interactions import InteractionsController
+from adapters.http.crm.leads import LeadsController
+from adapters.http.crm.opportunities import OpportunitiesController
+from adapters.http.crm.reports import ReportsController
 from adapters.http.crm.search import SearchController
 from adapters.http.crm.tickets import TicketsController
 from apps._shared.app import ServiceSpec, build_service_app
@@ -16,7 +21,16 @@ SPEC = ServiceSpec(
         "Accounts and customers, contacts, leads, opportunities and pipeline, interactions and "
         "support tickets."
     ),
-    route_handlers=[CustomersController, TicketsController, SearchController],
+    route_handlers=[
+        CustomersController,
+        CustomerRecordsController,
+        TicketsController,
+        SearchController,
+        LeadsController,
+        OpportunitiesController,
+        ReportsController,
+        InteractionsController,
+    ],
     providers=[CrmProvider()],
     background=[watch_slas],
 )

@@ -17,6 +17,8 @@ async def watch_slas(container: AsyncContainer) -> None:
     replica runs it; the use case flags and announces each ticket once whatever the overlap."""
     settings = await container.get(PlatformSettings)
     while True:
+        # Sleep first: a replica that just started leaves the round to the ones already running.
+        await asyncio.sleep(settings.crm.sla_check_interval_seconds)
         try:
             async with container() as request:
                 flagged = await (await request.get(FlagBreachedTickets)).execute()
@@ -26,4 +28,3 @@ async def watch_slas(container: AsyncContainer) -> None:
             log.warning("SLA watch paused: %s", error)
         except Exception:  # the watch outlives one bad round; the next one tries again
             log.exception("SLA watch round failed")
-        await asyncio.sleep(settings.crm.sla_check_interval_seconds)

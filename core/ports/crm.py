@@ -8,6 +8,7 @@ import msgspec
 
 from core.domain.crm.model import Customer, CustomerStatus
 from core.domain.crm.tickets import Comment, Ticket, TicketPriority, TicketStatus
+from core.ports.crm_pipeline import InteractionRepository, LeadRepository, OpportunityRepository
 from core.ports.pagination import Page, PageRequest
 from core.ports.uow import UnitOfWork
 
@@ -35,7 +36,7 @@ class TicketFilter(msgspec.Struct, frozen=True, kw_only=True):
 
 class SearchDocument(msgspec.Struct, frozen=True, kw_only=True):
     """What the search knows of one record: ``kind`` names the record type (``customer``,
-    ``ticket``; ``lead`` and others later, with no change to the port)."""
+    ``ticket``, ``lead``; others later, with no change to the port)."""
 
     kind: str
     id: str
@@ -57,6 +58,10 @@ class CustomerRepository(Protocol):
         ...
 
     async def get(self, customer_id: str) -> Customer | None: ...
+
+    async def by_email(self, email: str) -> Customer | None:
+        """The customer with this (normalised) address."""
+        ...
 
     async def lock(self, customer_id: str) -> Customer | None:
         """The customer, its row locked until the unit of work ends (patches go one at a time)."""
@@ -90,6 +95,8 @@ class TicketRepository(Protocol):
 
     async def add_comment(self, comment: Comment) -> None: ...
 
+    async def save_comment(self, comment: Comment) -> None: ...
+
     async def comments(self, ticket_id: str, page: PageRequest) -> Page[Comment]:
         """Oldest first."""
         ...
@@ -113,8 +120,15 @@ class CrmSearch(Protocol):
         literal text, never as operators, and never fails."""
         ...
 
+    async def remove(self, kind: str, entity_id: str) -> None:
+        """Forgets the document of ``(kind, id)``; nothing happens when there is none."""
+        ...
+
 
 class CrmUnitOfWork(UnitOfWork, Protocol):
     customers: CustomerRepository
     tickets: TicketRepository
     search: CrmSearch
+    leads: LeadRepository
+    opportunities: OpportunityRepository
+    interactions: InteractionRepository

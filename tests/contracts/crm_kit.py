@@ -7,6 +7,7 @@ from sqlalchemy import select
 from adapters.db.crm.uow import SqlCrmUnitOfWork
 from adapters.db.tables import outbox
 from adapters.system.clock import SystemClock, Uuid7IdGenerator
+from core.domain.access import Principal, Role, permissions_for
 from core.domain.audit.model import Actor, Invocation
 from core.domain.crm.model import Customer
 from core.domain.crm.tickets import Comment, Ticket, TicketPriority, TicketStatus
@@ -22,7 +23,6 @@ from core.domain.crm.use_cases.tickets import (
     TicketChanges,
     UpdateTicket,
 )
-from core.domain.identity.model import Principal, Role, permissions_for
 from core.ports.clock import Clock
 from core.ports.crm import SearchHit, TicketFilter
 from core.ports.pagination import Page, PageRequest

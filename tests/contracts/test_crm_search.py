@@ -80,7 +80,7 @@ async def test_hostile_input_is_text_to_find_never_an_error(database: Database, 
     hits = await kit.search(typed)
     with_marker = await kit.search(f"{marker} {typed}")
 
-    assert all(hit.kind in {"customer", "ticket"} for hit in hits)
+    assert all(hit.kind in {"customer", "ticket", "lead"} for hit in hits)
     assert all(hit.id == customer.id for hit in with_marker)
 
 

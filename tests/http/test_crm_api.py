@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from apps._shared.settings import PlatformSettings
-from core.domain.identity.model import Principal, Role, permissions_for
+from core.domain.access import Principal, Role, permissions_for
 from tests.http.platform import Clients, running_platform
 from tests.support.principals import mint_token
 
@@ -233,6 +233,6 @@ async def test_search_answers_hostile_input_without_error(platform: Clients) -> 
         assert answer.status_code == 200, (typed, answer.text)
     found = await crm.get("/v1/search", params={"q": "teak chair", "kind": "customer"}, headers=sales)
     assert [hit["title"] for hit in found.json()["items"]] == ["Teak Chair Co"]
-    for params in ({"q": ""}, {"q": "x" * 201}, {"q": "teak", "kind": "lead"}, {"q": "teak", "limit": 0}):
+    for params in ({"q": ""}, {"q": "x" * 201}, {"q": "teak", "kind": "order"}, {"q": "teak", "limit": 0}):
         refused = await crm.get("/v1/search", params=params, headers=sales)
         assert refused.status_code == 422, params

@@ -45,6 +45,10 @@ class SqlCustomerRepository(CustomerRepository):
         return await self._one(select(customers).where(customers.c.id == customer_id))
 
     @translated
+    async def by_email(self, email: str) -> Customer | None:
+        return await self._one(select(customers).where(customers.c.email == email))
+
+    @translated
     async def lock(self, customer_id: str) -> Customer | None:
         return await self._one(select(customers).where(customers.c.id == customer_id).with_for_update())
 
@@ -172,6 +176,12 @@ class SqlTicketRepository(TicketRepository):
     @translated
     async def add_comment(self, comment: Comment) -> None:
         await self._session.execute(insert(ticket_comments).values(**msgspec.structs.asdict(comment)))
+
+    @translated
+    async def save_comment(self, comment: Comment) -> None:
+        values = msgspec.structs.asdict(comment)
+        statement = update(ticket_comments).where(ticket_comments.c.id == comment.id).values(**values)
+        await self._session.execute(statement)
 
     @translated
     async def comments(self, ticket_id: str, page: PageRequest) -> Page[Comment]:

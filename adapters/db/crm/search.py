@@ -10,7 +10,7 @@ parameter, never part of the SQL.
 import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy import ColumnElement, delete, func, literal_column, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,6 +45,12 @@ def fts5_query(typed: str) -> str | None:
     return " ".join('"' + word.replace('"', '""') + '"' for word in words)
 
 
+async def _remove(session: AsyncSession, kind: str, entity_id: str) -> None:
+    # On SQLite the FTS5 index forgets it through the delete trigger of migration 0009.
+    d = search_documents.c
+    await session.execute(delete(search_documents).where(d.kind == kind, d.entity_id == entity_id))
+
+
 class SqliteCrmSearch(CrmSearch):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -59,6 +65,10 @@ class SqliteCrmSearch(CrmSearch):
                 set_={"title": statement.excluded.title, "body": statement.excluded.body},
             )
         )
+
+    @translated
+    async def remove(self, kind: str, entity_id: str) -> None:
+        await _remove(self._session, kind, entity_id)
 
     @translated
     async def search(self, text_: str, limit: int, kinds: frozenset[str] | None = None) -> list[SearchHit]:
@@ -95,6 +105,10 @@ class PostgresCrmSearch(CrmSearch):
                 set_={"title": statement.excluded.title, "body": statement.excluded.body},
             )
         )
+
+    @translated
+    async def remove(self, kind: str, entity_id: str) -> None:
+        await _remove(self._session, kind, entity_id)
 
     @translated
     async def search(self, text_: str, limit: int, kinds: frozenset[str] | None = None) -> list[SearchHit]:

@@ -1,4 +1,4 @@
-"""CRM's own tables (migration 0009); no other service reads them.
+"""CRM's own tables (migrations 0009 and 0012); no other service reads them.
 
 Full-text search has one table of documents on both backends. What indexes it differs, and is
 made by the migration only, because SQLAlchemy cannot declare it portably: on PostgreSQL an
@@ -9,9 +9,11 @@ FTS5 virtual table kept in step by triggers (``SQLITE_FTS_TABLE``; its shadow ta
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Table,
     Text,
@@ -82,6 +84,69 @@ ticket_comments = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 Index("ix_crm_ticket_comments_ticket", ticket_comments.c.ticket_id, ticket_comments.c.id)
+
+leads = Table(
+    "crm_leads",
+    metadata,
+    Column("id", String(36), primary_key=True, comment="UUIDv7"),
+    Column("name", String(200), nullable=False),
+    Column("email", String(254), nullable=False, comment="lower-case; not unique"),
+    Column("company", String(200), nullable=True),
+    Column("phone", String(40), nullable=True),
+    Column("source", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("score", Integer, nullable=False, comment="0 to 100, recomputed on every change"),
+    Column("owner", String(64), nullable=False, comment="the sales rep's user id"),
+    Column("customer_id", String(36), ForeignKey("crm_customers.id"), nullable=True),
+    Column("opportunity_id", String(36), nullable=True, comment="set once, by the conversion"),
+    Column("converted_at", UtcDateTime, nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+Index("ix_crm_leads_score", leads.c.score, leads.c.id)
+Index("ix_crm_leads_created", leads.c.created_at, leads.c.id)
+Index("ix_crm_leads_owner", leads.c.owner)
+Index("ix_crm_leads_customer", leads.c.customer_id)
+
+opportunities = Table(
+    "crm_opportunities",
+    metadata,
+    Column("id", String(36), primary_key=True, comment="UUIDv7"),
+    Column("customer_id", String(36), ForeignKey("crm_customers.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("amount", Numeric(18, 4), nullable=False),
+    Column("currency", String(3), nullable=False, comment="ISO 4217"),
+    Column("stage", String(20), nullable=False),
+    Column("probability", Integer, nullable=False, comment="percent"),
+    Column("expected_close_date", Date, nullable=True),
+    Column("owner", String(64), nullable=False, comment="the sales rep's user id"),
+    Column("lead_id", String(36), nullable=True, comment="the lead converted into it"),
+    Column("lost_reason", Text, nullable=True),
+    Column("closed_at", UtcDateTime, nullable=True, comment="set when won or lost"),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+Index("ix_crm_opportunities_customer", opportunities.c.customer_id, opportunities.c.id)
+Index("ix_crm_opportunities_stage", opportunities.c.stage, opportunities.c.closed_at)
+Index("ix_crm_opportunities_owner", opportunities.c.owner)
+
+interactions = Table(
+    "crm_interactions",
+    metadata,
+    Column("id", String(36), primary_key=True, comment="UUIDv7"),
+    Column("customer_id", String(36), ForeignKey("crm_customers.id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("author_id", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+Index(
+    "ix_crm_interactions_customer", interactions.c.customer_id, interactions.c.occurred_at, interactions.c.id
+)
 
 search_documents = Table(
     "crm_search_documents",

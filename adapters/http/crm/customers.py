@@ -12,6 +12,7 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody
 from adapters.http.access import requires
 from adapters.http.etags import MERGE_PATCH, IfMatch, tagged, version_in
 from adapters.http.pagination import PAGED, PageOut, PageQuery
+from core.domain.access import Permission
 from core.domain.audit.model import Invocation
 from core.domain.crm.model import Customer, CustomerKind, CustomerStatus
 from core.domain.crm.use_cases.customers import (
@@ -22,7 +23,6 @@ from core.domain.crm.use_cases.customers import (
     NewCustomer,
     UpdateCustomer,
 )
-from core.domain.identity.model import Permission
 from core.ports.crm import CustomerFilter, CustomerSort
 
 READ = requires(Permission.CRM_READ)

@@ -1,4 +1,4 @@
-"""``/v1/search``: one search box over customers and tickets."""
+"""``/v1/search``: one search box over customers, tickets and leads."""
 
 from inspect import getdoc
 from typing import Annotated, Literal
@@ -9,13 +9,13 @@ from litestar import Controller, get
 from litestar.params import FromQuery, Parameter
 
 from adapters.http.access import requires
+from core.domain.access import Permission
 from core.domain.crm.use_cases.search import MAX_QUERY, MAX_RESULTS, SearchCrm
-from core.domain.identity.model import Permission
 
 
 class SearchHitOut(msgspec.Struct, frozen=True, kw_only=True):
     kind: str
-    """``customer`` or ``ticket``."""
+    """``customer``, ``ticket`` or ``lead``."""
     id: str
     title: str
     snippet: str
@@ -37,7 +37,7 @@ class SearchController(Controller):
         use_case: FromDishka[SearchCrm],
         q: Annotated[str, Parameter(min_length=1, max_length=MAX_QUERY, description="the words to find")],
         limit: Annotated[int, Parameter(ge=1, le=MAX_RESULTS)] = 20,
-        kind: FromQuery[Literal["customer", "ticket"] | None] = None,
+        kind: FromQuery[Literal["customer", "ticket", "lead"] | None] = None,
     ) -> SearchOut:
         hits = await use_case.execute(q, limit, kind)
         return SearchOut(items=[msgspec.convert(hit, SearchHitOut, from_attributes=True) for hit in hits])

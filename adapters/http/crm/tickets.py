@@ -13,6 +13,7 @@ from adapters.http.access import requires
 from adapters.http.etags import MERGE_PATCH, IfMatch, tagged, version_in
 from adapters.http.pagination import PAGED, PageOut, PageQuery
 from adapters.http.route_policy import gateway_policy
+from core.domain.access import Permission, Principal
 from core.domain.audit.model import Invocation
 from core.domain.crm.tickets import AuthorKind, Ticket, TicketPriority, TicketStatus
 from core.domain.crm.use_cases.tickets import (
@@ -25,7 +26,6 @@ from core.domain.crm.use_cases.tickets import (
     TicketChanges,
     UpdateTicket,
 )
-from core.domain.identity.model import Permission, Principal
 from core.ports.crm import TicketFilter
 
 P = Permission

@@ -51,6 +51,56 @@ class CrmTicketSlaBreached(DomainEvent, frozen=True, kw_only=True, tag="crm.tick
     assignee: str | None = None
 
 
+class CrmLeadCreated(DomainEvent, frozen=True, kw_only=True, tag="crm.lead_created"):
+    lead_id: str
+    source: str
+    score: int
+    owner: str
+
+
+class CrmLeadConverted(DomainEvent, frozen=True, kw_only=True, tag="crm.lead_converted"):
+    """Published once per lead: a second conversion is refused."""
+
+    lead_id: str
+    customer_id: str
+    opportunity_id: str
+    customer_created: bool
+    """False when the lead's email already belonged to a customer, who was linked instead."""
+
+
+class CrmOpportunityStageChanged(DomainEvent, frozen=True, kw_only=True, tag="crm.opportunity_stage_changed"):
+    """A move between open stages; closing is ``crm.opportunity_won`` or ``_lost``."""
+
+    opportunity_id: str
+    customer_id: str
+    before: str
+    after: str
+    probability: int
+
+
+class CrmOpportunityWon(DomainEvent, frozen=True, kw_only=True, tag="crm.opportunity_won"):
+    opportunity_id: str
+    customer_id: str
+    amount: str
+    """Decimal, as a string."""
+    currency: str
+    owner: str
+
+
+class CrmOpportunityLost(DomainEvent, frozen=True, kw_only=True, tag="crm.opportunity_lost"):
+    opportunity_id: str
+    customer_id: str
+    stage: str
+    """The open stage it was lost from."""
+    reason: str | None = None
+
+
+class CrmCustomerErased(DomainEvent, frozen=True, kw_only=True, tag="crm.customer_erased"):
+    """The customer's personal data is gone from CRM; consumers holding copies erase theirs."""
+
+    customer_id: str
+
+
 CrmEvent = (
     CrmCustomerCreated
     | CrmCustomerUpdated
@@ -58,4 +108,10 @@ CrmEvent = (
     | CrmTicketReplied
     | CrmTicketStatusChanged
     | CrmTicketSlaBreached
+    | CrmLeadCreated
+    | CrmLeadConverted
+    | CrmOpportunityStageChanged
+    | CrmOpportunityWon
+    | CrmOpportunityLost
+    | CrmCustomerErased
 )

@@ -24,6 +24,10 @@ class DuplicateEmail(Conflict):
     code = "duplicate_email"
 
 
+class AlreadyErased(Conflict):
+    code = "already_erased"
+
+
 class CustomerKind(StrEnum):
     PERSON = "person"
     COMPANY = "company"
@@ -32,6 +36,8 @@ class CustomerKind(StrEnum):
 class CustomerStatus(StrEnum):
     ACTIVE = "active"
     INACTIVE = "inactive"
+    ERASED = "erased"
+    """Personal data replaced by tombstones (decision 0026); set by the erasure only."""
 
 
 def normalised_email(email: str) -> str:

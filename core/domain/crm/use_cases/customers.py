@@ -7,6 +7,7 @@ from core.domain.audit.model import Invocation
 from core.domain.crm.audit import CUSTOMERS
 from core.domain.crm.events import CrmCustomerCreated, CrmCustomerUpdated
 from core.domain.crm.model import (
+    AlreadyErased,
     Customer,
     CustomerKind,
     CustomerStatus,
@@ -14,7 +15,7 @@ from core.domain.crm.model import (
     normalised_email,
     normalised_tags,
 )
-from core.domain.errors import Conflict, NotFound
+from core.domain.errors import Conflict, NotFound, RuleViolated
 from core.domain.events import publish
 from core.domain.versions import patched
 from core.ports.clock import Clock, IdGenerator
@@ -60,13 +61,14 @@ class CreateCustomer:
       across customers: it is compared and kept trimmed and lower-case, and a second customer with
       the same address is refused with 409 `duplicate_email` (two at once included).
     - Optional: phone, address, tags (a-z 0-9 _ -, at most 20), and the owning sales rep's user id.
-    - A new customer is active unless said otherwise. Audited and published
+    - A new customer is active unless said otherwise (`erased` is the erasure's alone). Audited and published
       (`crm.customer_created`)."""
 
     def __init__(self, uow: CrmUnitOfWork, clock: Clock, ids: IdGenerator) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
 
     async def execute(self, command: NewCustomer, by: Invocation) -> Customer:
+        _ensure_not_erasing(command.status)
         now = self._clock.now()
         fields = msgspec.structs.asdict(command)
         fields.update(email=normalised_email(command.email), tags=normalised_tags(command.tags))
@@ -115,7 +117,8 @@ class ListCustomers:
 class UpdateCustomer:
     """- A JSON merge patch: members present replace the customer's, absent ones stay, `null`
       removes phone, address, owner or tags and is refused for the other fields; unknown members
-      are refused. The result meets the same rules as a new customer (a taken email: 409).
+      are refused. The result meets the same rules as a new customer (a taken email: 409). An
+      erased customer no longer changes (409 `already_erased`).
     - `If-Match` with a stale ETag is refused with 412; concurrent patches go one after the other.
     - Audited (the fields that changed, before and after) and published (`crm.customer_updated`)."""
 
@@ -127,10 +130,14 @@ class UpdateCustomer:
     ) -> Customer:
         now = self._clock.now()
         changes = _normalised(changes)
+        if isinstance(changes.status, CustomerStatus):
+            _ensure_not_erasing(changes.status)
         async with self._uow as uow:
             customer = await uow.customers.lock(customer_id)
             if customer is None:
                 raise NotFound("customer not found")
+            if customer.status is CustomerStatus.ERASED:
+                raise AlreadyErased("this customer is erased; it no longer changes")
             changed = patched(customer, changes, expected_version, "customer", updated_at=now)
             try:
                 await uow.customers.save(changed)
@@ -145,6 +152,11 @@ class UpdateCustomer:
             publish(uow, updated, self._ids.new_id(), now, by.correlation_id)
             await uow.commit()
         return changed
+
+
+def _ensure_not_erasing(status: CustomerStatus) -> None:
+    if status is CustomerStatus.ERASED:
+        raise RuleViolated("status: a customer is erased with POST /v1/customers/{id}/erase")
 
 
 def _normalised(changes: CustomerChanges) -> CustomerChanges:

@@ -5,15 +5,15 @@ from core.ports.crm import CrmUnitOfWork, SearchHit
 
 MAX_QUERY = 200
 MAX_RESULTS = 50
-KINDS = frozenset({"customer", "ticket"})
+KINDS = frozenset({"customer", "ticket", "lead"})
 
 
 class SearchCrm:
     """- Words typed as a person types them (1 to 200 characters), all of which must appear in a
-      customer (name, email, phone, address, tags) or a ticket (subject, description); best
-      matches first, at most `limit` (1 to 50, default 20).
+      customer (name, email, phone, address, tags), a ticket (subject, description) or a lead
+      (name, email, company, phone); best matches first, at most `limit` (1 to 50, default 20).
     - Quotes, operators and markup are searched for as text, never interpreted.
-    - `kind` narrows to `customer` or `ticket`."""
+    - `kind` narrows to `customer`, `ticket` or `lead`."""
 
     def __init__(self, uow: CrmUnitOfWork) -> None:
         self._uow = uow

@@ -3,6 +3,7 @@ statuses by support, discussed in comments."""
 
 import msgspec
 
+from core.domain.access import Permission, Principal, ensure_may_access_customer_record
 from core.domain.audit.changes import record
 from core.domain.audit.model import Invocation
 from core.domain.crm.audit import COMMENTS, TICKETS
@@ -22,8 +23,6 @@ from core.domain.crm.tickets import (
 )
 from core.domain.errors import Forbidden, NotFound, RuleViolated
 from core.domain.events import publish
-from core.domain.identity.model import Permission, Principal
-from core.domain.identity.policy import ensure_may_access_customer_record
 from core.domain.versions import ensure_current
 from core.ports.clock import Clock, IdGenerator
 from core.ports.crm import CrmUnitOfWork, SearchDocument, TicketFilter
