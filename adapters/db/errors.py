@@ -11,7 +11,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import exc
 
-from core.domain.errors import Conflict
+from core.domain.errors import Conflict, RuleViolated
 from core.ports.audit import AppendOnlyViolation
 from core.ports.errors import Unavailable, UpstreamTimeout
 
@@ -21,6 +21,12 @@ T = TypeVar("T")
 _UNIQUE_VIOLATIONS = {"23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
 _FOREIGN_KEY_VIOLATIONS = {"23503", "SQLITE_CONSTRAINT_FOREIGNKEY"}
 _TRIGGER_REFUSALS = {"23001", "SQLITE_CONSTRAINT_TRIGGER"}  # see migrations 0002
+_REFUSED_VALUES = {
+    "22021": "text must not contain NUL characters (U+0000)",  # PostgreSQL: character_not_in_repertoire
+    "22P05": "text must not contain NUL characters (U+0000)",  # untranslatable_character
+    "22001": "a value is longer than its field allows",  # string_data_right_truncation
+    "22003": "a number is out of range",  # numeric_value_out_of_range
+}
 _QUERY_CANCELED = "57014"  # PostgreSQL: statement_timeout or lock_timeout hit
 
 
@@ -62,6 +68,9 @@ def translate_errors() -> Iterator[None]:
             raise Unavailable("database connection lost") from error
         if _is_timeout(error):
             raise UpstreamTimeout("database did not answer in time") from error
+        refusal = _REFUSED_VALUES.get(_error_code(error) or "")
+        if refusal is not None:  # a value the database cannot hold: the client's input, not our fault
+            raise RuleViolated(refusal) from error
         raise
     except TimeoutError as error:
         raise UpstreamTimeout("database did not answer in time") from error

@@ -12,7 +12,8 @@ BearerToken = Callable[[], Awaitable[str]]
 
 
 class HttpCustomerDirectory(CustomerDirectory):
-    """Asks each of CRM's upstreams in turn until one answers: 200 is a customer, 404 is none;
+    """Asks each of CRM's upstreams in turn until one answers: 200 is a customer (unless erased),
+    404 is none;
     anything else (no connection, a timeout, 5xx, a refused token) tries the next, and when none
     answers the check fails closed with ``DependencyUnavailable``."""
 
@@ -28,7 +29,8 @@ class HttpCustomerDirectory(CustomerDirectory):
             except httpx.HTTPError:
                 continue
             if answer.status_code == 200:
-                return True
+                # An erased customer's record stays as a tombstone; nobody signs in as it again.
+                return bool(answer.json().get("status") != "erased")
             if answer.status_code == 404:
                 return False
         raise DependencyUnavailable("CRM did not answer, so the customer could not be checked; try again")

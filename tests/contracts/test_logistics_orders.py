@@ -152,3 +152,10 @@ async def test_each_step_is_audited_and_published_in_its_transaction(database: D
     for expected in ("logistics.order_placed", "logistics.order_reserved", "logistics.stock_low",
                      "logistics.order_shipped", "logistics.stock_moved"):  # fmt: skip
         assert expected in mine
+
+
+async def test_a_nul_character_is_refused_as_input_not_failed_on(database: Database) -> None:
+    kit = Kit(database)
+
+    with pytest.raises(NotFound if database.settings.is_sqlite else RuleViolated):
+        await GetOrder(kit.uow()).execute("order\x00id", OPS_PRINCIPAL)

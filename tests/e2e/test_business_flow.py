@@ -130,3 +130,10 @@ def test_the_business_flows_through_the_gateway(tmp_path: Path) -> None:
             assert all(
                 chain["ok"] for chain in admin.call("GET", f"/api/{service}/v1/audit/verify")["chains"]
             )
+
+        # An erased customer gets no new login and no new tickets.
+        bilal_customer = customers[1]["id"]
+        admin.call("POST", f"/api/crm/v1/customers/{bilal_customer}/erase")
+        relogin = {**ghost, "email": "bilal2@example.com", "customer_id": bilal_customer}
+        assert admin.call("POST", "/api/admin/users", 422, json=relogin)["code"] == "rule_violated"
+        bilal.call("POST", "/api/crm/v1/tickets", 409, json={"subject": "Hello again"})

@@ -148,3 +148,27 @@ async def test_low_stock_lists_levels_below_the_reorder_point_with_what_to_reord
                     "available": 3, "reorder_point": 5, "suggested_quantity": 20,
                     "preferred_supplier_id": supplier_id}]  # fmt: skip
     assert after_receipt == []
+
+
+async def test_values_the_database_cannot_hold_are_refused_not_failed(platform: Clients) -> None:
+    logistics, ops = platform["logistics"], await as_role(platform, Role.OPS)
+    product = (await logistics.post("/v1/products", json=PRODUCT, headers=ops)).json()["id"]
+    warehouse = (
+        await logistics.post("/v1/warehouses", json={"code": "PUNE-1", "name": "Pune"}, headers=ops)
+    ).json()
+    receipt = {"kind": "receive", "product_id": product, "warehouse_id": warehouse["id"]}
+
+    answers = [
+        await logistics.post(
+            "/v1/products", json={**PRODUCT, "sku": "NAN-1", "unit_price": "NaN"}, headers=ops
+        ),
+        await logistics.post(
+            "/v1/products", json={**PRODUCT, "sku": "LONG-1", "name": "x" * 201}, headers=ops
+        ),
+        await logistics.post("/v1/warehouses", json={"code": "W-2", "name": "y" * 900}, headers=ops),
+        await logistics.post("/v1/movements", json={**receipt, "quantity": 2**31}, headers=ops),
+    ]
+    await logistics.post("/v1/movements", json={**receipt, "quantity": 1_500_000_000}, headers=ops)
+    overflow = await logistics.post("/v1/movements", json={**receipt, "quantity": 1_500_000_000}, headers=ops)
+
+    assert [answer.status_code for answer in [*answers, overflow]] == [422] * 5

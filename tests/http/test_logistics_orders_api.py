@@ -239,3 +239,20 @@ async def test_reports_value_stock_exactly_and_summarise_fulfilment(platform: Cl
     shipped = (await logistics.get("/v1/reports/fulfilment", params=day, headers=ops)).json()
     assert (shipped["orders_shipped"], shipped["on_time_share"]) == (1, 1.0)
     assert 0 <= shipped["median_hours_to_ship"] < 1
+
+
+async def test_an_order_being_picked_can_no_longer_be_cancelled(platform: Clients) -> None:
+    logistics = platform["logistics"]
+    product, warehouse = await stocked(platform, 5)
+    ops, ana = await token(platform, Role.OPS), await token(platform, Role.CUSTOMER, "c-ana")
+    order = (await logistics.post("/v1/orders", headers=ana, json={
+        "warehouse_id": warehouse, "lines": [{"product_id": product, "quantity": 1}]})).json()  # fmt: skip
+    await logistics.post(f"/v1/orders/{order['id']}/reserve", headers=ops)
+    shipment = {"order_id": order["id"], "carrier": "BlueDart", "tracking_number": "BD2"}
+    assert (await logistics.post("/v1/shipments", json=shipment, headers=ops)).status_code == 201
+
+    by_customer = await logistics.post(f"/v1/orders/{order['id']}/cancel", headers=ana)
+    by_ops = await logistics.post(f"/v1/orders/{order['id']}/cancel", headers=ops)
+
+    assert (by_customer.status_code, by_ops.status_code) == (409, 409)
+    assert (await logistics.get(f"/v1/orders/{order['id']}", headers=ana)).json()["status"] == "reserved"

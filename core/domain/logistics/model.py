@@ -11,9 +11,18 @@ from core.domain.errors import Conflict, RuleViolated
 
 SKU = re.compile(r"[A-Z0-9][A-Z0-9-]{1,38}[A-Z0-9]")
 CURRENCY = re.compile(r"[A-Z]{3}")
+MAX_UNITS = 2_000_000_000
+"""Units in one level or one movement at most: the columns are 32-bit integers."""
 MAX_PRICE = Decimal(10) ** 14
 """NUMERIC(18, 4) holds less than this."""
 WAREHOUSE_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,18}[A-Z0-9]")
+
+
+def within_limits(**fields: tuple[str, int, int]) -> None:
+    """Each ``name=(text, shortest, longest)``, counted without surrounding blanks."""
+    for name, (text, shortest, longest) in fields.items():
+        if not shortest <= len(text.strip()) <= longest or len(text) > longest:
+            raise RuleViolated(f"{name}: {shortest} to {longest} characters")
 
 
 class InsufficientStock(Conflict):
@@ -42,12 +51,13 @@ class Product(msgspec.Struct, frozen=True, kw_only=True):
             raise RuleViolated("sku: 3 to 40 upper-case letters, digits and dashes")
         if not CURRENCY.fullmatch(self.currency):
             raise RuleViolated("currency: an ISO 4217 code such as INR")
-        if not 0 <= self.unit_price < MAX_PRICE or self.unit_price.as_tuple().exponent < -4:  # type: ignore[operator]
+        price = self.unit_price
+        if not price.is_finite() or not 0 <= price < MAX_PRICE or price.as_tuple().exponent < -4:  # type: ignore[operator]
             raise RuleViolated("unit_price: 0 to 99999999999999.9999, at most 4 decimal places")
-        if self.reorder_point < 0 or self.reorder_quantity < 0:
-            raise RuleViolated("reorder_point and reorder_quantity must not be negative")
-        if not self.name.strip():
-            raise RuleViolated("name must not be empty")
+        if not 0 <= self.reorder_point <= MAX_UNITS or not 0 <= self.reorder_quantity <= MAX_UNITS:
+            raise RuleViolated(f"reorder_point and reorder_quantity: 0 to {MAX_UNITS}")
+        within_limits(name=(self.name, 1, 200), description=(self.description, 0, 10_000),
+                      category=(self.category, 0, 100), unit=(self.unit, 1, 20))  # fmt: skip
 
 
 class Warehouse(msgspec.Struct, frozen=True, kw_only=True):
@@ -61,8 +71,7 @@ class Warehouse(msgspec.Struct, frozen=True, kw_only=True):
     def __post_init__(self) -> None:
         if not WAREHOUSE_CODE.fullmatch(self.code):
             raise RuleViolated("code: 2 to 20 upper-case letters, digits and dashes")
-        if not self.name.strip():
-            raise RuleViolated("name must not be empty")
+        within_limits(name=(self.name, 1, 200), address=(self.address, 0, 1000))
 
 
 class MovementKind(StrEnum):
@@ -105,6 +114,8 @@ class StockLevel(msgspec.Struct, frozen=True, kw_only=True):
         """This level after a movement of ``quantity``; nothing ever goes negative, and what is
         reserved stays covered."""
         on_hand = self.on_hand + quantity
+        if on_hand > MAX_UNITS:
+            raise RuleViolated(f"quantity: a level holds at most {MAX_UNITS} units")
         if on_hand < self.reserved:
             raise InsufficientStock(
                 f"only {self.available} available here; a movement of {quantity} would leave too little"

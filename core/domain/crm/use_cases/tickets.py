@@ -12,6 +12,7 @@ from core.domain.crm.events import (
     CrmTicketReplied,
     CrmTicketStatusChanged,
 )
+from core.domain.crm.model import CustomerStatus
 from core.domain.crm.tickets import (
     AuthorKind,
     Comment,
@@ -21,7 +22,7 @@ from core.domain.crm.tickets import (
     TicketStatus,
     sla_due,
 )
-from core.domain.errors import Forbidden, NotFound, RuleViolated
+from core.domain.errors import Conflict, Forbidden, NotFound, RuleViolated
 from core.domain.events import publish
 from core.domain.versions import ensure_current
 from core.ports.clock import Clock, IdGenerator
@@ -99,8 +100,11 @@ class OpenTicket:
             updated_at=now,
         )
         async with self._uow as uow:
-            if await uow.customers.get(customer_id) is None:
+            customer = await uow.customers.get(customer_id)
+            if customer is None:
                 raise RuleViolated("customer_id: no such customer")
+            if customer.status is CustomerStatus.ERASED:
+                raise Conflict("this customer's data was erased: no new tickets are opened for it")
             await uow.tickets.add(ticket)
             await uow.search.put(search_document(ticket))
             record(uow, by, now, TICKETS.change("create", None, ticket))

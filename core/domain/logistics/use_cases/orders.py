@@ -9,7 +9,7 @@ import msgspec
 from core.domain.access import Permission, Principal, ensure_may_access_customer_record
 from core.domain.audit.changes import record
 from core.domain.audit.model import Invocation
-from core.domain.errors import Forbidden, NotFound, RuleViolated
+from core.domain.errors import Conflict, Forbidden, NotFound, RuleViolated
 from core.domain.events import DomainEvent, publish
 from core.domain.logistics.audit import ORDERS
 from core.domain.logistics.events import (
@@ -293,7 +293,8 @@ class DeliverOrder(_OrderAction):
 class CancelOrder(_OrderAction):
     """- A `pending` or `reserved` order is cancelled by staff, or by its own customer; what it
       reserved goes back to available stock in the same transaction.
-    - Shipped, delivered or cancelled orders cannot be cancelled (409 naming what is allowed).
+    - Shipped, delivered or cancelled orders cannot be cancelled (409 naming what is allowed), nor
+      can an order whose shipment has been created (409: the goods are being picked).
       Audited and published (`logistics.order_cancelled`)."""
 
     action = OrderAction.CANCEL
@@ -305,6 +306,8 @@ class CancelOrder(_OrderAction):
     async def _move_stock(
         self, uow: LogisticsUnitOfWork, order: SalesOrder, now: datetime
     ) -> list[DomainEvent]:
+        if await uow.shipments.for_order(order.id) is not None:
+            raise Conflict("this order has a shipment: it is being picked and can no longer be cancelled")
         if order.status is OrderStatus.RESERVED:
             for line, level in await _locked_levels(uow, order):
                 await uow.stock.save(level.releasing(line.quantity))

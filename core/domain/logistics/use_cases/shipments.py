@@ -80,7 +80,9 @@ class TrackShipment:
             ensure_current(shipment, expected_version, "shipment")
             tracked = shipment.tracked(TrackingEvent(occurred_at=now, **msgspec.structs.asdict(command)))
             order = await uow.orders.lock(shipment.order_id)
-            if order is not None and command.status in (ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERED):
+            if order is None or order.status is OrderStatus.CANCELLED:
+                raise Conflict("the shipment's order is cancelled: it cannot be tracked on")
+            if command.status in (ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERED):
                 if order.status is OrderStatus.RESERVED:
                     order = await ShipOrder(uow, self._clock, self._ids).apply(uow, order, by, now)
                 if command.status is ShipmentStatus.DELIVERED and order.status is OrderStatus.SHIPPED:

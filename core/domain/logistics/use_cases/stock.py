@@ -8,7 +8,7 @@ from core.domain.errors import RuleViolated
 from core.domain.events import publish
 from core.domain.logistics.audit import MOVEMENTS
 from core.domain.logistics.events import LogisticsStockLow, LogisticsStockMoved
-from core.domain.logistics.model import LowStock, Movement, MovementKind, Product, StockLevel
+from core.domain.logistics.model import MAX_UNITS, LowStock, Movement, MovementKind, Product, StockLevel
 from core.ports.clock import Clock, IdGenerator
 from core.ports.logistics import LogisticsUnitOfWork, StockFilter
 from core.ports.pagination import Page, PageRequest
@@ -74,8 +74,8 @@ class TransferStock:
         self._uow, self._clock, self._ids = uow, clock, ids
 
     async def execute(self, command: NewTransfer, by: Invocation) -> list[tuple[Movement, StockLevel]]:
-        if command.quantity <= 0:
-            raise RuleViolated("quantity: a transfer moves a positive quantity")
+        if not 0 < command.quantity <= MAX_UNITS or len(command.reason) > 1000:
+            raise RuleViolated(f"quantity: 1 to {MAX_UNITS}; reason: at most 1000 characters")
         if command.from_warehouse_id == command.to_warehouse_id:
             raise RuleViolated("to_warehouse_id: a transfer goes to another warehouse")
         now, reference = self._clock.now(), f"transfer:{self._ids.new_id()}"
@@ -112,6 +112,8 @@ class TransferStock:
 
 
 def _check(command: NewMovement) -> None:
+    if abs(command.quantity) > MAX_UNITS or len(command.reason) > 1000:
+        raise RuleViolated(f"quantity: at most {MAX_UNITS} units; reason: at most 1000 characters")
     if command.kind is MovementKind.SHIP:
         raise RuleViolated("kind: goods leave through a sales order's /ship, which books the movement")
     if command.kind is MovementKind.TRANSFER:
