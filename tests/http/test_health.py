@@ -16,6 +16,7 @@ from adapters.jose.settings import AuthSettings
 from adapters.redis.settings import RedisSettings
 from apps._shared.settings import PlatformSettings
 from apps.services import SERVICES, create_service_app
+from tests.support.postgres import fresh_database
 from tests.support.tcp_proxy import TcpProxy
 
 UNREACHABLE_POSTGRES = "postgresql+asyncpg://bhiv:hunter2@127.0.0.1:1/bhiv"
@@ -98,18 +99,20 @@ async def test_readiness_follows_postgresql_going_away_and_coming_back(
     target = urlsplit(postgres_dsn)
     proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
     proxy.start()
-    database = DatabaseSettings(url=_through(proxy, postgres_dsn), connect_timeout_seconds=PATIENCE)
-    await upgrade(database)
-    async with AsyncTestClient(
-        create_service_app("logistics", msgspec.structs.replace(settings, database=database))
-    ) as client:
-        await ready(client)
-        proxy.stop()
-        down = await client.get("/health/ready")
-        assert down.status_code == 503
-        assert down.json()["checks"]["database"] != "ok"
-        proxy.start()
-        await ready(client)
+    # A database of its own: the shared one may hold another branch's migrations.
+    async with fresh_database(postgres_dsn) as own:
+        database = DatabaseSettings(url=_through(proxy, own), connect_timeout_seconds=PATIENCE)
+        await upgrade(database)
+        async with AsyncTestClient(
+            create_service_app("logistics", msgspec.structs.replace(settings, database=database))
+        ) as client:
+            await ready(client)
+            proxy.stop()
+            down = await client.get("/health/ready")
+            assert down.status_code == 503
+            assert down.json()["checks"]["database"] != "ok"
+            proxy.start()
+            await ready(client)
     proxy.close()
 
 
