@@ -31,6 +31,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from adapters.jose.sealing import new_master_key
 from tests.support.processes import (
     ADMIN,
     FAST_HASHING,
@@ -193,6 +194,7 @@ async def main() -> None:
         **ADMIN,
         **FAST_HASHING,
         "BHIV_DATABASE_URL": database,
+        "BHIV_AUTH_MASTER_KEY": new_master_key(),
         "BHIV_LOG_LEVEL": "WARNING",
         "BHIV_HTTP_ACCESS_LOG": "false",
         "BHIV_GATEWAY_IP_RATE_LIMITS": "*=100000000/60",
