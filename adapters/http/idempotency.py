@@ -145,13 +145,11 @@ def _replaying(body: bytes) -> Receive:
 
 async def _replay(raw: bytes | None, fingerprint: str, send: Send) -> None:
     kept = None if raw is None else _decode(raw)
+    if kept is not None and kept.fingerprint != fingerprint:
+        raise IdempotencyKeyReused("this Idempotency-Key was used with another request body")
     if kept is None or kept.status == 0:
         # Absent only if the first request's claim ended between our two reads: it is settling.
-        if kept is not None and kept.fingerprint != fingerprint:
-            raise IdempotencyKeyReused("this Idempotency-Key was used with another request body")
         raise RequestInProgress("a request with this Idempotency-Key is still being served; retry shortly")
-    if kept.fingerprint != fingerprint:
-        raise IdempotencyKeyReused("this Idempotency-Key was used with another request body")
     start: HTTPResponseStartEvent = {
         "type": "http.response.start",
         "status": kept.status,

@@ -8,10 +8,10 @@ import msgspec
 from sqlalchemy import ColumnElement, Select, and_, insert, literal, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.db.crm.repositories import plain
 from adapters.db.crm.tables import interactions, leads, opportunities, tickets
 from adapters.db.errors import translated
 from adapters.db.pagination import newest_first, oldest_first
+from adapters.db.rows import plain
 from core.domain.crm.interactions import Interaction, TimelineEntry
 from core.domain.crm.leads import Lead
 from core.domain.crm.opportunities import CLOSED, Opportunity

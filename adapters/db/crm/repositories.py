@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.crm.tables import customer_tags, customers, ticket_comments, tickets
 from adapters.db.errors import translated
 from adapters.db.pagination import oldest_first
+from adapters.db.rows import plain
 from core.domain.crm.model import Customer
 from core.domain.crm.tickets import SETTLED, Comment, Ticket
 from core.ports.crm import (
@@ -19,10 +20,6 @@ from core.ports.crm import (
     TicketRepository,
 )
 from core.ports.pagination import Page, PageRequest, decode_cursor
-
-
-def plain(row: Any) -> dict[str, Any]:
-    return {str(key): value for key, value in row._mapping.items()}
 
 
 def _columns(customer: Customer) -> dict[str, Any]:

@@ -1,7 +1,6 @@
 """Sales orders and their lines."""
 
 import builtins
-from itertools import groupby
 from typing import Any
 
 import msgspec
@@ -9,10 +8,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.errors import translated
-from adapters.db.logistics.repositories import plain
 from adapters.db.logistics.tables import order_lines, orders
 from adapters.db.pagination import oldest_first
-from core.domain.logistics.orders import OrderLine, SalesOrder
+from adapters.db.rows import children_of, plain
+from core.domain.logistics.orders import SalesOrder
 from core.ports.logistics import OrderFilter, SalesOrderRepository
 from core.ports.pagination import Page, PageRequest
 
@@ -64,24 +63,11 @@ class SqlSalesOrderRepository(SalesOrderRepository):
 
     async def _loaded(self, statement: Any) -> "builtins.list[SalesOrder]":
         headers = (await self._session.execute(statement)).all()
-        if not headers:
-            return []
-        ids = [row.id for row in headers]
-        rows = (
-            await self._session.execute(
-                select(order_lines)
-                .where(order_lines.c.order_id.in_(ids))
-                .order_by(order_lines.c.order_id, order_lines.c.line_no)
-            )
-        ).all()
-        lines = {
-            order_id: tuple(
-                OrderLine(product_id=row.product_id, quantity=row.quantity, unit_price=row.unit_price)
-                for row in group
-            )
-            for order_id, group in groupby(rows, key=lambda row: row.order_id)
-        }
-        loaded = ({**plain(row), "lines": lines.get(row.id, ())} for row in headers)
+        c = order_lines.c
+        lines = await children_of(
+            self._session, order_lines, c.order_id, [row.id for row in headers], c.line_no
+        )
+        loaded = ({**plain(row), "lines": lines[row.id]} for row in headers)
         return [msgspec.convert(values, SalesOrder, from_attributes=True) for values in loaded]
 
 

@@ -1,7 +1,6 @@
 """Suppliers, their offers, and purchase orders with their lines."""
 
 import builtins
-from itertools import groupby
 from typing import Any
 
 import msgspec
@@ -10,10 +9,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.errors import translated
-from adapters.db.logistics.repositories import plain
 from adapters.db.logistics.tables import purchase_order_lines, purchase_orders, supplier_products, suppliers
 from adapters.db.pagination import oldest_first
-from core.domain.logistics.purchasing import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierProduct
+from adapters.db.rows import children_of, plain
+from core.domain.logistics.purchasing import PurchaseOrder, Supplier, SupplierProduct
 from core.ports.logistics import (
     PurchaseOrderFilter,
     PurchaseOrderRepository,
@@ -154,21 +153,10 @@ class SqlPurchaseOrderRepository(PurchaseOrderRepository):
 
     async def _loaded(self, statement: Any) -> "builtins.list[PurchaseOrder]":
         headers = (await self._session.execute(statement)).all()
-        if not headers:
-            return []
         c = purchase_order_lines.c
-        rows = (
-            await self._session.execute(
-                select(purchase_order_lines)
-                .where(c.purchase_order_id.in_([row.id for row in headers]))
-                .order_by(c.purchase_order_id, c.line_no)
-            )
-        ).all()
-        lines = {
-            order_id: tuple(msgspec.convert(row, PurchaseOrderLine, from_attributes=True) for row in group)
-            for order_id, group in groupby(rows, key=lambda row: row.purchase_order_id)
-        }
-        loaded = ({**plain(row), "lines": lines.get(row.id, ())} for row in headers)
+        ids = [row.id for row in headers]
+        lines = await children_of(self._session, purchase_order_lines, c.purchase_order_id, ids, c.line_no)
+        loaded = ({**plain(row), "lines": lines[row.id]} for row in headers)
         return [msgspec.convert(values, PurchaseOrder, from_attributes=True) for values in loaded]
 
 

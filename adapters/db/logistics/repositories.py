@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.db.errors import translated
 from adapters.db.logistics.tables import movements, products, stock_levels, warehouses
 from adapters.db.pagination import oldest_first
+from adapters.db.rows import plain
 from core.domain.logistics.model import LowStock, Movement, Product, StockLevel, Warehouse
 from core.ports.logistics import (
     MovementLedger,
@@ -18,10 +19,6 @@ from core.ports.logistics import (
     WarehouseRepository,
 )
 from core.ports.pagination import Page, PageRequest, decode_cursor
-
-
-def plain(row: Any) -> dict[str, Any]:
-    return {str(key): value for key, value in row._mapping.items()}
 
 
 class SqlProductRepository(ProductRepository):

@@ -1,7 +1,6 @@
 """Shipments and their tracking events."""
 
 import builtins
-from itertools import groupby
 from typing import Any
 
 import msgspec
@@ -9,9 +8,9 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.errors import translated
-from adapters.db.logistics.repositories import plain
 from adapters.db.logistics.tables import shipments, tracking_events
 from adapters.db.pagination import oldest_first
+from adapters.db.rows import children_of, plain
 from core.domain.logistics.shipments import Shipment
 from core.ports.logistics import ShipmentFilter, ShipmentRepository
 from core.ports.pagination import Page, PageRequest
@@ -77,19 +76,11 @@ class SqlShipmentRepository(ShipmentRepository):
 
     async def _loaded(self, statement: Any) -> "builtins.list[Shipment]":
         headers = (await self._session.execute(statement)).all()
-        if not headers:
-            return []
-        rows = (
-            await self._session.execute(
-                select(tracking_events).where(tracking_events.c.shipment_id.in_([row.id for row in headers]))
-                .order_by(tracking_events.c.shipment_id, tracking_events.c.seq)
-            )
-        ).all()  # fmt: skip
-        events = {
-            shipment_id: [_event_of(row) for row in group]
-            for shipment_id, group in groupby(rows, key=lambda row: row.shipment_id)
-        }
-        loaded = ({**plain(row), "events": events.get(row.id, [])} for row in headers)
+        c = tracking_events.c
+        events = await children_of(
+            self._session, tracking_events, c.shipment_id, [row.id for row in headers], c.seq
+        )
+        loaded = ({**plain(row), "events": [_event_of(event) for event in events[row.id]]} for row in headers)
         return [msgspec.convert(values, Shipment, from_attributes=True) for values in loaded]
 
 
