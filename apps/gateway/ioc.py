@@ -39,6 +39,7 @@ class GatewayProvider(Provider):
         uc.GetUser,
         uc.ChangeUserRole,
         uc.DisableUser,
+        uc.DisableCustomerLogins,
         uc.ResetPassword,
         uc.ChangeOwnPassword,
         uc.SignOutEverywhere,

@@ -11,6 +11,7 @@ from core.ports.uow import UnitOfWork
 class UserFilter(msgspec.Struct, frozen=True, kw_only=True):
     role: Role | None = None
     status: UserStatus | None = None
+    customer_id: str | None = None
 
 
 class UserRepository(Protocol):

@@ -25,6 +25,7 @@ from adapters.system.clock import SystemClock, Uuid7IdGenerator
 from core.domain.access import Principal, Role
 from core.domain.audit.model import Actor, Invocation
 from core.domain.errors import RuleViolated
+from core.domain.identity.errors import InvalidCredentials
 from core.domain.identity.lockout import LoginPolicy, LoginThrottle
 from core.domain.identity.oauth import OAuthError, TokenIssuer, TokenResponse
 from core.domain.identity.tokens import AccessTokenClaims, TokenPolicy
@@ -33,6 +34,7 @@ from core.domain.identity.use_cases import (
     ChangeUserRole,
     CreateUser,
     DecoyHash,
+    DisableCustomerLogins,
     DisableUser,
     NewUser,
     ResetPassword,
@@ -89,10 +91,12 @@ class Kit:
     def change_role(self, identity: Uow) -> ChangeUserRole:
         return ChangeUserRole(identity(), self.clock, Uuid7IdGenerator(), self.revocations, KnownCustomers())
 
-    async def create(self, email: str, role: Role = Role.OPS) -> str:
+    async def create(self, email: str, role: Role = Role.OPS, customer_id: str | None = None) -> str:
         await self.keys.ensure_current()  # as the gateway does at start
-        create = CreateUser(self.identity(), self.hasher, self.clock, Uuid7IdGenerator(), KnownCustomers())
-        new = NewUser(email=email, password=PASSWORD, role=role, display_name=email.split("@")[0])
+        crm = KnownCustomers("cust-erased", "cust-kept")
+        create = CreateUser(self.identity(), self.hasher, self.clock, Uuid7IdGenerator(), crm)
+        name = email.split("@")[0]
+        new = NewUser(email=email, password=PASSWORD, role=role, display_name=name, customer_id=customer_id)
         return (await create.execute(new, ADMIN)).id
 
     async def sign_in(self, email: str) -> str:
@@ -159,6 +163,23 @@ async def test_a_sign_in_after_a_role_change_starts_a_session_that_works(
     refresh_token = await kit.sign_in("omar@example.com")
 
     assert await kit.refresh(refresh_token)
+
+
+async def test_an_erased_customers_logins_end_and_no_one_elses(identity: Uow, database: Database) -> None:
+    kit = Kit(identity, database)
+    await kit.create("meera@example.com", Role.CUSTOMER, customer_id="cust-erased")
+    await kit.create("meera.work@example.com", Role.CUSTOMER, customer_id="cust-erased")
+    await kit.create("ravi@example.com", Role.CUSTOMER, customer_id="cust-kept")
+    sessions = {email: await kit.sign_in(email) for email in ("meera@example.com", "ravi@example.com")}
+    end = DisableCustomerLogins(identity(), kit.clock, Uuid7IdGenerator(), kit.revocations)
+
+    assert len(await end.execute("cust-erased", ADMIN)) == 2
+    assert await end.execute("cust-erased", ADMIN) == []  # the event came twice
+
+    assert await refused(kit, sessions["meera@example.com"])
+    assert not await refused(kit, sessions["ravi@example.com"])
+    with pytest.raises(InvalidCredentials):
+        await kit.sign_in("meera.work@example.com")
 
 
 async def race_to_remove_both_admins(kit: Kit, identity: Uow, remove: str) -> None:

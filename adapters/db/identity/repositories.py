@@ -50,6 +50,8 @@ class SqlUserRepository(UserRepository):
             statement = statement.where(users.c.role == query.role.value)
         if query.status is not None:
             statement = statement.where(users.c.status == query.status.value)
+        if query.customer_id is not None:
+            statement = statement.where(users.c.customer_id == query.customer_id)
         rows = (await self._session.execute(oldest_first(statement, page, users.c.id))).all()
         return Page.of([_user(row) for row in rows], page, key=lambda user: user.id)
 

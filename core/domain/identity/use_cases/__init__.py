@@ -14,6 +14,7 @@ from core.domain.identity.use_cases.login import AuthenticateUser
 from core.domain.identity.use_cases.self_service import ChangeOwnPassword, SignOutEverywhere
 from core.domain.identity.use_cases.user_changes import (
     ChangeUserRole,
+    DisableCustomerLogins,
     DisableUser,
     ResetPassword,
     UnlockUser,
@@ -28,6 +29,7 @@ __all__ = [
     "CreateServiceClient",
     "CreateUser",
     "DecoyHash",
+    "DisableCustomerLogins",
     "DisableServiceClient",
     "DisableUser",
     "EnsureFirstAdmin",

@@ -23,8 +23,9 @@ from core.domain.identity.use_cases._common import (
     locked_user,
 )
 from core.ports.clock import Clock, IdGenerator
-from core.ports.identity import CustomerDirectory
+from core.ports.identity import CustomerDirectory, UserFilter
 from core.ports.oauth import OAuthUnitOfWork
+from core.ports.pagination import MAX_LIMIT, PageRequest
 from core.ports.password_hasher import PasswordHasher
 from core.ports.revocation import TokenRevocations
 
@@ -115,6 +116,38 @@ class DisableUser:
             publish(uow, announced, self._ids.new_id(), self._clock.now(), by.correlation_id)
             await save_and_end_sessions(uow, self._clock, self._revocations, by, "disable", user, changed)
         return changed
+
+
+class DisableCustomerLogins:
+    """- When CRM erases a customer, every login acting for it is disabled and every token it
+      holds stops working (the customer is gone; nobody may act for it any more).
+    - Idempotent: the event may come twice; disabled logins stay as they are.
+    - Each login's change is audited."""
+
+    def __init__(
+        self, uow: OAuthUnitOfWork, clock: Clock, ids: IdGenerator, revocations: TokenRevocations
+    ) -> None:
+        self._uow, self._clock, self._ids, self._revocations = uow, clock, ids, revocations
+
+    async def execute(self, customer_id: str, by: Invocation) -> list[str]:
+        query = UserFilter(customer_id=customer_id, status=UserStatus.ACTIVE)
+        async with self._uow as uow:
+            # A customer has one login or a few: one page holds them all.
+            logins = (await uow.users.list(query, PageRequest(limit=MAX_LIMIT))).items
+        disabled = []
+        for login in logins:
+            async with self._uow as uow:
+                user = await existing_user(uow, login.id, lock=True)
+                if user.status is UserStatus.DISABLED:
+                    continue
+                changed = msgspec.structs.replace(
+                    user, status=UserStatus.DISABLED, updated_at=self._clock.now()
+                )
+                announced = IdentityUserDisabled(user_id=user.id)
+                publish(uow, announced, self._ids.new_id(), self._clock.now(), by.correlation_id)
+                await save_and_end_sessions(uow, self._clock, self._revocations, by, "disable", user, changed)
+            disabled.append(user.id)
+        return disabled
 
 
 class ResetPassword:
