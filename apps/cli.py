@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument(
         "--base-port", type=int, default=DEFAULT_BASE_PORT, help="gateway port; the others follow"
     )
+    up.add_argument(
+        "--demo", action="store_true", help="load a small demo data set and print a sign-in per role"
+    )
 
     serve = commands.add_parser("serve", help="one service, configured from BHIV_* variables")
     serve.add_argument("service", choices=tuple(SERVICE_PORTS), metavar="SERVICE")
@@ -117,7 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "up":
             embedded = _listening_at(_embedded(settings, args), args.base_port)
-            return _serve_loop(commands.up(embedded, args.base_port))
+            demo = args.data_dir / "demo-logins.json" if args.demo else None
+            return _serve_loop(commands.up(embedded, args.base_port, demo=demo))
         if args.command == "serve":
             return _serve_loop(commands.serve(settings, args.service, args.host, args.port, args.migrate))
         if args.command == "migrate":

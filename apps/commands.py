@@ -1,8 +1,11 @@
 """What the ``bhiv`` subcommands do, once their arguments are parsed."""
 
+import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 import msgspec
 import uvicorn
@@ -12,13 +15,15 @@ from adapters.db.engine import create_engine
 from adapters.db.migrate import upgrade
 from adapters.memory.ioc import MemoryProvider
 from adapters.memory.state import MemoryState
+from apps import demo
 from apps._shared.observability import configure_logging, tracer_provider
 from apps._shared.server import ReadyCallback, StartupFailed, serve_apps, server_config
 from apps._shared.settings import SERVICE_PORTS, PlatformSettings, for_service, service_ports
 from apps.gateway import identity_cli
 from apps.services import SERVICES, create_service_app
+from core.domain.access import Role
 from core.domain.audit.use_cases import VerifyAudit
-from core.domain.errors import DomainError, NotFound
+from core.domain.errors import Conflict, DomainError, NotFound
 from core.domain.identity.use_cases import NewUser
 from core.ports.errors import DependencyUnavailable, Unavailable
 
@@ -65,14 +70,17 @@ async def serve(
     return 0
 
 
-async def up(settings: PlatformSettings, base_port: int) -> int:
-    """All six services in one process sharing one in-process cache and bus (unless Redis is set)."""
+async def up(settings: PlatformSettings, base_port: int, *, demo: Path | None = None) -> int:
+    """All six services in one process sharing one in-process cache and bus (unless Redis is set).
+    ``demo``: where the demo's logins are kept; the demo data is loaded once the services answer."""
     configure_logging(settings.observability)
     tracer_provider(settings.observability, "bhiv")
     databases = {name: for_service(settings, name).database for name in SERVICES}
     for database in {database.url: database for database in databases.values()}.values():
         await _migrate(msgspec.structs.replace(settings, database=database))
     await _ensure_first_admin(settings)
+    if demo is not None:
+        await _ensure_demo_admin(settings, demo)
     overrides = [] if settings.redis.url else [MemoryProvider(MemoryState(), override=True)]
     apps = {}
     ports = service_ports(base_port)
@@ -87,8 +95,35 @@ async def up(settings: PlatformSettings, base_port: int) -> int:
         app = create_service_app(name, own, *overrides)
         graceful = settings.http.graceful_timeout_seconds
         apps[name] = server_config(app, settings.http.host, ports[name], graceful)
-    await _serve_or_explain(apps, on_ready=_print_ready)
+    loading: set[asyncio.Task[None]] = set()
+
+    def ready(urls: Mapping[str, str], seconds: float) -> None:
+        _print_ready(urls, seconds)
+        if demo is not None:
+            task = asyncio.get_running_loop().create_task(_load_demo(urls["gateway"], demo))
+            loading.add(task)
+            task.add_done_callback(loading.discard)
+
+    await _serve_or_explain(apps, on_ready=ready)
     return 0
+
+
+async def _ensure_demo_admin(settings: PlatformSettings, path: Path) -> None:
+    admin = next(login for login in demo.demo_logins(path).logins if login.role == "admin")
+    new = NewUser(email=admin.email, password=admin.password, role=Role.ADMIN, display_name="Demo admin")
+    with contextlib.suppress(Conflict):  # made by an earlier `bhiv up --demo`
+        await identity_cli.create_user(settings, new)
+
+
+async def _load_demo(gateway_url: str, path: Path) -> None:
+    try:
+        await demo.seed(gateway_url, path)
+    except Exception as error:  # the platform stays up; the reason is on the screen
+        print(
+            f"bhiv: the demo data could not be loaded ({error}); start again from an empty --data-dir",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 async def audit_verify(settings: PlatformSettings, chain: str | None = None) -> int:
