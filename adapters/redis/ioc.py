@@ -16,6 +16,7 @@ from dishka import Provider, Scope, provide
 
 from adapters.redis.absent_keys import AbsentKeys
 from adapters.redis.blocklist import RedisBlocklist, blocklist_subject_prefix
+from adapters.redis.budget import RedisBudget
 from adapters.redis.client import RedisClient, create_redis_client
 from adapters.redis.events import RedisEventBus
 from adapters.redis.health import RedisHealthProbe
@@ -23,6 +24,7 @@ from adapters.redis.kv import RedisKeyValueStore, kv_key_prefix
 from adapters.redis.rate_limit import RedisRateLimiter
 from adapters.redis.settings import RedisSettings
 from core.ports.blocklist import Blocklist
+from core.ports.budget import Budget
 from core.ports.events import EventBus
 from core.ports.health import HealthProbe
 from core.ports.kv import SELDOM_PRESENT, KeyValueStore
@@ -69,6 +71,10 @@ class RedisProvider(Provider):
     @provide
     def blocklist(self, client: RedisClient, absent_keys: AbsentKeys, settings: RedisSettings) -> Blocklist:
         return RedisBlocklist(client, key_prefix=settings.key_prefix, absent_keys=absent_keys)
+
+    @provide
+    def budget(self, client: RedisClient, settings: RedisSettings) -> Budget:
+        return RedisBudget(client, key_prefix=settings.key_prefix)
 
     @provide
     def event_bus(self, client: RedisClient, settings: RedisSettings) -> EventBus:

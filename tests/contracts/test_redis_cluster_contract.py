@@ -1,5 +1,6 @@
-"""The key-value, rate limiter, blocklist and event bus contracts once more, on a three-node Redis Cluster
-started for this session on loopback ports 7101-7103 (``redis-server`` and ``redis-cli`` on PATH).
+"""The key-value, rate limiter, blocklist, budget and event bus contracts once more, on a three-node
+Redis Cluster started for this session on loopback ports 7101-7103 (``redis-server`` and
+``redis-cli`` on PATH).
 
 Each contract test here is the very function of the memory/Redis suite, called with the
 Redis adapters on a ``RedisCluster`` client.
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 
 from adapters.redis.blocklist import RedisBlocklist
+from adapters.redis.budget import RedisBudget
 from adapters.redis.events import RedisEventBus
 from adapters.redis.kv import RedisKeyValueStore
 from adapters.redis.rate_limit import RedisRateLimiter
@@ -26,6 +28,7 @@ from tests.contracts import (
     test_event_bus_contract,
     test_key_value_contract,
     test_rate_limiter_contract,
+    test_token_budget_contract,
 )
 from tests.contracts.redis_fixtures import RedisBackend, open_redis_backend
 
@@ -110,6 +113,13 @@ async def test_blocklist_contract_on_cluster(
     cluster: RedisBackend, contract_test: Callable[[RedisBlocklist], Awaitable[None]]
 ) -> None:
     await contract_test(RedisBlocklist(cluster.client, key_prefix=cluster.key_prefix))
+
+
+@pytest.mark.parametrize("contract_test", _contract(test_token_budget_contract, "budget"))
+async def test_budget_contract_on_cluster(
+    cluster: RedisBackend, contract_test: Callable[[RedisBudget], Awaitable[None]]
+) -> None:
+    await contract_test(RedisBudget(cluster.client, key_prefix=cluster.key_prefix))
 
 
 @pytest.mark.parametrize("contract_test", _contract(test_event_bus_contract, "event_bus"))

@@ -1,0 +1,1 @@
+"""The LLM service's own rules: content safety of prompts and answers."""

@@ -1,0 +1,223 @@
+"""The rule-based moderator: precise patterns for requests and answers no caller should get.
+
+Rules look for *intent* (how to make, write, do) next to a harmful object, not for scary words:
+"how does ransomware work", "Assassin's Creed trivia", "how to kill a stuck process", "how do I
+prevent SQL injection" and "sex education for children" all pass, while "how do I build a pipe
+bomb" and "write me a keylogger" do not. Some tempting rules are left out on purpose because
+they refuse ordinary text: "how to get away with murder" (a TV series), the slurs that are also
+everyday words ("chink in the armour", "Spic and Span"), "CSAM" (trust-and-safety work talks
+about it). A rule-based moderator catches the plain phrasings; a model-based ``Moderator`` can
+sit behind the same port for the rest.
+
+Matching runs on NFKC-normalised, case-folded text with zero-width characters removed and
+typographic apostrophes made plain (so full-width letters and a bomb with a zero-width space in
+it match too), with word boundaries that also treat Devanagari vowel signs as part of a word.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from enum import StrEnum
+
+import msgspec
+
+from core.domain.errors import RuleViolated
+from core.ports.moderation import ALLOWED, ModerationStage, ModerationVerdict, Moderator
+
+
+class Category(StrEnum):
+    VIOLENT_THREATS = "violent_threats"
+    SELF_HARM_INSTRUCTIONS = "self_harm_instructions"
+    SEXUAL_MINORS = "sexual_minors"
+    HATE = "hate"
+    WEAPONS_EXPLOSIVES = "weapons_explosives"
+    MALWARE_CREATION = "malware_creation"
+
+
+class Rule(msgspec.Struct, frozen=True):
+    id: str
+    category: Category
+    pattern: str
+    """A regular expression over normalised text; word boundaries are added around it."""
+
+
+class ModerationSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """Which flagged categories refuse a text, per caller role (others get ``refused``)."""
+
+    refused: frozenset[Category] = frozenset(Category)
+    refused_by_role: dict[str, frozenset[Category]] = msgspec.field(default_factory=dict)
+
+    def refused_for(self, role: str) -> frozenset[Category]:
+        return self.refused_by_role.get(role, self.refused)
+
+
+class ContentRefused(RuleViolated):
+    """The moderator refused a prompt or an answer; the verdict names why, never the text."""
+
+    code = "content_refused"
+
+    def __init__(self, verdict: ModerationVerdict, stage: ModerationStage) -> None:
+        super().__init__(
+            f"the {stage} was refused by the content policy ({', '.join(verdict.categories)})",
+            categories=list(verdict.categories),
+        )
+        self.verdict = verdict
+        self.stage = stage
+
+
+_HOW_TO = (
+    r"(?:how\s+(?:do\s+i|to|can\s+i|would\s+i|should\s+i|does\s+one)|steps?\s+to|"
+    r"instructions?\s+(?:for|to|on)|guide\s+to|tutorial\s+(?:for|on)|teach\s+me\s+(?:how\s+)?to|"
+    r"help\s+me|tell\s+me\s+how\s+to|ways?\s+to)"
+)
+_MAKE = r"(?:build|make|assemble|construct|create|manufacture|put\s+together|cook)"
+_PERSON = (
+    r"(?:neighbou?rs?|wife|husband|boss|teacher|mother|father|mom|mum|dad|brother|sister|friend|"
+    r"co-?workers?|colleagues?|ex|girlfriend|boyfriend|child|kids?|baby|son|daughter|person|"
+    r"someone|somebody|people|family|classmates?|landlord)"
+)
+_GROUP = (
+    r"(?:jews|muslims|christians|hindus|sikhs|buddhists|blacks|whites|asians|immigrants|refugees|"
+    r"gays|lesbians|trans\s+people|arabs|mexicans|africans|indians|pakistanis|dalits|women|roma)"
+)
+_MINOR = (
+    r"(?:an?\s+)?(?:child|children|kids?|minors?|underage\s+\w+|preteens?|toddlers?|"
+    r"(?:[1-9]|1[0-7])[\s-]*(?:yo|y/o|years?[\s-]*old)s?(?:\s+(?:girls?|boys?|kids?))?)"
+)
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="weapons.explosive-device-howto",
+        category=Category.WEAPONS_EXPLOSIVES,
+        pattern=rf"{_HOW_TO}\s+(?:\w+\s+){{0,2}}?{_MAKE}\s+(?:an?\s+|my\s+own\s+|the\s+|some\s+)?"
+        r"(?:homemade\s+)?(?:pipe[\s-]*bombs?|bombs?|ieds?|improvised\s+explosives?(?:\s+devices?)?|"
+        r"molotov(?:\s+cocktails?)?|explosives|explosive\s+(?:devices?|charges?|vests?)|detonators?|"
+        r"grenades?|napalm|car\s+bombs?|nail\s+bombs?)"
+        # "a bomb-proof shelter", "a grenade launcher for airsoft" name other things.
+        r"(?!-|\s+(?:launchers?|shelters?|squads?|disposal|detectors?|sniffing)\b)",
+    ),
+    Rule(
+        id="weapons.explosive-synthesis",
+        category=Category.WEAPONS_EXPLOSIVES,
+        pattern=rf"(?:{_MAKE}|making|synthesi[sz]e|synthesi[sz]ing|recipe\s+for)\s+"
+        r"(?:tatp|hmtd|nitroglycerine?|semtex|rdx|petn|ammonium\s+nitrate\s+bombs?)",
+    ),
+    Rule(
+        id="weapons.untraceable-or-automatic-gun",
+        category=Category.WEAPONS_EXPLOSIVES,
+        pattern=r"(?:(?:3d[\s-]*print|build|make|manufacture)\s+(?:an?\s+)?(?:untraceable|ghost)\s+guns?|"
+        r"(?:convert|modify)\s+(?:my\s+|an?\s+|the\s+)?[\w-]+(?:\s+rifle)?\s+(?:to|into)\s+"
+        r"(?:full[\s-]*auto|fully\s+automatic))",
+    ),
+    Rule(
+        id="weapons.hindi-bomb-howto",
+        category=Category.WEAPONS_EXPLOSIVES,
+        pattern=r"(?:पाइप\s+)?बम\s+(?:कैसे\s+बना(?:एं|एँ|ऊं|ऊँ|ते|ना|ये|ए)|बनाने\s+(?:का|की)\s+(?:तरीका|विधि))",
+    ),
+    Rule(
+        id="violence.harm-a-person-howto",
+        category=Category.VIOLENT_THREATS,
+        # Not "shoot": "how to shoot my friend's portrait". Not a possessive: "my neighbour's weeds".
+        pattern=rf"{_HOW_TO}\s+(?:kill|murder|poison|strangle|stab|behead)\s+"
+        rf"(?:my|a|the|his|her|our|their|this)\s+(?:\w+\s+)?{_PERSON}(?!')",
+    ),
+    Rule(
+        id="violence.first-person-threat",
+        category=Category.VIOLENT_THREATS,
+        pattern=r"(?:i(?:'m|\s+am)\s+(?:going\s+to|gonna)|i\s+(?:will|shall|gonna)|i'll)\s+(?:kill|murder|shoot|stab|behead|"
+        r"slaughter)\s+(?:you|him|her|them|everyone|every\s*one|all\s+of\s+you|your\s+family|my\s+\w+)",
+    ),
+    Rule(
+        id="self-harm.method-howto",
+        category=Category.SELF_HARM_INSTRUCTIONS,
+        pattern=r"(?:how|(?:best|easiest|quickest|fastest|painless|surest)\s+ways?)\s+(?:do\s+i\s+|to\s+|"
+        r"can\s+i\s+|should\s+i\s+)?(?:kill\s+myself|commit\s+suicide|end\s+my\s+(?:own\s+)?life|"
+        r"hang\s+myself|slit\s+my\s+wrists?|cut\s+myself)",
+    ),
+    Rule(
+        id="self-harm.lethal-amount",
+        category=Category.SELF_HARM_INSTRUCTIONS,
+        # Named to medicines: "how many calories to die of hunger" is a nutrition question.
+        pattern=r"how\s+(?:many|much)\s+(?:of\s+)?(?:my\s+|\w+\s+)?(?:pills|tablets|mg|milligrams|"
+        r"grams|paracetamol|tylenol|acetaminophen|insulin|ibuprofen|aspirin)\s+(?:\w+\s+){0,4}?"
+        r"(?:kill\s+(?:me|myself)|end\s+my\s+life|die|overdose)",
+    ),
+    Rule(
+        id="minors.sexual-material",
+        category=Category.SEXUAL_MINORS,
+        pattern=r"(?:child|underage|preteen|kiddie|loli)\s+(?:porn|pornography|nudes|erotica|sex\s+videos?)",
+    ),
+    Rule(
+        id="minors.sexual-request",
+        category=Category.SEXUAL_MINORS,
+        pattern=r"(?:nude|naked|explicit|erotic|sexual|sexy|lewd)\s+(?:photos?|pictures?|images?|pics|"
+        rf"videos?|stor(?:y|ies)|roleplay|role-play|content|scenes?)\s+(?:of|with|about|involving)\s+{_MINOR}",
+    ),
+    Rule(
+        id="hate.slur",
+        category=Category.HATE,
+        # Kept short on purpose: only slurs with no everyday meaning (see the module's docstring).
+        pattern=r"(?:n[i1!]gg(?:er|ers|a|as|ah|az)|k[i1]kes?|f[a@]gg[o0]ts?)",
+    ),
+    Rule(
+        id="hate.call-for-extermination",
+        category=Category.HATE,
+        pattern=rf"(?:all|every|the)\s+(?:\w+\s+){{0,2}}?{_GROUP}\s+(?:should|must|deserve\s+to|need\s+to|"
+        r"ought\s+to|have\s+to)\s+(?:all\s+)?(?:be\s+)?(?:die|killed|exterminated|gassed|wiped\s+out|"
+        r"eradicated|burned|hanged|lynched)",
+    ),
+    Rule(
+        id="malware.write-malware",
+        category=Category.MALWARE_CREATION,
+        pattern=r"(?:write|create|code|build|make|develop|generate|give\s+me|program)\s+(?:me\s+)?"
+        r"(?:an?\s+|some\s+|the\s+)?(?:(?:working|undetectable|fud|new|simple|python|c\+\+|"
+        r"powershell|custom)\s+)*(?:ransomware|keyloggers?|rootkits?|botnets?|trojans?|info[\s-]*stealers?|"
+        r"credential[\s-]*stealers?|cryptojackers?|self[\s-]*spreading\s+worms?|polymorphic\s+virus|"
+        r"computer\s+virus)"
+        # Defenders build "a keylogger detector" and "a botnet detection model".
+        r"(?![\s-]+(?:detect\w*|scanners?|removal|remover|protection|defen[cs]es?|analy[sz]\w*|"
+        r"classifiers?|signatures?|rules?|reports?|trends?|models?))",
+    ),
+    Rule(
+        id="malware.evade-detection",
+        category=Category.MALWARE_CREATION,
+        pattern=r"(?:(?:bypass|evade|disable|get\s+past)\s+(?:\w+\s+){0,2}?(?:antivirus|anti-virus|edr|"
+        r"windows\s+defender|av\s+detection)(?!\s+false\s+positives?)|(?:undetectable|fud)\s+(?:payloads?|malware|backdoors?|"
+        r"crypters?))",
+    ),
+)
+
+_LETTER = r"[\w\u0900-\u0dff]"  # \w misses Indic vowel signs, which sit inside words
+_INVISIBLE_AND_QUOTES = {
+    **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad")),
+    ord("\u2019"): "'",
+}
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE_AND_QUOTES).casefold()
+
+
+class RuleBasedModerator(Moderator):
+    def __init__(self, settings: ModerationSettings | None = None, rules: Iterable[Rule] = RULES) -> None:
+        self._settings = settings or ModerationSettings()
+        self._rules = [
+            (rule, re.compile(rf"(?<!{_LETTER})(?:{rule.pattern})(?!{_LETTER})")) for rule in rules
+        ]
+
+    async def check(self, text: str, *, role: str, stage: ModerationStage) -> ModerationVerdict:
+        return self.verdict(text, role=role)
+
+    def verdict(self, text: str, *, role: str) -> ModerationVerdict:
+        """The same rules for prompts and answers: what may not be asked may not be answered."""
+        plain = normalise(text)
+        matched = [rule for rule, pattern in self._rules if pattern.search(plain)]
+        if not matched:
+            return ALLOWED
+        categories = tuple(dict.fromkeys(rule.category.value for rule in matched))
+        refused = self._settings.refused_for(role)
+        return ModerationVerdict(
+            allowed=not any(rule.category in refused for rule in matched),
+            categories=categories,
+            rule_ids=tuple(rule.id for rule in matched),
+        )
