@@ -12,11 +12,12 @@ from adapters.http.threat.admin import ThreatAdminController
 from adapters.inspection.ioc import InspectionProvider
 from adapters.peers.ioc import PeersProvider
 from apps._shared.app import ServiceSpec, build_service_app
+from apps._shared.erasures import follow_erasures
 from apps._shared.settings import PlatformSettings, load_platform_settings
-from apps.gateway.crm_facts import end_erased_customers_logins
 from apps.gateway.ioc import GatewayProvider
 from apps.gateway.routing import with_routing
 from apps.gateway.threat_loops import watch_failed_logins
+from core.domain.identity.use_cases import DisableCustomerLogins
 from core.ports.tokens import SigningKeys
 
 
@@ -42,7 +43,7 @@ SPEC = ServiceSpec(
     ],
     providers=[CryptoProvider(), InspectionProvider(), AlertsProvider(), PeersProvider(), GatewayProvider()],
     on_startup=[ensure_signing_key],
-    background=[watch_failed_logins, end_erased_customers_logins],
+    background=[watch_failed_logins, follow_erasures("gateway-erasures", DisableCustomerLogins)],
     serves_own_audit=False,
 )
 

@@ -10,6 +10,7 @@ from core.domain.logistics.use_cases.catalogue import (
     ListWarehouses,
     UpdateProduct,
 )
+from core.domain.logistics.use_cases.customers import RecordCustomerErased
 from core.domain.logistics.use_cases.orders import (
     CancelOrder,
     DeliverOrder,
@@ -68,6 +69,7 @@ class LogisticsProvider(Provider):
         ListMovements,
         ListLowStock,
         PlaceOrder,
+        RecordCustomerErased,
         GetOrder,
         ListOrders,
         ReserveOrder,

@@ -13,8 +13,10 @@ from adapters.http.logistics.stock import (
     TransfersController,
 )
 from apps._shared.app import ServiceSpec, build_service_app
+from apps._shared.erasures import follow_erasures
 from apps._shared.settings import PlatformSettings, load_platform_settings
 from apps.logistics.ioc import LogisticsProvider
+from core.domain.logistics.use_cases.customers import RecordCustomerErased
 
 SPEC = ServiceSpec(
     name="logistics",
@@ -37,6 +39,7 @@ SPEC = ServiceSpec(
         PurchaseOrdersController,
     ],
     providers=[LogisticsProvider()],
+    background=[follow_erasures("logistics-erasures", RecordCustomerErased)],
 )
 
 

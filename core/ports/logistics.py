@@ -139,6 +139,16 @@ class LogisticsReports(Protocol):
         ...
 
 
+class ErasedCustomers(Protocol):
+    """CRM customers whose data CRM erased, as logistics heard of it (``crm.customer_erased``)."""
+
+    async def contains(self, customer_id: str) -> bool: ...
+
+    async def add(self, customer_id: str, erased_at: datetime) -> bool:
+        """False when it was known already (the event came twice)."""
+        ...
+
+
 class LogisticsUnitOfWork(UnitOfWork, Protocol):
     products: ProductRepository
     warehouses: WarehouseRepository
@@ -149,6 +159,7 @@ class LogisticsUnitOfWork(UnitOfWork, Protocol):
     reports: LogisticsReports
     suppliers: "SupplierRepository"
     purchase_orders: "PurchaseOrderRepository"
+    erased_customers: ErasedCustomers
 
 
 class SupplierFilter(msgspec.Struct, frozen=True, kw_only=True):

@@ -2,19 +2,25 @@
 and cannot oversell under concurrency, shipping goes through the ledger, cancelling releases."""
 
 import asyncio
+import uuid
 
 import pytest
 from sqlalchemy import select
 
 from adapters.db.logistics.tables import movements
 from adapters.db.tables import audit_log, outbox
+from adapters.system.clock import SystemClock
 from core.domain.access import Principal, Role, permissions_for
+from core.domain.audit.model import Actor, Invocation
 from core.domain.errors import InvalidTransition, NotFound, PreconditionFailed, RuleViolated
-from core.domain.logistics.model import InsufficientStock, MovementKind
+from core.domain.logistics.model import CustomerErased, InsufficientStock, MovementKind
 from core.domain.logistics.orders import OrderStatus
+from core.domain.logistics.use_cases.customers import RecordCustomerErased
 from core.domain.logistics.use_cases.orders import GetOrder, NewOrder, NewOrderLine, PlaceOrder, ReserveOrder
 from tests.contracts.db_fixtures import Database
 from tests.contracts.logistics_kit import OPS, OPS_PRINCIPAL, Kit
+
+CRM_ERASURE = Invocation(actor=Actor.system("crm-erasure"))
 
 
 def customer(customer_id: str) -> Principal:
@@ -159,3 +165,23 @@ async def test_a_nul_character_is_refused_as_input_not_failed_on(database: Datab
 
     with pytest.raises(NotFound if database.settings.is_sqlite else RuleViolated):
         await GetOrder(kit.uow()).execute("order\x00id", OPS_PRINCIPAL)
+
+
+async def test_a_customer_crm_erased_takes_no_new_orders_and_its_old_ones_stay(database: Database) -> None:
+    kit = Kit(database)
+    gone, kept = f"cust-{uuid.uuid4().hex}", f"cust-{uuid.uuid4().hex}"
+    product, warehouse = await kit.product(), await kit.warehouse()
+    earlier = await kit.order(warehouse, (product, 1), customer=gone)
+    erased = RecordCustomerErased(kit.uow(), SystemClock())
+
+    assert await erased.execute(gone, CRM_ERASURE) is True
+    assert await erased.execute(gone, CRM_ERASURE) is False  # the event came twice
+
+    with pytest.raises(CustomerErased):
+        await kit.order(warehouse, (product, 1), customer=gone)
+    assert (await kit.order(warehouse, (product, 1), customer=kept)).customer_id == kept
+    assert (await GetOrder(kit.uow()).execute(earlier.id, OPS_PRINCIPAL)).customer_id == gone
+    async with database.engine.connect() as connection:
+        actions = (await connection.execute(
+            select(audit_log.c.action).where(audit_log.c.resource_id == gone))).scalars().all()  # fmt: skip
+    assert actions == ["customer_erased"]

@@ -158,3 +158,7 @@ def test_the_business_flows_through_the_gateway(tmp_path: Path) -> None:
         form = {"grant_type": "password", "username": customers[1]["email"], "password": PASSWORD}
         assert client.post("/auth/token", data=form).json()["error"] == "invalid_grant"
         asha.call("GET", "/api/crm/v1/tickets")  # the other customer's login is untouched
+        for_bilal = {"customer_id": bilal_customer, "warehouse_id": warehouse["id"], "lines": two_lamps}
+        refused = lambda: ops.attempt("POST", "/api/logistics/v1/orders", json=for_bilal)  # noqa: E731
+        assert eventually(lambda: refused().status_code == 409)
+        assert refused().json()["code"] == "customer_erased"

@@ -193,3 +193,11 @@ purchase_order_lines = Table(
     Column("received", Integer, nullable=False, comment="never above quantity: no over-receipt"),
     CheckConstraint("quantity > 0 AND received >= 0 AND received <= quantity", name="within_order"),
 )
+
+erased_customers = Table(
+    "logistics_erased_customers",
+    metadata,
+    Column("customer_id", String(64), primary_key=True, comment="CRM's id; the customer CRM erased"),
+    Column("erased_at", UtcDateTime, nullable=False),
+    comment="Filled from crm.customer_erased (migration 0013): no new orders for these customers",
+)

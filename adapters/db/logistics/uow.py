@@ -1,5 +1,6 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.logistics.erased_customers import SqlErasedCustomers
 from adapters.db.logistics.orders import SqlSalesOrderRepository
 from adapters.db.logistics.purchasing import SqlPurchaseOrderRepository, SqlSupplierRepository
 from adapters.db.logistics.reports import SqlLogisticsReports
@@ -26,6 +27,7 @@ class SqlLogisticsUnitOfWork(SqlUnitOfWork, LogisticsUnitOfWork):
     reports: SqlLogisticsReports
     suppliers: SqlSupplierRepository
     purchase_orders: SqlPurchaseOrderRepository
+    erased_customers: SqlErasedCustomers
 
     def bind_repositories(self, session: AsyncSession) -> None:
         self.products = SqlProductRepository(session)
@@ -37,3 +39,4 @@ class SqlLogisticsUnitOfWork(SqlUnitOfWork, LogisticsUnitOfWork):
         self.reports = SqlLogisticsReports(session)
         self.suppliers = SqlSupplierRepository(session)
         self.purchase_orders = SqlPurchaseOrderRepository(session)
+        self.erased_customers = SqlErasedCustomers(session)

@@ -25,6 +25,12 @@ def within_limits(**fields: tuple[str, int, int]) -> None:
             raise RuleViolated(f"{name}: {shortest} to {longest} characters")
 
 
+class CustomerErased(Conflict):
+    """CRM erased this customer's data: logistics takes no new orders for it."""
+
+    code = "customer_erased"
+
+
 class InsufficientStock(Conflict):
     code = "insufficient_stock"
 

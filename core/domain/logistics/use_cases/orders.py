@@ -20,7 +20,7 @@ from core.domain.logistics.events import (
     LogisticsOrderShipped,
     OrderLineOut,
 )
-from core.domain.logistics.model import Movement, MovementKind, StockLevel
+from core.domain.logistics.model import CustomerErased, Movement, MovementKind, StockLevel
 from core.domain.logistics.orders import OrderAction, OrderLine, OrderStatus, SalesOrder
 from core.domain.logistics.use_cases.stock import fell_below_reorder_point, movement_events
 from core.domain.versions import ensure_current
@@ -63,7 +63,8 @@ class PlaceOrder:
     - Lines name active products, each at most once, 1 to 1000000 units, all in one currency; each
       line keeps the product's price at this moment. The warehouse must exist.
     - A new order is `pending`: nothing is reserved until `/reserve`. Audited and published
-      (`logistics.order_placed`). Honours `Idempotency-Key`."""
+      (`logistics.order_placed`). Honours `Idempotency-Key`.
+    - A customer CRM erased takes no new orders (409 `customer_erased`)."""
 
     def __init__(self, uow: LogisticsUnitOfWork, clock: Clock, ids: IdGenerator) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
@@ -72,6 +73,8 @@ class PlaceOrder:
         customer_id = _customer_of(command, principal)
         now = self._clock.now()
         async with self._uow as uow:
+            if await uow.erased_customers.contains(customer_id):
+                raise CustomerErased("customer_id: CRM erased this customer; it takes no new orders")
             if await uow.warehouses.get(command.warehouse_id) is None:
                 raise RuleViolated("warehouse_id: no such warehouse")
             lines, currencies = [], set()
