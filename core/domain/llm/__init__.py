@@ -1,0 +1,1 @@
+"""Language model bookkeeping that needs no model: token estimates."""
