@@ -1,1 +1,1 @@
-"""The LLM service's own rules: content safety of prompts and answers."""
+"""The LLM service's own rules that need no model: content safety, token estimates."""

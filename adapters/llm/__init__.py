@@ -1,0 +1,1 @@
+"""Language model providers: hosted APIs over HTTP, local servers and the embedded engine."""
