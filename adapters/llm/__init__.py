@@ -1,0 +1,1 @@
+"""Language-model providers behind the LLM port: hosted and local HTTP APIs."""
