@@ -170,7 +170,8 @@ class ProviderHttp:
         except httpx.TimeoutException as error:
             raise ProviderTimeout(f"{self.name} did not answer in time ({type(error).__name__})") from error
         except httpx.HTTPError as error:
-            raise ProviderUnavailable(f"{self.name} could not be reached ({type(error).__name__})") from error
+            kind = type(error).__name__
+            raise ProviderUnavailable(f"the connection to {self.name} failed ({kind})") from error
 
     async def _wait_or_raise(self, error: LlmError, attempt: int, waited: float) -> float:
         """Sleeps before the next attempt and returns the time waited so far, or raises ``error``."""
