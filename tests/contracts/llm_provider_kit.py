@@ -6,6 +6,13 @@ from core.ports.llm import ChatDelta, ChatRequest, EmbeddingRequest, LlmProvider
 FINISH_REASONS = {"stop", "length", "tool_calls", "content_filter"}
 
 
+class Sleeps(list[float]):
+    """Stands in for ``asyncio.sleep`` in a provider: records each wait and returns at once."""
+
+    async def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
 async def collect(provider: LlmProvider, request: ChatRequest) -> list[ChatDelta]:
     return [delta async for delta in provider.stream(request)]
 

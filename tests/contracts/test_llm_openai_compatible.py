@@ -24,7 +24,7 @@ from core.ports.llm import (
     StreamInterrupted,
     ToolSpec,
 )
-from tests.contracts.llm_provider_kit import collect
+from tests.contracts.llm_provider_kit import Sleeps, collect
 from tests.support.llm_servers import (
     ANSWER,
     TOOL_ARGUMENTS,
@@ -43,13 +43,6 @@ SECRET_QUESTION = "my passport number is Z1234567"
 QUESTION = ChatRequest(model="gpt-4o-mini", messages=(ChatMessage(role="user", content=SECRET_QUESTION),))
 WEATHER = ToolSpec(function=FunctionSpec(name="weather", parameters={"type": "object"}))
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
-
-
-class Sleeps(list[float]):
-    """Stands in for ``asyncio.sleep``: records each wait and returns at once."""
-
-    async def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 @pytest.fixture

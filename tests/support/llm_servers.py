@@ -56,7 +56,15 @@ class Delay:
     seconds: float
 
 
-Reply = Fail | CutAfter | Hold | Delay
+@dataclass(frozen=True)
+class Raw:
+    """Answer 200 with this body as it is (what a captive portal or a misrouted proxy sends)."""
+
+    body: bytes
+    content_type: str = "text/html"
+
+
+Reply = Fail | CutAfter | Hold | Delay | Raw
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,11 @@ class LoopbackLlmServer:
             return
         if isinstance(reply, Delay):
             await asyncio.sleep(reply.seconds)
+        if isinstance(reply, Raw):
+            headers = [(b"content-type", reply.content_type.encode())]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": reply.body})
+            return
         if isinstance(reply, Fail):
             extra = [] if reply.retry_after is None else [(b"retry-after", reply.retry_after.encode())]
             await respond(send, reply.status, self.error_body(reply), extra)
