@@ -182,6 +182,14 @@ async def test_a_stream_cut_half_way_raises_stream_interrupted_after_the_deltas_
     assert sleeps == []
 
 
+async def test_an_error_line_half_way_raises_stream_interrupted_with_its_message(
+    server: OllamaServer, provider: OllamaProvider
+) -> None:
+    server.then(CutAfter(deltas=2, error="an error was encountered while running the model"))
+    with pytest.raises(StreamInterrupted, match="while running the model"):
+        await collect(provider, QUESTION)
+
+
 async def test_a_429_is_retried_after_the_retry_after_it_names(
     server: OllamaServer, sleeps: Sleeps, provider: OllamaProvider
 ) -> None:

@@ -187,6 +187,32 @@ async def test_a_stream_cut_half_way_raises_stream_interrupted_after_the_deltas_
     assert sleeps == []
 
 
+async def test_an_error_event_half_way_raises_stream_interrupted_with_its_message(
+    server: OpenAIServer, sleeps: Sleeps, provider: OpenAICompatibleProvider
+) -> None:
+    server.then(CutAfter(deltas=1, error="The server had an error while processing your request."))
+    had: list[str | None] = []
+
+    async def read_to_the_end() -> None:
+        async for delta in provider.stream(QUESTION):
+            had.append(delta.content)
+
+    with pytest.raises(StreamInterrupted, match="had an error while processing"):
+        await read_to_the_end()
+    assert had == WORDS[:1]
+    assert sleeps == []
+
+
+async def test_an_error_event_before_the_first_delta_is_retried(
+    server: OpenAIServer, sleeps: Sleeps, provider: OpenAICompatibleProvider
+) -> None:
+    server.then(CutAfter(deltas=0, error="The server had an error while processing your request."))
+    deltas = await collect(provider, QUESTION)
+    assert "".join(delta.content or "" for delta in deltas) == ANSWER
+    assert len(server.chats()) == 2
+    assert len(sleeps) == 1
+
+
 async def test_a_stream_refused_before_its_first_delta_is_retried(
     server: OpenAIServer, sleeps: Sleeps, provider: OpenAICompatibleProvider
 ) -> None:

@@ -39,9 +39,11 @@ class Fail:
 
 @dataclass(frozen=True)
 class CutAfter:
-    """Stream this many content deltas, then drop the connection without ending the answer."""
+    """Stream this many content deltas, then drop the connection without ending the answer; or,
+    with ``error``, send an error event (OpenAI) or line (Ollama) and end the answer there."""
 
     deltas: int
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,10 @@ class OpenAIServer(LoopbackLlmServer):
             usage["usage"] = {**USAGE, "total_tokens": sum(USAGE.values())}
             events.append(b"data: " + json.dumps(usage).encode() + b"\n\n")
         events.append(b"data: [DONE]\n\n")
+        if cut is not None and cut.error is not None:
+            error = self.error_body(Fail(500, cut.error))
+            events = [*events[: 1 + cut.deltas], b"data: " + json.dumps(error).encode() + b"\n\n"]
+            cut = None
         await stream(send, "text/event-stream", events, None if cut is None else 1 + cut.deltas)
 
 
@@ -306,6 +312,9 @@ class OllamaServer(LoopbackLlmServer):
             lines.append(
                 json.dumps({**done, "message": {"role": "assistant", "content": ""}}).encode() + b"\n"
             )
+            if cut is not None and cut.error is not None:
+                lines = [*lines[: cut.deltas], json.dumps({"error": cut.error}).encode() + b"\n"]
+                cut = None
             await stream(send, "application/x-ndjson", lines, None if cut is None else cut.deltas)
         else:
             await respond(send, 404, {"error": f"no route {path}"})
