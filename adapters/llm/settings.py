@@ -1,0 +1,43 @@
+"""Settings of the HTTP LLM providers (env prefixes ``BHIV_OPENAI_`` and ``BHIV_OLLAMA_``)."""
+
+import msgspec
+
+OPENAI_ENV_PREFIX = "BHIV_OPENAI_"
+OLLAMA_ENV_PREFIX = "BHIV_OLLAMA_"
+
+
+class HttpProviderSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """What every HTTP provider needs; each provider's own class gives its defaults."""
+
+    name: str
+    """Recorded with every answer; tells two configured providers of one kind apart."""
+    base_url: str
+    api_key: str | None = None
+    """Sent as ``Authorization: Bearer ...``; never logged, and cut out of the errors raised."""
+    extra_headers: dict[str, str] = msgspec.field(default_factory=dict)
+    """E.g. ``OpenAI-Organization`` or a proxy's own header."""
+    connect_timeout_seconds: float = 5.0
+    read_timeout_seconds: float = 120.0
+    """The longest silence between two bytes of an answer (a long answer may take longer)."""
+    max_retries: int = 2
+    """Further attempts after a 429, a 5xx or a failed connection; never after a streamed delta."""
+    retry_base_seconds: float = 0.5
+    """Full jitter: the n-th wait is uniform in [0, min(retry_max_seconds, base * 2**n))."""
+    retry_max_seconds: float = 8.0
+    retry_budget_seconds: float = 30.0
+    """The most all the waits of one call may add up to, ``Retry-After`` included; a wait that
+    would exceed it is not made and the last error is raised instead."""
+
+
+class OpenAICompatibleSettings(HttpProviderSettings, frozen=True, kw_only=True):
+    name: str = "openai"
+    base_url: str = "https://api.openai.com/v1"
+    """Up to and including the version: ``https://api.groq.com/openai/v1``,
+    ``http://127.0.0.1:8080/v1`` (llama.cpp, vLLM), ``http://127.0.0.1:11434/v1`` (Ollama)."""
+    stream_usage: bool = True
+    """Send ``stream_options.include_usage``; turn off for a server that refuses the option."""
+
+
+class OllamaSettings(HttpProviderSettings, frozen=True, kw_only=True):
+    name: str = "ollama"
+    base_url: str = "http://127.0.0.1:11434"
