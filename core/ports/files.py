@@ -35,8 +35,10 @@ class MediaRejected(RuleViolated):
 class TooLarge(MediaRejected):
     code = "too_large"
 
-    def __init__(self, what: str, size: int, limit: int, unit: str = "bytes") -> None:
-        super().__init__(f"{what} is {size} {unit}; the limit is {limit}", size=size, limit=limit, unit=unit)
+    def __init__(self, what: str, size: int | None, limit: int, unit: str = "bytes") -> None:
+        """``size`` None: known only to be past the limit (a decoder refused to say more)."""
+        said = f"{what} is {size} {unit}" if size is not None else f"{what} is larger"
+        super().__init__(f"{said}; the limit is {limit} {unit}", size=size, limit=limit, unit=unit)
 
 
 class UnsupportedType(MediaRejected):
