@@ -91,6 +91,7 @@ async def test_several_languages_can_be_read_at_once(recognizer: TesseractTextRe
     assert result.text == "नमस्ते दुनिया"
 
 
+@pytest.mark.media
 @needs_font(LATIN_FONT)
 async def test_an_image_is_described_with_its_size_format_and_dominant_colours(
     recognizer: TesseractTextRecognizer,
