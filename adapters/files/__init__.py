@@ -1,0 +1,1 @@
+"""File stores: uploaded media kept under ids the store generates."""

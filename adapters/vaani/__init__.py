@@ -1,0 +1,1 @@
+"""Vaani's engines: espeak-ng speech, tesseract OCR, transliteration, language detection, keywords."""

@@ -1,0 +1,1 @@
+"""Vaani: languages, scripts and adapting a text to the platforms it is posted on."""
