@@ -9,6 +9,7 @@ from alembic.runtime.migration import MigrationContext
 
 import adapters.db.crm.tables
 import adapters.db.identity.tables
+import adapters.db.llm.tables
 import adapters.db.logistics.tables
 import adapters.db.oauth.tables
 import adapters.db.threat.tables  # noqa: F401 (every context's tables join the shared metadata)

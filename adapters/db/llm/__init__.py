@@ -1,0 +1,1 @@
+"""The LLM service's tables: one usage record per request."""
