@@ -32,6 +32,11 @@ class Permission(StrEnum):
     AGENTS_USE = "agents:use"
     AGENTS_ADMIN = "agents:admin"
     LLM_USE = "llm:use"
+    LLM_ADMIN = "llm:admin"
+    """Read everyone's LLM usage and manage the LLM service (admins)."""
+    LLM_DELEGATE = "llm:delegate"
+    """Call the LLM service on behalf of a signed-in user, charging that user (service clients
+    of other services, e.g. orchestration's agents)."""
     INTEGRATIONS_MANAGE = "integrations:manage"
     AUDIT_READ = "audit:read"
     THREATS_MANAGE = "threats:manage"
@@ -52,6 +57,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             P.CRM_READ,
             P.AGENTS_USE,
             P.LLM_USE,
+            P.LLM_DELEGATE,
             P.INTEGRATIONS_MANAGE,
             P.PLATFORM_OBSERVE,
             P.TOKENS_INTROSPECT,
@@ -62,7 +68,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.CUSTOMER: frozenset({P.ORDERS_OWN, P.TICKETS_OWN, P.AGENTS_USE}),
 }
 """The single source of truth; docs/security.md shows it and a test keeps the two equal."""
-CLIENT_ONLY_PERMISSIONS = frozenset({P.TOKENS_INTROSPECT})
+CLIENT_ONLY_PERMISSIONS = frozenset({P.TOKENS_INTROSPECT, P.LLM_DELEGATE})
 """Granted to service clients whose role allows them, never in a user's token."""
 
 
@@ -78,6 +84,8 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     permissions: frozenset[Permission]
     customer_id: str | None = None
     token_id: str | None = None
+    api_key_id: str | None = None
+    """Set when the caller came with an LLM API key (``bhiv_sk_...``) that the gateway exchanged."""
 
     def has(self, permission: Permission) -> bool:
         return permission in self.permissions
