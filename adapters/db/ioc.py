@@ -20,6 +20,7 @@ from adapters.db.crm.uow import SqlCrmUnitOfWork
 from adapters.db.engine import create_engine, session_factory
 from adapters.db.health import SqlHealthProbe
 from adapters.db.identity.uow import SqlIdentityUnitOfWork
+from adapters.db.llm.uow import SqlLlmUnitOfWork
 from adapters.db.logistics.uow import SqlLogisticsUnitOfWork
 from adapters.db.oauth.keys import SqlSigningKeyRecords
 from adapters.db.outbox import SqlOutboxStore
@@ -32,6 +33,7 @@ from core.ports.clock import Clock, IdGenerator
 from core.ports.crm import CrmUnitOfWork
 from core.ports.health import HealthProbe
 from core.ports.identity import IdentityUnitOfWork
+from core.ports.llm_usage import LlmUnitOfWork
 from core.ports.logistics import LogisticsUnitOfWork
 from core.ports.oauth import OAuthUnitOfWork
 from core.ports.outbox import OutboxStore
@@ -103,6 +105,12 @@ class DatabaseProvider(Provider):
         self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
     ) -> CrmUnitOfWork:
         return SqlCrmUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
+
+    @provide(scope=Scope.REQUEST)
+    def llm_unit_of_work(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
+    ) -> LlmUnitOfWork:
+        return SqlLlmUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
 
     @provide(scope=Scope.REQUEST, provides=AnyOf[IdentityUnitOfWork, OAuthUnitOfWork])
     def identity_unit_of_work(

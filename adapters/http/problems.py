@@ -6,6 +6,7 @@ reaches a response body.
 """
 
 import logging
+import math
 import re
 from http import HTTPStatus
 from typing import Any
@@ -21,9 +22,12 @@ from core.domain.errors import (
     NotFound,
     PreconditionFailed,
     RuleViolated,
+    TooManyRequests,
     Unauthenticated,
 )
+from core.domain.llm.routing import AllProvidersFailed
 from core.ports.errors import Unavailable, UpstreamTimeout
+from core.ports.llm import BadLlmRequest, RateLimited
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("bhiv.http")
@@ -36,6 +40,10 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (Forbidden, 403),
     (Unauthenticated, 401),
     (RuleViolated, 422),
+    (TooManyRequests, 429),
+    (RateLimited, 429),
+    (BadLlmRequest, 400),
+    (AllProvidersFailed, 502),
     (UpstreamTimeout, 504),
     (Unavailable, 503),
 )
@@ -98,6 +106,11 @@ def handle_exception(request: Request[Any, Any, Any], error: Exception) -> Respo
     detail = error.detail if isinstance(error, DomainError) else str(error) or HTTPStatus(status).phrase
     _log_client_or_server(status, code, error)
     headers = {"WWW-Authenticate": challenge(error)} if isinstance(error, Unauthenticated) else None
+    retry_after = (
+        getattr(error, "retry_after", None) if isinstance(error, TooManyRequests | RateLimited) else None
+    )
+    if retry_after is not None:
+        headers = {"Retry-After": str(max(1, math.ceil(retry_after)))}
     extensions = error.extensions if isinstance(error, DomainError) else {}
     return problem_response(status, code=code, detail=detail, instance=path, headers=headers, **extensions)
 
@@ -147,6 +160,9 @@ def _http_problem(error: HTTPException, path: str | None) -> Response[dict[str, 
 
 
 def _code_of(error: Exception) -> str:
+    code = getattr(error, "code", None)  # a port error that names itself (``RateLimited``)
+    if isinstance(code, str):
+        return code
     status = getattr(error, "status_code", None)
     if isinstance(status, int):
         return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")

@@ -6,7 +6,7 @@ OPENAI_ENV_PREFIX = "BHIV_OPENAI_"
 OLLAMA_ENV_PREFIX = "BHIV_OLLAMA_"
 
 
-class HttpProviderSettings(msgspec.Struct, frozen=True, kw_only=True):
+class HttpProviderSettings(msgspec.Struct, frozen=True, kw_only=True, tag_field="kind"):
     """What every HTTP provider needs; each provider's own class gives its defaults."""
 
     name: str
@@ -29,7 +29,7 @@ class HttpProviderSettings(msgspec.Struct, frozen=True, kw_only=True):
     would exceed it is not made and the last error is raised instead."""
 
 
-class OpenAICompatibleSettings(HttpProviderSettings, frozen=True, kw_only=True):
+class OpenAICompatibleSettings(HttpProviderSettings, frozen=True, kw_only=True, tag="openai"):
     name: str = "openai"
     base_url: str = "https://api.openai.com/v1"
     """Up to and including the version: ``https://api.groq.com/openai/v1``,
@@ -38,6 +38,22 @@ class OpenAICompatibleSettings(HttpProviderSettings, frozen=True, kw_only=True):
     """Send ``stream_options.include_usage``; turn off for a server that refuses the option."""
 
 
-class OllamaSettings(HttpProviderSettings, frozen=True, kw_only=True):
+class OllamaSettings(HttpProviderSettings, frozen=True, kw_only=True, tag="ollama"):
     name: str = "ollama"
     base_url: str = "http://127.0.0.1:11434"
+
+
+ENV_PREFIX = "BHIV_LLM_"
+
+
+class LlmProvidersSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """``BHIV_LLM_PROVIDERS``: the providers the LLM service may route to, besides the embedded
+    ones; JSON, e.g. ``[{"kind": "openai", "name": "groq", "base_url":
+    "https://api.groq.com/openai/v1", "api_key": "..."}, {"kind": "ollama"}]``. Their names are
+    what ``BHIV_LLM_ALIASES`` routes name (``groq/llama-3.1-8b-instant``)."""
+
+    providers: list[OpenAICompatibleSettings | OllamaSettings] = msgspec.field(default_factory=list)
+    local_engine: bool = True
+    """The embedded extractive engine, as provider ``local`` (model ``extractive``)."""
+    local_embedder: bool = True
+    """The embedded multilingual embedder, as provider ``local-embedder``."""

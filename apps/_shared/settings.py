@@ -14,10 +14,13 @@ from adapters.http.gateway.settings import ENV_PREFIX as GATEWAY_PREFIX
 from adapters.http.gateway.settings import GatewaySettings
 from adapters.jose.settings import ENV_PREFIX as AUTH_PREFIX
 from adapters.jose.settings import AuthSettings
+from adapters.llm.settings import ENV_PREFIX as LLM_PREFIX
+from adapters.llm.settings import LlmProvidersSettings
 from adapters.redis.settings import ENV_PREFIX as REDIS_PREFIX
 from adapters.redis.settings import RedisSettings
 from apps._shared.config import load_settings
 from core.domain.identity.lockout import LoginPolicy
+from core.domain.llm.policy import LlmPolicy
 from core.domain.threat.policy import ThreatPolicy
 
 SERVICE_NAMES = ("gateway", "logistics", "crm", "orchestration", "llm", "integrations")
@@ -106,6 +109,8 @@ class PlatformSettings(msgspec.Struct, frozen=True):
     gateway: GatewaySettings = msgspec.field(default_factory=GatewaySettings)
     threat: ThreatPolicy = msgspec.field(default_factory=ThreatPolicy)
     crm: CrmSettings = msgspec.field(default_factory=CrmSettings)
+    llm: LlmPolicy = msgspec.field(default_factory=LlmPolicy)
+    llm_providers: LlmProvidersSettings = msgspec.field(default_factory=LlmProvidersSettings)
 
 
 SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
@@ -121,6 +126,8 @@ SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
     "threat": (ThreatPolicy, "BHIV_THREAT_"),
     "gateway": (GatewaySettings, GATEWAY_PREFIX),
     "crm": (CrmSettings, "BHIV_CRM_"),
+    "llm": (LlmPolicy, LLM_PREFIX),
+    "llm_providers": (LlmProvidersSettings, LLM_PREFIX),
 }
 """Each section of PlatformSettings, its settings class and its environment prefix."""
 

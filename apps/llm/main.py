@@ -1,13 +1,26 @@
 from dishka import Provider
 from litestar import Litestar
 
+from adapters.http.llm.controllers import (
+    ChatController,
+    EmbeddingsController,
+    ModelsController,
+    UsageController,
+)
+from adapters.llm.ioc import LanguageModelsProvider
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
+from apps.llm.ioc import LlmServiceProvider
 
 SPEC = ServiceSpec(
     name="llm",
     title="BHIV LLM",
-    description="OpenAI-compatible API over the configured providers, with cache, quotas and usage.",
+    description=(
+        "OpenAI-compatible API over the configured providers (the embedded extractive engine by"
+        " default), with fallbacks, a response cache, quotas, content safety and usage records."
+    ),
+    route_handlers=[ChatController, EmbeddingsController, ModelsController, UsageController],
+    providers=[LanguageModelsProvider(), LlmServiceProvider()],
 )
 
 

@@ -53,3 +53,13 @@ class RuleViolated(DomainError):
     """A request that is well-formed but breaks a business rule."""
 
     code = "rule_violated"
+
+
+class TooManyRequests(DomainError):
+    """A quota or rate is used up for now; ``retry_after`` says in how many seconds to retry."""
+
+    code = "rate_limited"
+
+    def __init__(self, detail: str, *, retry_after: float, **extensions: object) -> None:
+        super().__init__(detail, retry_after=retry_after, **extensions)
+        self.retry_after = retry_after

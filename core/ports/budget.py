@@ -10,7 +10,7 @@ from typing import Protocol
 
 import msgspec
 
-from core.domain.errors import DomainError
+from core.domain.errors import TooManyRequests
 
 
 class BudgetWindow(msgspec.Struct, frozen=True):
@@ -62,7 +62,7 @@ class BudgetUsage(msgspec.Struct, frozen=True):
         return self.spent + self.reserved
 
 
-class BudgetExceeded(DomainError):
+class BudgetExceeded(TooManyRequests):
     """The reservation would take the window's spent and reserved total over its limit."""
 
     code = "budget_exceeded"

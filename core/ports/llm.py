@@ -197,3 +197,7 @@ class Unsupported(BadLlmRequest):
     """The provider cannot do this at all (embeddings from a chat-only engine, tools)."""
 
     code = "unsupported"
+
+
+class LlmProviders(dict[str, LlmProvider]):
+    """The configured providers by name (``local``, ``groq``, ...), as routes name them."""

@@ -188,6 +188,7 @@ async def test_a_service_client_with_no_scopes_is_refused_at_creation(platform: 
         "crm:read",
         "agents:use",
         "llm:use",
+        "llm:delegate",
         "integrations:manage",
         "platform:observe",
         "tokens:introspect",

@@ -10,9 +10,11 @@ leave usage out, as some servers do.
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import uvicorn
 
@@ -24,6 +26,7 @@ RAW_VECTORS = [[3.0, 4.0], [0.0, 2.0], [1.0, 1.0]]
 """Not of unit length, so a test sees the provider normalise them."""
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+L = TypeVar("L", bound="LoopbackLlmServer")
 
 
 @dataclass(frozen=True)
@@ -359,3 +362,24 @@ async def unused_port() -> int:
     server.close()
     await server.wait_closed()
     return port
+
+
+@asynccontextmanager
+async def in_own_thread(server: L) -> AsyncIterator[L]:
+    """``server`` on an event loop of its own thread: for tests whose app runs in a test client
+    that blocks the test's loop while it waits for an answer (Litestar's AsyncTestClient)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="loopback-llm", daemon=True)
+    thread.start()
+    try:
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(server.__aenter__(), loop))
+        try:
+            yield server
+        finally:
+            await asyncio.wrap_future(
+                asyncio.run_coroutine_threadsafe(server.__aexit__(None, None, None), loop)
+            )
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()

@@ -38,6 +38,11 @@ class HeldBackStream:
     def held(self) -> str:
         return self._held
 
+    @property
+    def refusal(self) -> ModerationVerdict | None:
+        """The verdict that stopped the stream, if one did."""
+        return self._refused
+
     async def push(self, delta: str) -> str:
         """The text ``delta`` lets out, checked ("" while it is held back); raises
         ``ContentRefused`` when a chunk is refused, and on every call after that."""

@@ -1,0 +1,1 @@
+"""The LLM service's HTTP surface: OpenAI's API, and usage."""

@@ -1,0 +1,1 @@
+"""The LLM service's use cases: one class per use case, each with ``execute``."""
