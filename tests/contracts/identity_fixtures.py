@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest_asyncio
 from sqlalchemy import delete, select
 
-from adapters.db.identity.tables import service_clients, users
+from adapters.db.identity.tables import llm_api_keys, service_clients, users
 from adapters.db.identity.uow import SqlIdentityUnitOfWork
 from adapters.db.tables import audit_log
 from adapters.system.clock import SystemClock, Uuid7IdGenerator
@@ -21,6 +21,7 @@ _ids = Uuid7IdGenerator()
 @pytest_asyncio.fixture
 async def identity(database: Database) -> Callable[[], SqlIdentityUnitOfWork]:
     async with database.engine.begin() as connection:
+        await connection.execute(delete(llm_api_keys))
         await connection.execute(delete(users))
         await connection.execute(delete(service_clients))
     return lambda: SqlIdentityUnitOfWork(database.sessions, SystemClock(), audit_chain="identity-tests")
