@@ -14,7 +14,7 @@ from adapters.db.identity.uow import SqlIdentityUnitOfWork
 from adapters.db.oauth.keys import SqlSigningKeyRecords
 from adapters.jose.keys import JoseSigningKeys
 from adapters.jose.revocations import KvTokenRevocations
-from adapters.jose.sealing import KeySealer, decode_master_key, new_master_key
+from adapters.jose.sealing import KeySealer
 from adapters.jose.signer import JoseAccessTokenSigner
 from adapters.memory.kv import MemoryKeyValueStore
 from adapters.system.clock import SystemClock, Uuid7IdGenerator
@@ -36,11 +36,10 @@ from core.domain.identity.use_cases import (
 )
 from core.ports.pagination import PageRequest
 from tests.contracts.db_fixtures import Database
-from tests.contracts.identity_fixtures import audit_actions, identity, new_user
+from tests.contracts.identity_fixtures import MASTER_KEY, audit_actions, identity, new_user
 
 __all__ = ["identity"]
 Uow = Callable[[], SqlIdentityUnitOfWork]
-MASTER_KEY = decode_master_key(new_master_key())
 BY = Invocation(actor=Actor(id="someone", kind="user", role="sales"))
 
 
