@@ -1,4 +1,5 @@
-"""RFC 9457 problem details for every error of every service, from one table.
+"""RFC 9457 problem details for every error of every service, from one table (OpenAI-shaped on
+the OpenAI-compatible paths: ``adapters/http/openai_errors.py``).
 
 The domain raises meaning (``NotFound``, ``RuleViolated``); this module alone decides the
 status code. 5xx are logged once with the traceback; 4xx at INFO; no stack trace ever
@@ -15,6 +16,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from adapters.http.context import correlation_id
+from adapters.http.openai_errors import OPENAI_ERROR_MEDIA_TYPE, openai_error, openai_errors_wanted
 from core.domain.errors import (
     Conflict,
     DomainError,
@@ -75,6 +77,11 @@ def problem_response(
     headers: dict[str, str] | None = None,
     **extensions: Any,
 ) -> Response[dict[str, Any]]:
+    if openai_errors_wanted.get():
+        errors = extensions.get("errors")
+        param = errors[0].get("field") if isinstance(errors, list) and errors else None
+        document = openai_error(status, code=code, detail=detail, param=param)
+        return Response(document, status_code=status, media_type=OPENAI_ERROR_MEDIA_TYPE, headers=headers)
     body = problem_body(status, code=code, detail=detail, instance=instance) | extensions
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 

@@ -15,6 +15,8 @@ class WhoAmI(msgspec.Struct, frozen=True, kw_only=True):
     role: str
     permissions: list[str]
     customer_id: str | None
+    api_key_id: str | None = None
+    """The LLM API key the caller came with, when the gateway exchanged one."""
 
 
 @get(
@@ -33,4 +35,5 @@ async def whoami(request: Request[Any, Any, Any], principal: FromDishka[Principa
         role=principal.role,
         permissions=sorted(principal.permissions),
         customer_id=principal.customer_id,
+        api_key_id=principal.api_key_id,
     )

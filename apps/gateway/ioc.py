@@ -13,6 +13,8 @@ from apps.gateway.config import service_routes
 from core.domain.access import Permission, Role
 from core.domain.identity import use_cases as uc
 from core.domain.identity.internal import InternalTokens
+from core.domain.identity.llm_key_cache import LlmKeyCache
+from core.domain.identity.llm_key_exchange import ExchangeLlmApiKey, LlmKeyTokens
 from core.domain.identity.lockout import LoginPolicy, LoginThrottle
 from core.domain.identity.oauth import TokenIssuer
 from core.domain.identity.use_cases.grants import ClientCredentialsGrant, PasswordGrant, RefreshGrant
@@ -56,6 +58,11 @@ class GatewayProvider(Provider):
         RevokeToken,
         IntrospectToken,
         RotateSigningKey,
+        uc.CreateLlmApiKey,
+        uc.ListOwnLlmApiKeys,
+        uc.ListLlmApiKeys,
+        uc.RevokeLlmApiKey,
+        ExchangeLlmApiKey,
     )
     threat_admin = provide_all(BlockIp, UnblockIp)
     threat = provide_all(
@@ -86,6 +93,14 @@ class GatewayProvider(Provider):
     @provide(scope=Scope.APP)
     def internal_tokens(self, issuer: TokenIssuer, clock: Clock) -> InternalTokens:
         return InternalTokens(issuer, clock)
+
+    @provide(scope=Scope.APP)
+    def llm_key_cache(self, kv: KeyValueStore) -> LlmKeyCache:
+        return LlmKeyCache(kv)
+
+    @provide(scope=Scope.APP)
+    def llm_key_tokens(self, issuer: TokenIssuer, clock: Clock) -> LlmKeyTokens:
+        return LlmKeyTokens(issuer, clock)
 
     @provide(scope=Scope.APP)
     def crm_token(self, tokens: InternalTokens) -> CrmToken:

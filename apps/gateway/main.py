@@ -7,6 +7,7 @@ from adapters.http.audit.controller import AuditController
 from adapters.http.identity.admin_clients import AdminClientsController
 from adapters.http.identity.admin_keys import AdminKeysController
 from adapters.http.identity.admin_users import AdminUsersController
+from adapters.http.identity.llm_keys import AdminLlmKeysController, OwnLlmKeysController
 from adapters.http.identity.oauth import OAuthController
 from adapters.http.threat.admin import ThreatAdminController
 from adapters.inspection.ioc import InspectionProvider
@@ -38,6 +39,8 @@ SPEC = ServiceSpec(
         AdminUsersController,
         AdminClientsController,
         AdminKeysController,
+        OwnLlmKeysController,
+        AdminLlmKeysController,
         AuditController,
         ThreatAdminController,
     ],

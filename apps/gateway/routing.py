@@ -1,12 +1,14 @@
 """The gateway's request path around Litestar, in order:
 
 EdgeMiddleware (correlation id, span, metrics; built by build_service_app)
+-> OpenAIErrorPaths        errors on /api/llm/v1/{chat/completions,embeddings,models} OpenAI-shaped
 -> ClientIpMiddleware      resolves the client IP into RequestState (trusted proxies)
 -> ResponseHeadersMiddleware  CORS preflights, security headers
 -> ThreatGateMiddleware    a blocked IP is refused; behaviour tracked after the answer
 -> IpRateLimitMiddleware   per client IP and route class
 -> EdgeAuthenticationMiddleware  the route's access known before routing; its token verified
-                           (no database), 401 before any body is read
+                           (no database), 401 before any body is read; an LLM API key on
+                           /api/llm/v1/ exchanged for its owner's access token
 -> ThreatScreenMiddleware  inspection by the route's field rules, charged to the identity (or IP);
                            a blocked identity is refused; anonymous bodies capped small
 -> Litestar routing -> AuthenticationMiddleware (route permission, with the edge's claims)
@@ -29,6 +31,7 @@ from adapters.http.gateway.response_headers import ResponseHeadersMiddleware
 from adapters.http.gateway.settings import GatewaySettings
 from adapters.http.gateway.threat_screen import ThreatGateMiddleware, ThreatScreenMiddleware
 from adapters.http.health import READINESS_REPORTS
+from adapters.http.openai_errors import GATEWAY_OPENAI_PATHS, OpenAIErrorPaths
 from adapters.system.clock import SystemClock
 from apps._shared.app import AsgiWrapper, ServiceSpec
 from apps._shared.settings import SERVICE_PORTS, PlatformSettings
@@ -60,6 +63,7 @@ def asgi_wrappers(
 ) -> list[AsgiWrapper]:
     gateway = settings.gateway
     return [
+        partial(OpenAIErrorPaths, prefixes=GATEWAY_OPENAI_PATHS),
         partial(ClientIpMiddleware, trusted=runtime.trusted),
         partial(
             ResponseHeadersMiddleware,

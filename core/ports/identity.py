@@ -1,8 +1,10 @@
+from datetime import datetime
 from typing import Protocol
 
 import msgspec
 
 from core.domain.access import Role
+from core.domain.identity.llm_keys import LlmApiKey
 from core.domain.identity.model import ServiceClient, User, UserStatus
 from core.ports.pagination import Page, PageRequest
 from core.ports.uow import UnitOfWork
@@ -63,9 +65,34 @@ class ServiceClientRepository(Protocol):
         ...
 
 
+class LlmApiKeyRepository(Protocol):
+    async def get(self, key_id: str, *, lock: bool = False) -> LlmApiKey | None:
+        """``lock``: the row stays locked until the unit of work ends (revocations one at a time)."""
+        ...
+
+    async def get_by_hash(self, secret_hash: str) -> LlmApiKey | None: ...
+
+    async def add(self, key: LlmApiKey) -> None:
+        """Raises ``Conflict`` when the id or the hash is taken."""
+        ...
+
+    async def revoke(self, key_id: str, at: datetime) -> None:
+        """Sets ``revoked_at``; raises ``NotFound`` when there is no such key."""
+        ...
+
+    async def touch(self, key_id: str, at: datetime) -> None:
+        """Records a use (``last_used_at``); a missing key is ignored."""
+        ...
+
+    async def list(self, owner_id: str | None, page: PageRequest) -> Page[LlmApiKey]:
+        """Oldest first; one owner's, or everyone's when ``owner_id`` is None."""
+        ...
+
+
 class IdentityUnitOfWork(UnitOfWork, Protocol):
     users: UserRepository
     clients: ServiceClientRepository
+    llm_keys: LlmApiKeyRepository
 
 
 class CustomerDirectory(Protocol):

@@ -7,20 +7,25 @@ from datetime import UTC, datetime
 import pytest_asyncio
 from sqlalchemy import delete, select
 
-from adapters.db.identity.tables import service_clients, users
+from adapters.db.identity.tables import llm_api_keys, service_clients, users
 from adapters.db.identity.uow import SqlIdentityUnitOfWork
 from adapters.db.tables import audit_log
+from adapters.jose.sealing import decode_master_key, new_master_key
 from adapters.system.clock import SystemClock, Uuid7IdGenerator
 from core.domain.access import Role
 from core.domain.identity.model import User, UserStatus
 from tests.contracts.db_fixtures import Database
 
 _ids = Uuid7IdGenerator()
+MASTER_KEY = decode_master_key(new_master_key())
+"""One for the test session, shared by every module that signs: the PostgreSQL database (and the
+signing keys sealed with it) outlives a test and a module."""
 
 
 @pytest_asyncio.fixture
 async def identity(database: Database) -> Callable[[], SqlIdentityUnitOfWork]:
     async with database.engine.begin() as connection:
+        await connection.execute(delete(llm_api_keys))
         await connection.execute(delete(users))
         await connection.execute(delete(service_clients))
     return lambda: SqlIdentityUnitOfWork(database.sessions, SystemClock(), audit_chain="identity-tests")

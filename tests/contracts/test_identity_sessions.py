@@ -17,7 +17,7 @@ from adapters.db.identity.uow import SqlIdentityUnitOfWork
 from adapters.db.oauth.keys import SqlSigningKeyRecords
 from adapters.jose.keys import JoseSigningKeys
 from adapters.jose.revocations import KvTokenRevocations
-from adapters.jose.sealing import KeySealer, decode_master_key, new_master_key
+from adapters.jose.sealing import KeySealer
 from adapters.jose.signer import JoseAccessTokenSigner
 from adapters.memory.kv import MemoryKeyValueStore
 from adapters.memory.rate_limit import MemoryRateLimiter
@@ -43,7 +43,7 @@ from core.domain.identity.use_cases import (
 from core.domain.identity.use_cases.grants import PasswordGrant, RefreshGrant
 from core.ports.tokens import AccessTokenSigner
 from tests.contracts.db_fixtures import Database
-from tests.contracts.identity_fixtures import identity
+from tests.contracts.identity_fixtures import MASTER_KEY, identity
 from tests.support.identity import KnownCustomers
 
 __all__ = ["identity"]
@@ -51,8 +51,6 @@ Uow = Callable[[], SqlIdentityUnitOfWork]
 ADMIN = Invocation(actor=Actor(id="admin-1", kind="user", role="admin"))
 PASSWORD = "violet-kettle-harbour"
 NEW_PASSWORD = "quartz-lantern-meadow"
-MASTER_KEY = decode_master_key(new_master_key())
-"""One for the test session: the PostgreSQL database (and its signing keys) outlives a test."""
 
 
 class SlowSigner:

@@ -1,6 +1,6 @@
-"""Users and service clients, on the shared metadata (migration 0003)."""
+"""Users and service clients (migration 0003), LLM API keys (0015), on the shared metadata."""
 
-from sqlalchemy import Column, Index, String, Table, Text, func
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, func
 
 from adapters.db.column_types import UtcDateTime
 from adapters.db.tables import metadata
@@ -34,3 +34,23 @@ service_clients = Table(
     Column("status", String(20), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
+
+llm_api_keys = Table(
+    "llm_api_keys",
+    metadata,
+    Column("id", String(36), primary_key=True, comment="UUIDv7"),
+    Column("owner_id", String(36), ForeignKey("users.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("prefix", String(16), nullable=False, comment="bhiv_sk_ and the first characters, for lists"),
+    Column(
+        "secret_hash", String(64), nullable=False, unique=True, comment="SHA-256 of the key; never the key"
+    ),
+    Column("scopes", Text, nullable=False, comment="space-separated permission names"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime),
+    Column("last_used_at", UtcDateTime, comment="written at most once a minute"),
+    Column("revoked_at", UtcDateTime),
+    Column("daily_token_limit", Integer, comment="tokens per UTC day; enforced by the LLM service"),
+    Column("rpm_limit", Integer, comment="requests per minute; enforced by the LLM service"),
+)
+Index("ix_llm_api_keys_owner", llm_api_keys.c.owner_id, llm_api_keys.c.id)

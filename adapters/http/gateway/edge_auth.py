@@ -7,6 +7,11 @@ inspected on a route it may not call. A valid token (verified with cached keys a
 revocation store, no database) becomes the request's principal (``RequestState``): the threat
 screen charges the identity's strikes and inspection time, and the route's own permission check
 and the identity rate limit use it without verifying the token again.
+
+An LLM API key (``bhiv_sk_...``) is a bearer on the LLM service's ``/v1/`` routes only: there it
+is exchanged for a short-lived access token of its owner (``ExchangeLlmApiKey``; its lookup is
+cached briefly, so not a database read per request), which replaces the key in the request that
+goes upstream. Anywhere else a key is refused.
 """
 
 from collections.abc import Awaitable, Callable
@@ -18,15 +23,20 @@ from litestar.utils import normalize_path
 
 from adapters.http.access import GATEWAY, ROUTE_CLASS_KEY, declared_access
 from adapters.http.asgi_problem import send_problem
-from adapters.http.auth import verified_claims
+from adapters.http.auth import bearer_token, verified_claims
 from adapters.http.gateway.route_policies import STRICT, RoutePolicies
 from adapters.http.problems import challenge
 from adapters.http.request_state import request_state
 from core.domain.access import Permission, Principal
 from core.domain.errors import Unauthenticated
+from core.domain.identity.llm_key_exchange import ExchangeLlmApiKey
+from core.domain.identity.llm_keys import looks_like_key
 from core.domain.identity.tokens import AccessTokenClaims, InvalidToken
 from core.ports.tokens import AccessTokenVerifier
 
+LLM_SERVICE = "llm"
+LLM_KEY_PATHS = "/v1/"
+"""Below the LLM service's mount: where an LLM API key is a bearer."""
 OBSERVABILITY_PATHS = ("/metrics", "/openapi")
 """A service's own paths that only ``platform:observe`` reaches through the gateway: its metrics
 and its OpenAPI document (routes, schemas) are for operators, not for every signed-in caller."""
@@ -65,7 +75,8 @@ class EdgeAuthenticationMiddleware:
         # public route's Authorization header belongs to it (HTTP Basic at /auth/token).
         if handler is not None and not state.public:
             try:
-                state.claims = await self._verified(scope)
+                takes_key = handler.opt.get(ROUTE_CLASS_KEY) == LLM_SERVICE and rest.startswith(LLM_KEY_PATHS)
+                state.claims = await self._verified(scope, takes_key=takes_key)
                 state.principal = state.claims.principal()
             except Unauthenticated as error:
                 state.forged_token = not getattr(error, "stale", True)  # forged, malformed, not ours
@@ -85,9 +96,24 @@ class EdgeAuthenticationMiddleware:
             return
         await self.app(scope, receive, send)
 
-    async def _verified(self, scope: Scope) -> AccessTokenClaims:
+    async def _verified(self, scope: Scope, *, takes_key: bool) -> AccessTokenClaims:
+        presented = bearer_token(scope)
+        if presented is not None and looks_like_key(presented):
+            if not takes_key:  # a key may be honest, just sent to the wrong place: not a forgery
+                raise InvalidToken("an LLM API key is accepted on /api/llm/v1/ only", stale=True)
+            return await _exchanged(scope, presented)
         self._verifier = self._verifier or await scope["app"].state.dishka_container.get(AccessTokenVerifier)
         return await verified_claims(scope, self._verifier)
+
+
+async def _exchanged(scope: Scope, key: str) -> AccessTokenClaims:
+    """The owner's access token for ``key``, which goes upstream in the key's place."""
+    async with scope["app"].state.dishka_container() as request_container:
+        exchange: ExchangeLlmApiKey = await request_container.get(ExchangeLlmApiKey)
+        token, claims = await exchange.execute(key)
+    others = [(name, value) for name, value in scope["headers"] if name != b"authorization"]
+    scope["headers"] = [*others, (b"authorization", b"Bearer " + token.encode("ascii"))]
+    return claims
 
 
 def _route(scope: Scope) -> tuple[BaseRouteHandler | None, str]:

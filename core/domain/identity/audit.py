@@ -13,3 +13,18 @@ CLIENTS = AuditedEntity(
     ("client_id", "name", "role", "scopes", "status", "secret_hash"),
     secrets=("secret_hash",),
 )
+LLM_KEYS = AuditedEntity(
+    "llm_api_key",
+    (
+        "owner_id",
+        "name",
+        "prefix",
+        "scopes",
+        "expires_at",
+        "daily_token_limit",
+        "rpm_limit",
+        "revoked_at",
+        "secret_hash",
+    ),
+    secrets=("secret_hash",),
+)

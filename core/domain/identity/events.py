@@ -50,6 +50,17 @@ class IdentityUserUnlocked(DomainEvent, frozen=True, kw_only=True, tag="identity
     user_id: str
 
 
+class IdentityLlmKeyCreated(DomainEvent, frozen=True, kw_only=True, tag="identity.llm_key_created"):
+    key_id: str
+    owner_id: str
+
+
+class IdentityLlmKeyRevoked(DomainEvent, frozen=True, kw_only=True, tag="identity.llm_key_revoked"):
+    key_id: str
+    owner_id: str
+    """The LLM service may drop what it holds for the key (quota counters)."""
+
+
 IdentityEvent = (
     IdentityLoginFailed
     | IdentityClientAuthFailed
@@ -59,4 +70,6 @@ IdentityEvent = (
     | IdentityUserPasswordReset
     | IdentityUserPasswordChanged
     | IdentityUserUnlocked
+    | IdentityLlmKeyCreated
+    | IdentityLlmKeyRevoked
 )

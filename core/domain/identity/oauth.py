@@ -91,6 +91,7 @@ class TokenIssuer:
         scope: str,
         customer_id: str | None,
         decided_at: datetime | None = None,
+        api_key_id: str | None = None,
     ) -> tuple[str, AccessTokenClaims]:
         issued = round((decided_at or self._clock.now()).timestamp(), 6)
         claims = AccessTokenClaims(
@@ -105,6 +106,7 @@ class TokenIssuer:
             scope=scope,
             kind=kind,
             customer_id=customer_id,
+            akid=api_key_id,
         )
         return await self._signer.sign(claims), claims
 

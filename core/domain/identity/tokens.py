@@ -45,6 +45,8 @@ class AccessTokenClaims(msgspec.Struct, frozen=True, kw_only=True):
     """Space-separated permission names (RFC 6749 scope syntax)."""
     kind: PrincipalKind
     customer_id: str | None = None
+    akid: str | None = None
+    """The LLM API key the gateway exchanged for this token, when it came from one (decision 0031)."""
 
     def principal(self) -> Principal:
         return Principal(
@@ -54,6 +56,7 @@ class AccessTokenClaims(msgspec.Struct, frozen=True, kw_only=True):
             permissions=permissions_for(self.role, token_scope(self.scope), self.kind),
             customer_id=self.customer_id,
             token_id=self.jti,
+            api_key_id=self.akid,
         )
 
 

@@ -10,6 +10,14 @@ from core.domain.identity.use_cases.clients import (
     ListServiceClients,
     NewServiceClient,
 )
+from core.domain.identity.use_cases.llm_keys import (
+    CreateLlmApiKey,
+    IssuedLlmApiKey,
+    ListLlmApiKeys,
+    ListOwnLlmApiKeys,
+    NewLlmApiKey,
+    RevokeLlmApiKey,
+)
 from core.domain.identity.use_cases.login import AuthenticateUser
 from core.domain.identity.use_cases.self_service import ChangeOwnPassword, SignOutEverywhere
 from core.domain.identity.use_cases.user_changes import (
@@ -26,6 +34,7 @@ __all__ = [
     "AuthenticateUser",
     "ChangeOwnPassword",
     "ChangeUserRole",
+    "CreateLlmApiKey",
     "CreateServiceClient",
     "CreateUser",
     "DecoyHash",
@@ -36,11 +45,16 @@ __all__ = [
     "FirstAdmin",
     "GetUser",
     "IssuedClient",
+    "IssuedLlmApiKey",
+    "ListLlmApiKeys",
+    "ListOwnLlmApiKeys",
     "ListServiceClients",
     "ListUsers",
+    "NewLlmApiKey",
     "NewServiceClient",
     "NewUser",
     "ResetPassword",
+    "RevokeLlmApiKey",
     "SignOutEverywhere",
     "UnlockUser",
 ]
