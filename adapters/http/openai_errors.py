@@ -43,6 +43,10 @@ _CODE_BY_STATUS = {
 }
 
 
+_QUOTA_CODE = "insufficient_quota"
+"""OpenAI's code for a used-up quota (its clients tell it from a passing rate limit)."""
+
+
 def under(path: str, prefixes: Sequence[str]) -> bool:
     """``path`` is one of ``prefixes`` or below one (a whole segment: ``/v1/models/x``, never
     ``/v1/modelsx``)."""
@@ -57,7 +61,7 @@ def openai_error(status: int, *, code: str, detail: str, param: str | None = Non
             "message": detail,
             "type": error_type,
             "param": param,
-            "code": _CODE_BY_STATUS.get(status, code),
+            "code": _QUOTA_CODE if code == "budget_exceeded" else _CODE_BY_STATUS.get(status, code),
         }
     }
 

@@ -1,3 +1,5 @@
+from functools import partial
+
 from dishka import Provider
 from litestar import Litestar
 
@@ -7,6 +9,7 @@ from adapters.http.llm.controllers import (
     ModelsController,
     UsageController,
 )
+from adapters.http.openai_errors import SERVICE_OPENAI_PATHS, OpenAIErrorPaths
 from adapters.llm.ioc import LanguageModelsProvider
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
@@ -21,6 +24,8 @@ SPEC = ServiceSpec(
     ),
     route_handlers=[ChatController, EmbeddingsController, ModelsController, UsageController],
     providers=[LanguageModelsProvider(), LlmServiceProvider()],
+    # OpenAI's clients parse OpenAI's error bodies: the one exception to problem+json.
+    asgi_wrappers=[partial(OpenAIErrorPaths, prefixes=SERVICE_OPENAI_PATHS)],
 )
 
 

@@ -135,7 +135,7 @@ async def test_fifty_calls_cannot_overshoot_a_small_daily_budget(settings: Platf
     assert set(statuses) == {200, 429}, statuses
     assert len(provider.chats()) == granted
     refused = next(answer for answer in answers if answer.status_code == 429)
-    assert refused.json()["code"] == "budget_exceeded"
+    assert refused.json()["error"]["code"] == "insufficient_quota", "OpenAI's name for a used-up quota"
     assert int(refused.headers["retry-after"]) >= 1
     assert sum(r["prompt_tokens"] + r["completion_tokens"] for r in usage) <= 1000
     assert sorted({r["outcome"] for r in usage}) == ["budget_exceeded", "ok"]
@@ -153,7 +153,7 @@ async def test_a_user_over_the_request_rate_gets_429_with_retry_after(settings: 
         ]
 
     assert [a.status_code for a in answers] == [200, 200, 429]
-    assert answers[2].json()["code"] == "rate_limited"
+    assert answers[2].json()["error"]["type"] == "rate_limit_error"
     assert int(answers[2].headers["retry-after"]) >= 1
 
 
@@ -175,7 +175,7 @@ async def test_unsafe_prompts_are_refused_and_questions_about_attacks_are_not(
         )
         usage = (await client.get("/v1/usage", headers=asha)).json()["items"]
 
-    assert (refused.status_code, refused.json()["code"]) == (422, "content_refused")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "content_refused")
     assert allowed.status_code == 200
     assert len(provider.chats()) == 1, "a refused prompt never reaches a provider"
     assert [r["outcome"] for r in usage] == ["ok", "content_refused"]
@@ -214,7 +214,7 @@ async def test_a_stream_sends_openai_chunks_and_records_the_same_usage_as_a_whol
     )
 
 
-async def test_bad_requests_are_clear(settings: PlatformSettings) -> None:
+async def test_bad_requests_are_clear_and_shaped_as_openai_errors(settings: PlatformSettings) -> None:
     async with llm_service(settings, LlmPolicy()) as client:
         asha = await bearer(client, person("asha"))
         unknown = await client.post(
@@ -237,9 +237,9 @@ async def test_bad_requests_are_clear(settings: PlatformSettings) -> None:
         )
         summary = await client.get("/v1/usage/summary", headers=asha)
 
-    assert (unknown.status_code, unknown.json()["code"]) == (404, "model_not_found")
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "model_not_found")
     assert too_many.status_code == 422
-    assert "max_tokens" in too_many.json()["detail"]
+    assert "max_tokens" in too_many.json()["error"]["message"]
     assert no_messages.status_code == 422
     assert wrong_kind.status_code == 404
     assert forbidden.status_code == 403
