@@ -122,7 +122,8 @@ class EmbeddingsController(Controller):
         use_case: FromDishka[CreateEmbeddings],
     ) -> Response[EmbeddingsOut]:
         answer = await use_case.execute(data.to_port(), Caller.of(principal))
-        body = EmbeddingsOut.of(answer.embeddings, data.model, str(answer.routed.route))
+        packed = data.encoding_format == "base64"
+        body = EmbeddingsOut.of(answer.embeddings, data.model, str(answer.routed.route), base64=packed)
         return Response(body, headers=provenance(answer.routed))
 
 

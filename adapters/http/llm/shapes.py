@@ -2,7 +2,9 @@
 the LLM port's types. Fields OpenAI clients send that the platform does not use (``user``,
 ``top_p``, penalties, ``logprobs``) are accepted and ignored; ``n`` above 1 is refused."""
 
+import struct
 import time
+from base64 import b64encode
 from typing import Any, Literal
 
 import msgspec
@@ -249,8 +251,8 @@ def chunk(
 class EmbeddingsIn(msgspec.Struct, frozen=True, kw_only=True):
     model: str
     input: str | list[str]
-    encoding_format: Literal["float"] = "float"
-    """``base64`` is not offered: clients that ask for it get a clear 422."""
+    encoding_format: Literal["float", "base64"] = "float"
+    """``base64``: little-endian float32s, base64-encoded (what OpenAI's client asks for)."""
 
     def to_port(self) -> EmbeddingRequest:
         texts = (self.input,) if isinstance(self.input, str) else tuple(self.input)
@@ -260,7 +262,7 @@ class EmbeddingsIn(msgspec.Struct, frozen=True, kw_only=True):
 class EmbeddingOut(msgspec.Struct, frozen=True, kw_only=True):
     object: str = "embedding"
     index: int
-    embedding: list[float]
+    embedding: list[float] | str
 
 
 class EmbeddingsOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -271,9 +273,18 @@ class EmbeddingsOut(msgspec.Struct, frozen=True, kw_only=True):
     provider: str
 
     @classmethod
-    def of(cls, embeddings: Embeddings, asked: str, provider: str) -> "EmbeddingsOut":
-        data = [EmbeddingOut(index=i, embedding=list(v)) for i, v in enumerate(embeddings.vectors)]
+    def of(
+        cls, embeddings: Embeddings, asked: str, provider: str, *, base64: bool = False
+    ) -> "EmbeddingsOut":
+        data = [
+            EmbeddingOut(index=i, embedding=_packed(v) if base64 else list(v))
+            for i, v in enumerate(embeddings.vectors)
+        ]
         return cls(data=data, model=asked, usage=UsageOut.of(embeddings.usage), provider=provider)
+
+
+def _packed(vector: tuple[float, ...]) -> str:
+    return b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
 
 
 class ModelOut(msgspec.Struct, frozen=True, kw_only=True):
