@@ -75,6 +75,13 @@ CLIENT_ONLY_PERMISSIONS = frozenset({P.TOKENS_INTROSPECT, P.LLM_DELEGATE})
 PrincipalKind = Literal["user", "client"]
 
 
+class ApiKeyLimits(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """An LLM API key's own quota, carried in the tokens the gateway exchanges it for."""
+
+    tokens_per_day: int | None = None
+    requests_per_minute: int | None = None
+
+
 class Principal(msgspec.Struct, frozen=True, kw_only=True):
     """Who is calling, as verified from a token."""
 
@@ -86,6 +93,7 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     token_id: str | None = None
     api_key_id: str | None = None
     """Set when the caller came with an LLM API key (``bhiv_sk_...``) that the gateway exchanged."""
+    api_key_limits: ApiKeyLimits | None = None
 
     def has(self, permission: Permission) -> bool:
         return permission in self.permissions

@@ -243,3 +243,19 @@ async def test_an_llm_service_that_cannot_be_reached_is_an_openai_shaped_api_err
 
     assert_openai_error(answer, 503, "api_error", "upstream_unavailable")
     assert answer.headers["retry-after"] == "1"
+
+
+async def test_a_keys_own_quota_is_enforced_on_top_of_its_owners(gateway: Gateway) -> None:
+    limited = (await new_key(gateway, rpm_limit=2))["api_key"]
+    unlimited = (await new_key(gateway))["api_key"]
+    ask = {"model": "default", "messages": [{"role": "user", "content": "Hello?"}]}
+
+    through_limited = [
+        await gateway.post("/api/llm/v1/chat/completions", json=ask, headers=bearer(limited))
+        for _ in range(3)
+    ]
+    through_other = await gateway.post("/api/llm/v1/chat/completions", json=ask, headers=bearer(unlimited))
+
+    assert [answer.status_code for answer in through_limited] == [200, 200, 429]
+    assert_openai_error(through_limited[2], 429, "rate_limit_error", "rate_limit_exceeded")
+    assert through_other.status_code == 200, "the owner's other key keeps its own budget"

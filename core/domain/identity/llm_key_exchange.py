@@ -51,6 +51,7 @@ class LlmKeyTokens:
             scope=scope,
             customer_id=owner.customer_id,
             api_key_id=key.id,
+            api_key_limits=key.limits,
         )
         self._held[held_as] = minted
         self._held.move_to_end(held_as)

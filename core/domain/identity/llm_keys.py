@@ -11,7 +11,7 @@ from datetime import datetime
 
 import msgspec
 
-from core.domain.access import Permission, Role, permissions_for
+from core.domain.access import ApiKeyLimits, Permission, Role, permissions_for
 from core.domain.identity.model import UserStatus
 
 KEY_PREFIX = "bhiv_sk_"
@@ -40,6 +40,13 @@ class LlmApiKey(msgspec.Struct, frozen=True, kw_only=True):
     Stored here, enforced by the LLM service."""
     rpm_limit: int | None = None
     """Requests per minute through this key; None: no limit of its own. Enforced by the LLM service."""
+
+    @property
+    def limits(self) -> ApiKeyLimits | None:
+        """What the LLM service enforces for this key on top of its owner's limits."""
+        if self.daily_token_limit is None and self.rpm_limit is None:
+            return None
+        return ApiKeyLimits(tokens_per_day=self.daily_token_limit, requests_per_minute=self.rpm_limit)
 
     def usable_at(self, now: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)

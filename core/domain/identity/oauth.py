@@ -9,7 +9,7 @@ from datetime import datetime
 
 import msgspec
 
-from core.domain.access import Permission, PrincipalKind, Role, permissions_for
+from core.domain.access import ApiKeyLimits, Permission, PrincipalKind, Role, permissions_for
 from core.domain.errors import DomainError
 from core.domain.identity.model import User
 from core.domain.identity.tokens import (
@@ -92,6 +92,7 @@ class TokenIssuer:
         customer_id: str | None,
         decided_at: datetime | None = None,
         api_key_id: str | None = None,
+        api_key_limits: ApiKeyLimits | None = None,
     ) -> tuple[str, AccessTokenClaims]:
         issued = round((decided_at or self._clock.now()).timestamp(), 6)
         claims = AccessTokenClaims(
@@ -107,6 +108,7 @@ class TokenIssuer:
             kind=kind,
             customer_id=customer_id,
             akid=api_key_id,
+            akl=api_key_limits,
         )
         return await self._signer.sign(claims), claims
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import msgspec
 
-from core.domain.access import Permission, Principal, PrincipalKind, Role, permissions_for
+from core.domain.access import ApiKeyLimits, Permission, Principal, PrincipalKind, Role, permissions_for
 from core.domain.errors import Unauthenticated
 
 
@@ -47,6 +47,8 @@ class AccessTokenClaims(msgspec.Struct, frozen=True, kw_only=True):
     customer_id: str | None = None
     akid: str | None = None
     """The LLM API key the gateway exchanged for this token, when it came from one (decision 0031)."""
+    akl: ApiKeyLimits | None = None
+    """That key's own quota, when it has one: the LLM service applies it."""
 
     def principal(self) -> Principal:
         return Principal(
@@ -57,6 +59,7 @@ class AccessTokenClaims(msgspec.Struct, frozen=True, kw_only=True):
             customer_id=self.customer_id,
             token_id=self.jti,
             api_key_id=self.akid,
+            api_key_limits=self.akl,
         )
 
 

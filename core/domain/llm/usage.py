@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import msgspec
 
-from core.domain.access import Principal
+from core.domain.access import ApiKeyLimits, Principal
 
 
 class Caller(msgspec.Struct, frozen=True, kw_only=True):
@@ -16,6 +16,7 @@ class Caller(msgspec.Struct, frozen=True, kw_only=True):
     api_key_id: str | None = None
     client_id: str | None = None
     """The delegating service client, when one acts for the user."""
+    key_limits: ApiKeyLimits | None = None
 
     @classmethod
     def of(cls, principal: Principal, *, delegated_by: Principal | None = None) -> "Caller":
@@ -25,6 +26,7 @@ class Caller(msgspec.Struct, frozen=True, kw_only=True):
             role=str(principal.role),
             api_key_id=principal.api_key_id,
             client_id=client,
+            key_limits=principal.api_key_limits,
         )
 
 
