@@ -117,6 +117,29 @@ class SpeechSynthesizer(CapabilityProbe, Protocol):
         ...
 
 
+class TranscriptSegment(msgspec.Struct, frozen=True, kw_only=True):
+    start_s: float
+    end_s: float
+    text: str
+
+
+class Transcript(msgspec.Struct, frozen=True, kw_only=True):
+    text: str
+    language: str
+    """Detected (or the one asked for), as an ISO 639-1 code."""
+    segments: tuple[TranscriptSegment, ...]
+    engine: str
+    duration_s: float
+
+
+class SpeechRecognizer(CapabilityProbe, Protocol):
+    async def transcribe(self, audio: bytes, *, content_type: str, language: str | None = None) -> Transcript:
+        """WAV, FLAC, OGG or MP3 up to the configured size and duration. Raises ``TooLarge``,
+        ``UnsupportedType``, ``UnsupportedLanguage``, ``CapabilityMissing`` when no recogniser
+        (an optional extra) is installed."""
+        ...
+
+
 class ImageInfo(msgspec.Struct, frozen=True, kw_only=True):
     format: str
     width: int
