@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "up":
             embedded = _listening_at(_embedded(settings, args), args.base_port)
             demo = args.data_dir / "demo-logins.json" if args.demo else None
-            return _serve_loop(commands.up(embedded, args.base_port, demo=demo))
+            return _serve_loop(commands.up(embedded, args.base_port, data_dir=args.data_dir, demo=demo))
         if args.command == "serve":
             return _serve_loop(commands.serve(settings, args.service, args.host, args.port, args.migrate))
         if args.command == "migrate":

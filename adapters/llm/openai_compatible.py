@@ -74,6 +74,8 @@ class _Completion(msgspec.Struct):
     """Groq reports a stream's usage here rather than in a last chunk of its own."""
     error: Any = None
     """An error event in the middle of a stream."""
+    engine: str | None = None
+    """The platform's own LLM service says whether its answer is extractive."""
 
 
 class _Embedding(msgspec.Struct):
@@ -107,9 +109,11 @@ class OpenAICompatibleProvider(LlmProvider):
         sleep: Sleep = asyncio.sleep,
         jitter: Jitter = full_jitter,
         now: Callable[[], float] = time.time,
+        http: ProviderHttp | None = None,
     ) -> None:
+        """``http``: connections shared with another view of the same server (its own otherwise)."""
         self._settings = settings
-        self._http = ProviderHttp(settings, sleep=sleep, jitter=jitter, now=now)
+        self._http = http or ProviderHttp(settings, sleep=sleep, jitter=jitter, now=now)
 
     @property
     def name(self) -> str:
@@ -141,7 +145,7 @@ class OpenAICompatibleProvider(LlmProvider):
             content=message.content,
             finish_reason=finish_reason(choice.finish_reason, has_tool_calls=bool(calls)),
             usage=_usage(answer.usage) or estimate_usage(request.messages, completion_text),
-            engine="generative",
+            engine="extractive" if answer.engine == "extractive" else "generative",
             tool_calls=calls or None,
         )
 

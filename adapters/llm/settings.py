@@ -57,3 +57,25 @@ class LlmProvidersSettings(msgspec.Struct, frozen=True, kw_only=True):
     """The embedded extractive engine, as provider ``local`` (model ``extractive``)."""
     local_embedder: bool = True
     """The embedded multilingual embedder, as provider ``local-embedder``."""
+
+
+CLIENT_ENV_PREFIX = "BHIV_LLM_CLIENT_"
+
+
+class PlatformLlmClientSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """``BHIV_LLM_CLIENT_*``: how another service (orchestration) reaches the platform's LLM
+    service as a service client of its own (decision 0033). Unset ``base_url``: no client."""
+
+    base_url: str | None = None
+    """The LLM service's OpenAI-compatible API up to the version: ``http://llm:8004/v1`` in a
+    cluster, ``https://gateway.example.com/api/llm/v1`` through the gateway."""
+    token_url: str | None = None
+    """The gateway's token endpoint (``.../auth/token``), for the client_credentials grant."""
+    client_id: str | None = None
+    client_secret: str | None = None
+    """Never logged; sent to the token endpoint only."""
+    connect_timeout_seconds: float = 5.0
+    read_timeout_seconds: float = 120.0
+    """The longest silence between two bytes of an answer (a long answer may take longer)."""
+    token_leeway_seconds: float = 60.0
+    """A token is replaced this long before it expires, so none expires on the way."""

@@ -8,9 +8,10 @@ on it), and anything after the first streamed item was handed on.
 
 import asyncio
 import contextlib
+import copy
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -49,7 +50,9 @@ class ProviderHttp:
         sleep: Sleep = asyncio.sleep,
         jitter: Jitter = full_jitter,
         now: Callable[[], float] = time.time,
+        auth: httpx.Auth | None = None,
     ) -> None:
+        """``auth``: signs each request when a fixed ``api_key`` will not do (a token that expires)."""
         headers = dict(settings.extra_headers)
         if settings.api_key:
             headers["Authorization"] = f"Bearer {settings.api_key}"
@@ -57,7 +60,9 @@ class ProviderHttp:
             base_url=settings.base_url,
             headers=headers,
             timeout=httpx.Timeout(settings.read_timeout_seconds, connect=settings.connect_timeout_seconds),
+            auth=auth,
         )
+        self._headers: Mapping[str, str] = _JSON
         self._settings, self._sleep, self._now = settings, sleep, now
         self._backoff = Backoff(
             base=settings.retry_base_seconds, cap=settings.retry_max_seconds, jitter=jitter
@@ -70,13 +75,22 @@ class ProviderHttp:
     async def aclose(self) -> None:
         await self._client.aclose()
 
+    def with_headers(self, headers: Mapping[str, str]) -> "ProviderHttp":
+        """The same connections and retries, sending ``headers`` with every request as well.
+        Closing the original closes both."""
+        bound = copy.copy(self)
+        bound._headers = {**self._headers, **headers}
+        return bound
+
     async def request(self, method: str, path: str, answer: type[T], body: Any = None) -> T:
         content = None if body is None else msgspec.json.encode(body)
         attempt, waited = 0, 0.0
         while True:
             try:
                 with self._translated():
-                    response = await self._client.request(method, path, content=content, headers=_JSON)
+                    response = await self._client.request(
+                        method, path, content=content, headers=self._headers
+                    )
                 if response.is_error:
                     raise self.status_error(response)
             except LlmError as error:
@@ -93,7 +107,9 @@ class ProviderHttp:
             started = False
             try:
                 with self._translated():
-                    async with self._client.stream("POST", path, content=content, headers=_JSON) as response:
+                    async with self._client.stream(
+                        "POST", path, content=content, headers=self._headers
+                    ) as response:
                         if response.is_error:
                             await response.aread()
                             raise self.status_error(response)

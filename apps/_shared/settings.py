@@ -14,8 +14,9 @@ from adapters.http.gateway.settings import ENV_PREFIX as GATEWAY_PREFIX
 from adapters.http.gateway.settings import GatewaySettings
 from adapters.jose.settings import ENV_PREFIX as AUTH_PREFIX
 from adapters.jose.settings import AuthSettings
+from adapters.llm.settings import CLIENT_ENV_PREFIX as LLM_CLIENT_PREFIX
 from adapters.llm.settings import ENV_PREFIX as LLM_PREFIX
-from adapters.llm.settings import LlmProvidersSettings
+from adapters.llm.settings import LlmProvidersSettings, PlatformLlmClientSettings
 from adapters.redis.settings import ENV_PREFIX as REDIS_PREFIX
 from adapters.redis.settings import RedisSettings
 from apps._shared.config import load_settings
@@ -111,6 +112,7 @@ class PlatformSettings(msgspec.Struct, frozen=True):
     crm: CrmSettings = msgspec.field(default_factory=CrmSettings)
     llm: LlmPolicy = msgspec.field(default_factory=LlmPolicy)
     llm_providers: LlmProvidersSettings = msgspec.field(default_factory=LlmProvidersSettings)
+    llm_client: PlatformLlmClientSettings = msgspec.field(default_factory=PlatformLlmClientSettings)
 
 
 SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
@@ -128,6 +130,7 @@ SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
     "crm": (CrmSettings, "BHIV_CRM_"),
     "llm": (LlmPolicy, LLM_PREFIX),
     "llm_providers": (LlmProvidersSettings, LLM_PREFIX),
+    "llm_client": (PlatformLlmClientSettings, LLM_CLIENT_PREFIX),
 }
 """Each section of PlatformSettings, its settings class and its environment prefix."""
 

@@ -11,7 +11,16 @@ from apps._shared.settings import PlatformSettings
 from apps.gateway.main import SPEC
 from core.domain.audit.model import Actor, Invocation
 from core.domain.identity.model import User
-from core.domain.identity.use_cases import CreateUser, EnsureFirstAdmin, FirstAdmin, NewUser
+from core.domain.identity.use_cases import (
+    CreateUser,
+    EnsureFirstAdmin,
+    EnsureServiceClient,
+    FirstAdmin,
+    IssuedClient,
+    KnownClient,
+    NewServiceClient,
+    NewUser,
+)
 from core.domain.identity.use_cases.keys import RotateSigningKey
 
 COMMAND_LINE = Invocation(actor=Actor.system("bhiv-cli"))
@@ -42,3 +51,10 @@ async def create_user(settings: PlatformSettings, command: NewUser) -> User:
 async def rotate_signing_key(settings: PlatformSettings) -> str:
     async with gateway_request(settings) as request:
         return await (await request.get(RotateSigningKey)).execute(COMMAND_LINE)
+
+
+async def ensure_service_client(
+    settings: PlatformSettings, wanted: NewServiceClient, known: KnownClient | None
+) -> IssuedClient:
+    async with gateway_request(settings) as request:
+        return await (await request.get(EnsureServiceClient)).execute(wanted, known, COMMAND_LINE)

@@ -49,6 +49,7 @@ class GatewayProvider(Provider):
         uc.CreateServiceClient,
         uc.ListServiceClients,
         uc.DisableServiceClient,
+        uc.EnsureServiceClient,
         uc.AuthenticateUser,
         uc.AuthenticateClient,
         uc.EnsureFirstAdmin,

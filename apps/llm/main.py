@@ -9,6 +9,7 @@ from adapters.http.llm.controllers import (
     ModelsController,
     UsageController,
 )
+from adapters.http.llm.delegation import DelegationProvider
 from adapters.http.openai_errors import SERVICE_OPENAI_PATHS, OpenAIErrorPaths
 from adapters.llm.ioc import LanguageModelsProvider
 from apps._shared.app import ServiceSpec, build_service_app
@@ -23,7 +24,7 @@ SPEC = ServiceSpec(
         " default), with fallbacks, a response cache, quotas, content safety and usage records."
     ),
     route_handlers=[ChatController, EmbeddingsController, ModelsController, UsageController],
-    providers=[LanguageModelsProvider(), LlmServiceProvider()],
+    providers=[LanguageModelsProvider(), LlmServiceProvider(), DelegationProvider()],
     # OpenAI's clients parse OpenAI's error bodies: the one exception to problem+json.
     asgi_wrappers=[partial(OpenAIErrorPaths, prefixes=SERVICE_OPENAI_PATHS)],
 )

@@ -155,6 +155,18 @@ class LlmProvider(Protocol):
     async def models(self) -> list[ModelInfo]: ...
 
 
+class DelegatedLlm(Protocol):
+    """The platform's LLM service, reached by another service (orchestration's agents) on behalf
+    of the signed-in user it is serving: quotas and usage are that user's, and the usage record
+    names the calling service too. The same whether the services share a process or not."""
+
+    def acting_for(self, user_token: str) -> LlmProvider:
+        """A provider whose every call is charged to the holder of ``user_token`` (their access
+        token, as they presented it); cheap to make, one per request served. Calls refused for
+        the token (expired, revoked) or for the user's permissions raise ``AccessDenied``."""
+        ...
+
+
 class LlmError(PortError):
     """Base of what a provider can answer instead of a completion."""
 
@@ -197,6 +209,13 @@ class Unsupported(BadLlmRequest):
     """The provider cannot do this at all (embeddings from a chat-only engine, tools)."""
 
     code = "unsupported"
+
+
+class AccessDenied(LlmError):
+    """The service refused who is calling: a credential it does not accept, or a permission the
+    caller (or the user it acts for) lacks. Retrying will not help until that changes."""
+
+    code = "access_denied"
 
 
 class LlmProviders(dict[str, LlmProvider]):

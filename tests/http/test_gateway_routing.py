@@ -187,9 +187,9 @@ def test_a_silent_upstream_is_a_504_after_the_read_timeout(solo: Platform) -> No
 
 
 def test_no_healthy_upstream_is_an_immediate_503_problem(platform: Platform) -> None:
-    platform.get("/api/llm/v1/models")  # the first request may find the breakers closed
+    platform.get("/api/llm/v1/usage")  # the first request may find the breakers closed
     started = time.monotonic()
-    response = platform.get("/api/llm/v1/models")
+    response = platform.get("/api/llm/v1/usage")  # a path of problem+json (the OpenAI ones are not)
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["code"] == "upstream_unavailable"

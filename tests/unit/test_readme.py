@@ -29,3 +29,13 @@ def test_the_quickstart_is_two_commands_one_starting_the_platform() -> None:
     assert len(commands) == 2
     assert "bhiv up" in commands[0]
     assert "pytest" in commands[1]
+
+
+def test_no_two_settings_read_the_same_variable() -> None:
+    # Prefixes nest (BHIV_LLM_, BHIV_LLM_CLIENT_): one variable setting two fields would be a trap.
+    read = [
+        prefix + field.encode_name.upper()
+        for cls, prefix in SECTIONS.values()
+        for field in msgspec.structs.fields(cls)
+    ]
+    assert len(read) == len(set(read)), sorted(name for name in read if read.count(name) > 1)

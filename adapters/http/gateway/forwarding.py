@@ -21,6 +21,11 @@ HOP_BY_HOP = frozenset(
 _REPLACED = frozenset(
     {b"host", b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host", b"x-request-id"}
 )
+ON_BEHALF_OF = b"x-bhiv-on-behalf-of"
+"""A user's access token that a delegating service client sends the LLM service (decision 0033).
+Only that service reads it, so only that service receives it: a credential goes no further than
+where it is used."""
+ON_BEHALF_OF_READER = "llm"
 # The gateway's server and edge middleware write these on the way out.
 _RESPONSE_OWN = frozenset({b"date", b"server", b"x-request-id"})
 _BODY_FRAMING = frozenset({b"content-length", b"transfer-encoding"})
@@ -35,14 +40,21 @@ def _connection_tokens(headers: list[tuple[bytes, bytes]]) -> frozenset[bytes]:
 
 
 def upstream_headers(
-    headers: list[tuple[bytes, bytes]], *, peer: str | None, peer_trusted: bool, scheme: str
+    headers: list[tuple[bytes, bytes]],
+    *,
+    peer: str | None,
+    peer_trusted: bool,
+    scheme: str,
+    service: str,
 ) -> list[tuple[bytes, bytes]]:
-    """The client's headers as the upstream gets them (names lower-case, as the server gives them)."""
-    listed = _connection_tokens(headers)
+    """The client's headers as ``service`` gets them (names lower-case, as the server gives them)."""
+    dropped = _connection_tokens(headers)
+    if service != ON_BEHALF_OF_READER:
+        dropped |= {ON_BEHALF_OF}
     forwarded: list[tuple[bytes, bytes]] = []
     prior_for = proto = host = traceparent = tracestate = None
     for name, value in headers:
-        if name in HOP_BY_HOP or name in listed:
+        if name in HOP_BY_HOP or name in dropped:
             continue
         if name in _REPLACED:
             if name == b"x-forwarded-for":

@@ -89,6 +89,7 @@ class ServiceProxy:
             peer=peer,
             peer_trusted=self.gateway.is_trusted(peer),
             scheme=scope["scheme"],
+            service=self.route.service,
         )
         query = scope["query_string"]
         target = self._path(scope) + (b"?" + query if query else b"")

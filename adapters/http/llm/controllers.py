@@ -33,6 +33,8 @@ from core.domain.llm.use_cases.embeddings import CreateEmbeddings, ListModels
 from core.domain.llm.use_cases.usage import ListOwnUsage, SummariseUsage
 
 USE = requires(Permission.LLM_USE)
+USE_OR_DELEGATE = requires(Permission.LLM_USE, Permission.LLM_DELEGATE)
+"""Which of the two a call needs depends on ``X-BHIV-On-Behalf-Of`` (adapters/http/llm/delegation.py)."""
 
 
 def provenance(routed: Routed, engine: str | None = None, cache: str | None = None) -> dict[str, str]:
@@ -53,7 +55,7 @@ class ChatController(Controller):
         "/",
         operation_id="CreateChatCompletion",
         description=getdoc(CompleteChat),
-        opt=USE,
+        opt=USE_OR_DELEGATE,
         status_code=200,
         **gateway_policy(content=["messages[].content"]),
     )
@@ -61,11 +63,11 @@ class ChatController(Controller):
     async def complete(
         self,
         data: JSONBody[ChatCompletionIn],
-        principal: FromDishka[Principal],
+        caller: FromDishka[Caller],
         complete: FromDishka[CompleteChat],
         stream: FromDishka[StreamChat],
     ) -> Response[ChatCompletionOut] | Stream:
-        request, caller = data.to_port(), Caller.of(principal)
+        request = data.to_port()
         if data.stream:
             streamed = await stream.execute(request, caller)
             include_usage = data.stream_options is not None and data.stream_options.include_usage
@@ -110,7 +112,7 @@ class EmbeddingsController(Controller):
         "/",
         operation_id="CreateEmbeddings",
         description=getdoc(CreateEmbeddings),
-        opt=USE,
+        opt=USE_OR_DELEGATE,
         status_code=200,
         **gateway_policy(content=["input"]),
     )
@@ -118,10 +120,10 @@ class EmbeddingsController(Controller):
     async def embed(
         self,
         data: JSONBody[EmbeddingsIn],
-        principal: FromDishka[Principal],
+        caller: FromDishka[Caller],
         use_case: FromDishka[CreateEmbeddings],
     ) -> Response[EmbeddingsOut]:
-        answer = await use_case.execute(data.to_port(), Caller.of(principal))
+        answer = await use_case.execute(data.to_port(), caller)
         packed = data.encoding_format == "base64"
         body = EmbeddingsOut.of(answer.embeddings, data.model, str(answer.routed.route), base64=packed)
         return Response(body, headers=provenance(answer.routed))
@@ -131,9 +133,12 @@ class ModelsController(Controller):
     path = "/v1/models"
     tags = ["llm: models"]
 
-    @get("/", operation_id="ListModels", description=getdoc(ListModels), opt=USE)
+    @get("/", operation_id="ListModels", description=getdoc(ListModels), opt=USE_OR_DELEGATE)
     @inject
-    async def list_models(self, use_case: FromDishka[ListModels]) -> ModelsOut:
+    async def list_models(self, caller: FromDishka[Caller], use_case: FromDishka[ListModels]) -> ModelsOut:
+        # Nothing is charged, but the caller is identified (and its token for a user checked)
+        # as for the calls that are.
+        del caller
         return ModelsOut(data=[ModelOut.of(model) for model in await use_case.execute()])
 
 

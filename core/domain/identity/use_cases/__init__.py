@@ -10,6 +10,7 @@ from core.domain.identity.use_cases.clients import (
     ListServiceClients,
     NewServiceClient,
 )
+from core.domain.identity.use_cases.internal_clients import EnsureServiceClient, KnownClient
 from core.domain.identity.use_cases.llm_keys import (
     CreateLlmApiKey,
     IssuedLlmApiKey,
@@ -42,10 +43,12 @@ __all__ = [
     "DisableServiceClient",
     "DisableUser",
     "EnsureFirstAdmin",
+    "EnsureServiceClient",
     "FirstAdmin",
     "GetUser",
     "IssuedClient",
     "IssuedLlmApiKey",
+    "KnownClient",
     "ListLlmApiKeys",
     "ListOwnLlmApiKeys",
     "ListServiceClients",
