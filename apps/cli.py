@@ -192,7 +192,12 @@ def _embedded(settings: PlatformSettings, args: argparse.Namespace) -> PlatformS
     if "BHIV_THREAT_ALLOWLIST" not in os.environ:
         # A laptop's own scripts are refused when they send an attack, never blocked.
         threat = msgspec.structs.replace(threat, allowlist=list(LOOPBACK))
-    return msgspec.structs.replace(settings, database=database, http=http, auth=auth, threat=threat)
+    files = settings.files
+    if "BHIV_FILES_DIRECTORY" not in os.environ:
+        files = msgspec.structs.replace(files, directory=str((args.data_dir / "files").resolve()))
+    return msgspec.structs.replace(
+        settings, database=database, http=http, auth=auth, threat=threat, files=files
+    )
 
 
 def _listening_at(

@@ -29,6 +29,7 @@ from core.domain.errors import (
 )
 from core.domain.llm.routing import AllProvidersFailed
 from core.ports.errors import Unavailable, UpstreamTimeout
+from core.ports.files import TooLarge, UnsupportedType
 from core.ports.llm import BadLlmRequest, RateLimited
 
 PROBLEM_JSON = "application/problem+json"
@@ -41,6 +42,8 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (PreconditionFailed, 412),
     (Forbidden, 403),
     (Unauthenticated, 401),
+    (TooLarge, 413),
+    (UnsupportedType, 415),
     (RuleViolated, 422),
     (TooManyRequests, 429),
     (RateLimited, 429),

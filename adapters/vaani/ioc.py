@@ -6,6 +6,7 @@ life, so everything is APP-scoped.
 
 from dishka import Provider, Scope, provide
 
+from adapters.vaani.absent import AbsentSpeechRecognizer
 from adapters.vaani.espeak import EspeakSpeechSynthesizer
 from adapters.vaani.keywords import YakeKeywordExtractor
 from adapters.vaani.language import LinguaLanguageDetector
@@ -16,6 +17,7 @@ from core.domain.vaani.use_cases import AdaptText, ReportCapabilities
 from core.ports.vaani import (
     KeywordExtractor,
     LanguageDetector,
+    SpeechRecognizer,
     SpeechSynthesizer,
     TextRecognizer,
     Transliterator,
@@ -29,6 +31,8 @@ class VaaniProvider(Provider):
     transliterator = provide(IndicTransliterator, provides=Transliterator)
     language_detector = provide(LinguaLanguageDetector, provides=LanguageDetector)
     adapt_text = provide(AdaptText)
+    # Until a recogniser (the bhiv-core[speech] extra) is wired here, transcribing says it is missing.
+    recognizer = provide(AbsentSpeechRecognizer, provides=SpeechRecognizer)
 
     @provide
     def speech(self, settings: VaaniSettings) -> SpeechSynthesizer:
@@ -45,5 +49,6 @@ class VaaniProvider(Provider):
         ocr: TextRecognizer,
         transliterator: Transliterator,
         detector: LanguageDetector,
+        recognizer: SpeechRecognizer,
     ) -> ReportCapabilities:
-        return ReportCapabilities([speech, ocr, transliterator, detector])
+        return ReportCapabilities([speech, ocr, transliterator, detector, recognizer])

@@ -47,7 +47,7 @@ def _list_or_text(value: str, annotation: Any) -> Any:
     origin = get_origin(annotation)
     if origin is dict:
         return _table(value, lists=get_origin(get_args(annotation)[1]) is list)
-    if origin is not list:
+    if origin not in (list, tuple):
         return value
     if value.lstrip().startswith("["):
         try:

@@ -10,6 +10,8 @@ from adapters.crypto.settings import ENV_PREFIX as PASSWORD_PREFIX
 from adapters.crypto.settings import PasswordSettings
 from adapters.db.settings import ENV_PREFIX as DATABASE_PREFIX
 from adapters.db.settings import DatabaseSettings
+from adapters.files.settings import ENV_PREFIX as FILES_PREFIX
+from adapters.files.settings import FileStoreSettings
 from adapters.http.gateway.settings import ENV_PREFIX as GATEWAY_PREFIX
 from adapters.http.gateway.settings import GatewaySettings
 from adapters.jose.settings import ENV_PREFIX as AUTH_PREFIX
@@ -19,6 +21,8 @@ from adapters.llm.settings import ENV_PREFIX as LLM_PREFIX
 from adapters.llm.settings import LlmProvidersSettings, PlatformLlmClientSettings
 from adapters.redis.settings import ENV_PREFIX as REDIS_PREFIX
 from adapters.redis.settings import RedisSettings
+from adapters.vaani.settings import ENV_PREFIX as VAANI_PREFIX
+from adapters.vaani.settings import VaaniSettings
 from apps._shared.config import load_settings
 from core.domain.identity.lockout import LoginPolicy
 from core.domain.llm.policy import LlmPolicy
@@ -113,6 +117,8 @@ class PlatformSettings(msgspec.Struct, frozen=True):
     llm: LlmPolicy = msgspec.field(default_factory=LlmPolicy)
     llm_providers: LlmProvidersSettings = msgspec.field(default_factory=LlmProvidersSettings)
     llm_client: PlatformLlmClientSettings = msgspec.field(default_factory=PlatformLlmClientSettings)
+    vaani: VaaniSettings = msgspec.field(default_factory=VaaniSettings)
+    files: FileStoreSettings = msgspec.field(default_factory=FileStoreSettings)
 
 
 SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
@@ -131,6 +137,8 @@ SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
     "llm": (LlmPolicy, LLM_PREFIX),
     "llm_providers": (LlmProvidersSettings, LLM_PREFIX),
     "llm_client": (PlatformLlmClientSettings, LLM_CLIENT_PREFIX),
+    "vaani": (VaaniSettings, VAANI_PREFIX),
+    "files": (FileStoreSettings, FILES_PREFIX),
 }
 """Each section of PlatformSettings, its settings class and its environment prefix."""
 

@@ -1,7 +1,12 @@
 from dishka import Provider
 from litestar import Litestar
 
-from adapters.llm.ioc import PlatformLlmClientProvider
+from adapters.files.ioc import FileStoreProvider
+from adapters.http.vaani.files import FilesController
+from adapters.http.vaani.speech import VaaniMediaController
+from adapters.http.vaani.text import VaaniTextController
+from adapters.llm.ioc import LanguageModelsProvider, PlatformLlmClientProvider
+from adapters.vaani.ioc import VaaniProvider
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
 from apps.orchestration.ioc import OrchestrationProvider
@@ -10,7 +15,8 @@ SPEC = ServiceSpec(
     name="orchestration",
     title="BHIV Agent Orchestration",
     description="Agent catalog, routing, sessions, plans, agent runs, knowledge base, file store and Vaani.",
-    providers=[PlatformLlmClientProvider(), OrchestrationProvider()],
+    route_handlers=[VaaniMediaController, VaaniTextController, FilesController],
+    providers=[PlatformLlmClientProvider(), VaaniProvider(), FileStoreProvider(), LanguageModelsProvider(), OrchestrationProvider()],
 )
 
 

@@ -48,6 +48,7 @@ async def test_the_capabilities_report_names_the_debian_package_of_each_missing_
         "speech_format:mp3": ("ffmpeg", "debian"),
         "speech_format:ogg": ("ffmpeg", "debian"),
         "ocr": ("tesseract-ocr", "debian"),
+        "speech_recognition": ("bhiv-core[speech]", "pip"),
     }
     available = {c.name for c in report.capabilities if c.available}
     assert available == {"transliteration", "language_detection"}

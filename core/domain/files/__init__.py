@@ -1,0 +1,1 @@
+"""Files: uploaded and generated media kept for their owner."""
