@@ -3,7 +3,8 @@
 Tests that need PostgreSQL carry ``@pytest.mark.postgres`` (or a ``pytest.param`` with that
 mark) and take the ``postgres_dsn`` fixture; likewise ``redis`` / ``redis_url``. Without
 ``BHIV_TEST_POSTGRES_DSN`` / ``BHIV_TEST_REDIS_URL`` those variants skip; with them set, a
-skipped or absent variant fails the whole run.
+skipped or absent variant fails the whole run. ``speech`` tests (the optional speech extra) are
+held to the same rule when ``BHIV_TEST_SPEECH`` is set.
 """
 
 import os
@@ -14,7 +15,12 @@ import pytest
 
 from tests.support.postgres import fresh_database
 
-SERVER_VARIANTS = {"postgres": "BHIV_TEST_POSTGRES_DSN", "redis": "BHIV_TEST_REDIS_URL"}
+SERVER_VARIANTS = {
+    "postgres": "BHIV_TEST_POSTGRES_DSN",
+    "redis": "BHIV_TEST_REDIS_URL",
+    # Not a server: the speech extra's engines. CI sets it after installing the extra.
+    "speech": "BHIV_TEST_SPEECH",
+}
 _outcomes: Counter[tuple[str, str]] = Counter()
 
 
