@@ -6,10 +6,11 @@ life, so everything is APP-scoped.
 
 from dishka import Provider, Scope, provide
 
-from adapters.vaani.absent import AbsentSpeechRecognizer
 from adapters.vaani.espeak import EspeakSpeechSynthesizer
 from adapters.vaani.keywords import YakeKeywordExtractor
 from adapters.vaani.language import LinguaLanguageDetector
+from adapters.vaani.recognition import build_recognizer
+from adapters.vaani.recognition_settings import RecognitionSettings
 from adapters.vaani.settings import VaaniSettings
 from adapters.vaani.tesseract import TesseractTextRecognizer
 from adapters.vaani.transliteration import IndicTransliterator
@@ -31,8 +32,12 @@ class VaaniProvider(Provider):
     transliterator = provide(IndicTransliterator, provides=Transliterator)
     language_detector = provide(LinguaLanguageDetector, provides=LanguageDetector)
     adapt_text = provide(AdaptText)
+
     # Until a recogniser (the bhiv-core[speech] extra) is wired here, transcribing says it is missing.
-    recognizer = provide(AbsentSpeechRecognizer, provides=SpeechRecognizer)
+    @provide
+    def recognizer(self, settings: RecognitionSettings) -> SpeechRecognizer:
+        # The first engine installed (the `speech` extra), else one that says which extra is missing.
+        return build_recognizer(settings)
 
     @provide
     def speech(self, settings: VaaniSettings) -> SpeechSynthesizer:

@@ -21,6 +21,8 @@ from adapters.llm.settings import ENV_PREFIX as LLM_PREFIX
 from adapters.llm.settings import LlmProvidersSettings, PlatformLlmClientSettings
 from adapters.redis.settings import ENV_PREFIX as REDIS_PREFIX
 from adapters.redis.settings import RedisSettings
+from adapters.vaani.recognition_settings import ENV_PREFIX as RECOGNITION_PREFIX
+from adapters.vaani.recognition_settings import RecognitionSettings
 from adapters.vaani.settings import ENV_PREFIX as VAANI_PREFIX
 from adapters.vaani.settings import VaaniSettings
 from apps._shared.config import load_settings
@@ -118,6 +120,7 @@ class PlatformSettings(msgspec.Struct, frozen=True):
     llm_providers: LlmProvidersSettings = msgspec.field(default_factory=LlmProvidersSettings)
     llm_client: PlatformLlmClientSettings = msgspec.field(default_factory=PlatformLlmClientSettings)
     vaani: VaaniSettings = msgspec.field(default_factory=VaaniSettings)
+    recognition: RecognitionSettings = msgspec.field(default_factory=RecognitionSettings)
     files: FileStoreSettings = msgspec.field(default_factory=FileStoreSettings)
 
 
@@ -138,6 +141,7 @@ SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
     "llm_providers": (LlmProvidersSettings, LLM_PREFIX),
     "llm_client": (PlatformLlmClientSettings, LLM_CLIENT_PREFIX),
     "vaani": (VaaniSettings, VAANI_PREFIX),
+    "recognition": (RecognitionSettings, RECOGNITION_PREFIX),
     "files": (FileStoreSettings, FILES_PREFIX),
 }
 """Each section of PlatformSettings, its settings class and its environment prefix."""

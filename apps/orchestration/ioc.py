@@ -6,6 +6,7 @@ from dishka import Provider, Scope, provide, provide_all
 from adapters.files.settings import FileStoreSettings
 from adapters.llm.settings import LlmProvidersSettings, PlatformLlmClientSettings
 from adapters.vaani.llm_translation import LlmTranslator
+from adapters.vaani.recognition_settings import RecognitionSettings
 from adapters.vaani.settings import VaaniSettings
 from apps._shared.settings import PlatformSettings
 from core.domain.files.use_cases import DeleteFile, GetFile, UploadFile
@@ -44,6 +45,10 @@ class OrchestrationProvider(Provider):
     @provide(scope=Scope.APP)
     def vaani_settings(self, settings: PlatformSettings) -> VaaniSettings:
         return settings.vaani
+
+    @provide(scope=Scope.APP)
+    def recognition_settings(self, settings: PlatformSettings) -> RecognitionSettings:
+        return settings.recognition
 
     @provide(scope=Scope.APP)
     def file_settings(self, settings: PlatformSettings) -> FileStoreSettings:

@@ -16,7 +16,13 @@ SPEC = ServiceSpec(
     title="BHIV Agent Orchestration",
     description="Agent catalog, routing, sessions, plans, agent runs, knowledge base, file store and Vaani.",
     route_handlers=[VaaniMediaController, VaaniTextController, FilesController],
-    providers=[PlatformLlmClientProvider(), VaaniProvider(), FileStoreProvider(), LanguageModelsProvider(), OrchestrationProvider()],
+    providers=[
+        PlatformLlmClientProvider(),
+        VaaniProvider(),
+        FileStoreProvider(),
+        LanguageModelsProvider(),
+        OrchestrationProvider(),
+    ],
 )
 
 

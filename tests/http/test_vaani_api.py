@@ -11,6 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from adapters.llm.settings import LlmProvidersSettings, OpenAICompatibleSettings
+from adapters.vaani.recognition_settings import RecognitionSettings
 from adapters.vaani.settings import VaaniSettings
 from apps._shared.settings import PlatformSettings
 from core.domain.access import Role
@@ -26,7 +27,9 @@ with_tesseract = needs_binary("tesseract", "tesseract-ocr")
 
 @pytest.fixture
 async def service(settings: PlatformSettings, tmp_path: Path) -> AsyncIterator[tuple[Client, Auth]]:
-    async with orchestration(settings, tmp_path / "files") as running:
+    # No recogniser: the provider is chosen and not configured, whatever extras are installed.
+    no_recogniser = RecognitionSettings(engine="openai")
+    async with orchestration(settings, tmp_path / "files", recognition=no_recogniser) as running:
         yield running
 
 
@@ -220,7 +223,7 @@ async def test_translation_on_the_embedded_default_is_unavailable_and_says_what_
     assert "BHIV_LLM_ALIASES" in problem["detail"]
 
 
-async def test_transcribing_without_a_recogniser_installed_names_the_pip_extra(
+async def test_transcribing_without_a_recogniser_names_the_pip_extra(
     service: tuple[Client, Auth],
 ) -> None:
     client, auth = service
@@ -254,8 +257,8 @@ async def test_the_capabilities_list_every_engine_and_what_provides_a_missing_on
         "translation",
     }
     assert expected <= set(by_name)
-    assert by_name["speech_recognition"]["package"] == "bhiv-core[speech]"
-    assert by_name["speech_recognition"]["package_kind"] == "pip"
+    assert not by_name["speech_recognition"]["available"]
+    assert "BHIV_VAANI_RECOGNITION_OPENAI_BASE_URL" in by_name["speech_recognition"]["detail"]
     assert not by_name["translation"]["available"]
     assert "BHIV_LLM_ALIASES" in by_name["translation"]["detail"]
     assert {"speech_recognition", "translation"} <= set(listed.json()["missing"])
