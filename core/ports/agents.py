@@ -1,0 +1,182 @@
+"""The agent contract: what a plugin agent declares, what it is given, and what it answers.
+
+An agent is a plugin (``bhiv.agents`` entry point, registered through the ``register_agents``
+hook in ``plugins/``). It sees ports only, through ``AgentContext``: never the database, the
+network or the file system of the server. A third-party package ships one as an ``Agent``
+subclass and tests it with ``plugins.testing``'s in-memory context, without a running platform.
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Mapping
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+import msgspec
+
+from core.domain.access import Permission
+from core.ports.clock import Clock
+from core.ports.files import FileStore
+from core.ports.llm import LlmProvider
+
+
+class AgentTask(msgspec.Struct, frozen=True, kw_only=True):
+    """One request to an agent."""
+
+    text: str
+    """The user's words (a question, a text to summarise, a goal)."""
+    language: str | None = None
+    """The language the user writes in (ISO 639-1), when known."""
+    inputs: dict[str, Any] = msgspec.field(default_factory=dict)
+    """Structured inputs, validated against the agent's ``input_schema`` (file ids, options)."""
+    session_id: str | None = None
+
+
+class Source(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """Where an answer comes from: a knowledge-base chunk, a file, a verse, the user's own text."""
+
+    kind: str
+    """``document``, ``file``, ``verse``, ``input``, ``web``..."""
+    id: str
+    title: str | None = None
+    excerpt: str | None = None
+    reference: str | None = None
+    """Human-readable locator: ``Bhagavad Gita 2.47``, ``page 3``."""
+
+
+class AgentResult(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    answer: str
+    engine: str
+    """What produced the answer: ``extractive``, ``generative``, ``rules``, or an engine's name."""
+    confidence: float
+    """0 to 1; an agent with nothing to go on says so and answers with a low confidence."""
+    sources: tuple[Source, ...] = ()
+    data: dict[str, Any] | None = None
+    """Structured output (a quiz, a plan, readability scores)."""
+    language: str | None = None
+    attachments: tuple[str, ...] = ()
+    """File ids the agent stored (speech audio), served by ``GET /v1/files/{id}``."""
+
+
+class KnowledgeHit(msgspec.Struct, frozen=True, kw_only=True):
+    document_id: str
+    chunk_id: str
+    title: str
+    text: str
+    score: float
+    start: int
+    end: int
+
+
+class KnowledgeSearch(Protocol):
+    async def search(self, query: str, *, limit: int = 5) -> list[KnowledgeHit]:
+        """Only what the caller may read (the context binds the caller)."""
+        ...
+
+
+class SessionMemory(Protocol):
+    """The conversation so far and an agent's own notes, per session, kept for a while."""
+
+    async def history(self) -> list[dict[str, str]]:
+        """``{"role", "content"}`` turns, oldest first."""
+        ...
+
+    async def remember(self, key: str, value: Any) -> None: ...
+
+    async def recall(self, key: str) -> Any | None: ...
+
+
+class Caller(msgspec.Struct, frozen=True, kw_only=True):
+    """Who asked, as an agent may know it: never a token."""
+
+    subject: str
+    role: str
+    permissions: frozenset[Permission]
+
+
+class AgentContext(Protocol):
+    """The ports an agent may use, bound to the caller."""
+
+    @property
+    def caller(self) -> Caller: ...
+
+    @property
+    def llm(self) -> LlmProvider:
+        """Chat and embeddings, charged to the caller; the embedded default is extractive."""
+        ...
+
+    @property
+    def knowledge(self) -> KnowledgeSearch: ...
+
+    @property
+    def files(self) -> FileStore:
+        """Only the caller's own files (and shared ones) are readable."""
+        ...
+
+    @property
+    def memory(self) -> SessionMemory: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    def port(self, kind: type[Any]) -> Any:
+        """Further ports by type (the Vaani media ports: ``SpeechSynthesizer``, ``TextRecognizer``,
+        ``Transliterator``...); raises ``LookupError`` for one the platform does not offer."""
+        ...
+
+
+class Agent(ABC):
+    """Subclass and set the class attributes; implement ``run`` (and ``stream`` to send partial
+    answers). Names are lowercase and stable: clients call agents by name."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    description: ClassVar[str]
+    version: ClassVar[str] = "0.1.0"
+    examples: ClassVar[tuple[str, ...]] = ()
+    """Utterances the router learns this agent from (several phrasings, languages)."""
+    keywords: ClassVar[tuple[str, ...]] = ()
+    permission: ClassVar[Permission] = Permission.AGENTS_USE
+    input_schema: ClassVar[type[msgspec.Struct] | None] = None
+    timeout_seconds: ClassVar[float] = 30.0
+
+    @abstractmethod
+    async def run(self, task: AgentTask, context: AgentContext) -> AgentResult: ...
+
+    async def stream(self, task: AgentTask, context: AgentContext) -> AsyncIterator[str]:
+        """Partial answers as they come; by default the whole answer at once."""
+        yield (await self.run(task, context)).answer
+
+
+class AgentInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """An agent as the catalog shows it."""
+
+    name: str
+    title: str
+    description: str
+    version: str
+    distribution: str
+    """The pip distribution it came from (``bhiv-core`` for the built-in ones)."""
+    permission: str
+    examples: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+
+class AgentCatalog(Protocol):
+    def agents(self) -> Mapping[str, Agent]: ...
+
+    def info(self) -> list[AgentInfo]: ...
+
+
+class RunRecord(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    subject: str
+    agent: str
+    started_at: datetime
+    latency_ms: int
+    status: str
+    """``ok``, ``agent_failed``, ``agent_timeout``, ``refused``..."""
+    engine: str | None
+    route: dict[str, Any]
+    """How the agent was chosen: ``{"by": "explicit"|"classifier"|"crisis", "confidence", "why"}``."""
+    flagged: bool = False
+    """Set when the crisis screen fired."""
