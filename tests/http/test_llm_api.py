@@ -260,3 +260,27 @@ async def test_admins_see_usage_summed_by_day_user_and_model(settings: PlatformS
         ("asha", "default", 2),
         ("ravi", "default", 1),
     ]
+
+
+async def test_a_usage_summary_range_is_refused_clearly_when_it_names_no_instant_or_is_out_of_range(
+    settings: PlatformSettings,
+) -> None:
+    async with llm_service(settings, LlmPolicy()) as client:
+        admin = await bearer(client, person("root", Role.ADMIN))
+
+        async def summary(query: str) -> tuple[int, str]:
+            answer = await client.get(f"/v1/usage/summary?{query}", headers=admin)
+            return answer.status_code, answer.text
+
+        no_zone = await summary("since=2026-12-01T00:00:00")
+        no_zone_until = await summary("since=2026-12-01T00:00:00Z&until=2026-12-04T00:00:00")
+        reversed_range = await summary("since=2026-12-04T00:00:00Z&until=2026-12-01T00:00:00Z")
+        at_the_calendars_start = await summary("until=0001-01-01T00:00:00Z")
+        near_the_calendars_start = await summary("until=0001-01-03T00:00:00Z")
+        with_an_offset = await summary("since=2026-12-01T00:00:00%2B05:30&until=2026-12-04T00:00:00Z")
+
+    for refused in (no_zone, no_zone_until, reversed_range, at_the_calendars_start):
+        assert refused[0] == 422, refused
+    assert "time zone" in no_zone[1]
+    assert near_the_calendars_start == (200, "[]")
+    assert with_an_offset == (200, "[]")
