@@ -79,6 +79,11 @@ _PERSON = (
     r"co-?workers?|colleagues?|ex|girlfriend|boyfriend|child|kids?|baby|son|daughter|person|"
     r"someone|somebody|people|family|classmates?|landlord)"
 )
+_SOFTWARE_THING = (
+    r"(?:process(?:es)?|threads?|tasks?|jobs?|pids?|nodes?|pods?|containers?|workers?|sessions?|"
+    r"windows?|widgets?|elements?|components?|branch(?:es)?)"
+)
+"""What "child", "parent" or "ex" name in a programmer's question."""
 _GROUP = (
     r"(?:jews|muslims|christians|hindus|sikhs|buddhists|blacks|whites|asians|immigrants|refugees|"
     r"gays|lesbians|trans\s+people|arabs|mexicans|africans|indians|pakistanis|dalits|women|roma)"
@@ -121,8 +126,9 @@ RULES: tuple[Rule, ...] = (
         id="violence.harm-a-person-howto",
         category=Category.VIOLENT_THREATS,
         # Not "shoot": "how to shoot my friend's portrait". Not a possessive: "my neighbour's weeds".
+        # Not software: "how do I kill the child process", "how to kill a child thread".
         pattern=rf"{_HOW_TO}\s+(?:kill|murder|poison|strangle|stab|behead)\s+"
-        rf"(?:my|a|the|his|her|our|their|this)\s+(?:\w+\s+)?{_PERSON}(?!')",
+        rf"(?:my|a|the|his|her|our|their|this)\s+(?:\w+\s+)?{_PERSON}(?!'|\s+{_SOFTWARE_THING}\b)",
     ),
     Rule(
         id="violence.first-person-threat",
