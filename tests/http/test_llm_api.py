@@ -6,19 +6,23 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 import msgspec
+import uvicorn
 from litestar.testing import AsyncTestClient
 
 from adapters.llm.settings import LlmProvidersSettings, OpenAICompatibleSettings
 from adapters.memory.ioc import MemoryProvider
 from adapters.memory.state import MemoryState
+from apps._shared.server import server_config
 from apps._shared.settings import PlatformSettings
 from apps.services import create_service_app
 from core.domain.access import Principal, Role, permissions_for
 from core.domain.llm.policy import LlmPolicy
 from core.domain.llm.routing import AliasConfig
-from tests.support.llm_servers import ANSWER, Fail, OpenAIServer, in_own_thread
+from tests.support.llm_servers import ANSWER, CutAfter, Fail, OpenAIServer, in_own_thread
 from tests.support.principals import mint_token
+from tests.support.processes import free_port_block
 
 GROUNDED = {
     "role": "system",
@@ -284,3 +288,44 @@ async def test_a_usage_summary_range_is_refused_clearly_when_it_names_no_instant
     assert "time zone" in no_zone[1]
     assert near_the_calendars_start == (200, "[]")
     assert with_an_offset == (200, "[]")
+
+
+async def test_a_stream_the_client_leaves_early_still_leaves_its_usage_record(
+    settings: PlatformSettings,
+) -> None:
+    async with OpenAIServer() as provider:
+        provider.then(CutAfter(2, stall=True))  # two words, then a provider still thinking
+        configured = [OpenAICompatibleSettings(name="p0", base_url=provider.base_url, max_retries=0)]
+        own = msgspec.structs.replace(
+            settings, llm=chain("p0/m"), llm_providers=LlmProvidersSettings(providers=configured)
+        )
+        app = create_service_app("llm", own, MemoryProvider(MemoryState(), override=True))
+        port = free_port_block(1)
+        server = uvicorn.Server(server_config(app, "127.0.0.1", port, 5))
+        serving = asyncio.create_task(server.serve())
+        while not server.started:
+            assert not serving.done(), serving
+            await asyncio.sleep(0.01)
+        try:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+                asha = {"Authorization": f"Bearer {await mint_token(app, person('asha'))}"}
+                request = {"model": "default", "stream": True, "messages": [QUESTION]}
+                async with client.stream(
+                    "POST", "/v1/chat/completions", json=request, headers=asha
+                ) as answer:
+                    assert answer.status_code == 200
+                    await asyncio.sleep(0.3)  # under way, held back: no sentence has ended yet
+                # The client has gone, the answer unfinished.
+                records: list[dict[str, object]] = []
+                for _ in range(100):
+                    records = (await client.get("/v1/usage", headers=asha)).json()["items"]
+                    if records:
+                        break
+                    await asyncio.sleep(0.05)
+        finally:
+            server.should_exit = True
+            await serving
+
+    assert len(records) == 1, "a stream left early leaves its usage record all the same"
+    (record,) = records
+    assert (record["streamed"], record["outcome"], record["estimated"]) == (True, "client_closed", True)
