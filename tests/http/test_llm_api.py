@@ -329,3 +329,24 @@ async def test_a_stream_the_client_leaves_early_still_leaves_its_usage_record(
     assert len(records) == 1, "a stream left early leaves its usage record all the same"
     (record,) = records
     assert (record["streamed"], record["outcome"], record["estimated"]) == (True, "client_closed", True)
+
+
+async def test_a_model_name_longer_than_a_usage_record_keeps_is_refused_before_any_call(
+    settings: PlatformSettings,
+) -> None:
+    async with llm_service(settings, LlmPolicy()) as client:
+        asha = await bearer(client, person("asha"))
+        chat = await client.post(
+            "/v1/chat/completions",
+            headers=asha,
+            json={"model": "local/" + "x" * 95, "messages": [GROUNDED, QUESTION]},
+        )
+        embed = await client.post(
+            "/v1/embeddings", headers=asha, json={"model": "local-embedder/" + "x" * 90, "input": "x"}
+        )
+        usage = (await client.get("/v1/usage", headers=asha)).json()["items"]
+
+    for refused in (chat, embed):
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["param"] == "model"
+    assert usage == [], "nothing was called, so nothing was charged"
