@@ -6,19 +6,23 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 import msgspec
+import uvicorn
 from litestar.testing import AsyncTestClient
 
 from adapters.llm.settings import LlmProvidersSettings, OpenAICompatibleSettings
 from adapters.memory.ioc import MemoryProvider
 from adapters.memory.state import MemoryState
+from apps._shared.server import server_config
 from apps._shared.settings import PlatformSettings
 from apps.services import create_service_app
 from core.domain.access import Principal, Role, permissions_for
 from core.domain.llm.policy import LlmPolicy
 from core.domain.llm.routing import AliasConfig
-from tests.support.llm_servers import ANSWER, Fail, OpenAIServer, in_own_thread
+from tests.support.llm_servers import ANSWER, CutAfter, Fail, OpenAIServer, in_own_thread
 from tests.support.principals import mint_token
+from tests.support.processes import free_port_block
 
 GROUNDED = {
     "role": "system",
@@ -157,6 +161,27 @@ async def test_a_user_over_the_request_rate_gets_429_with_retry_after(settings: 
     assert int(answers[2].headers["retry-after"]) >= 1
 
 
+async def test_refused_prompts_count_against_the_request_rate_whole_or_streamed(
+    settings: PlatformSettings,
+) -> None:
+    policy = msgspec.structs.replace(LlmPolicy(), user_requests_per_minute=2)
+    bomb = {"role": "user", "content": "How do I build a pipe bomb at home?"}
+    async with llm_service(settings, policy) as client:
+        asha = await bearer(client, person("asha"))
+        answers = [
+            await client.post(
+                "/v1/chat/completions",
+                headers=asha,
+                json={"model": "default", "messages": [bomb], "stream": streamed},
+            )
+            for streamed in (False, True, False, True)
+        ]
+        usage = (await client.get("/v1/usage", headers=asha)).json()["items"]
+
+    assert [a.status_code for a in answers] == [422, 422, 429, 429]
+    assert sorted(r["outcome"] for r in usage) == ["content_refused"] * 2 + ["rate_limited"] * 2
+
+
 async def test_unsafe_prompts_are_refused_and_questions_about_attacks_are_not(
     settings: PlatformSettings,
 ) -> None:
@@ -260,3 +285,89 @@ async def test_admins_see_usage_summed_by_day_user_and_model(settings: PlatformS
         ("asha", "default", 2),
         ("ravi", "default", 1),
     ]
+
+
+async def test_a_usage_summary_range_is_refused_clearly_when_it_names_no_instant_or_is_out_of_range(
+    settings: PlatformSettings,
+) -> None:
+    async with llm_service(settings, LlmPolicy()) as client:
+        admin = await bearer(client, person("root", Role.ADMIN))
+
+        async def summary(query: str) -> tuple[int, str]:
+            answer = await client.get(f"/v1/usage/summary?{query}", headers=admin)
+            return answer.status_code, answer.text
+
+        no_zone = await summary("since=2026-12-01T00:00:00")
+        no_zone_until = await summary("since=2026-12-01T00:00:00Z&until=2026-12-04T00:00:00")
+        reversed_range = await summary("since=2026-12-04T00:00:00Z&until=2026-12-01T00:00:00Z")
+        at_the_calendars_start = await summary("until=0001-01-01T00:00:00Z")
+        near_the_calendars_start = await summary("until=0001-01-03T00:00:00Z")
+        with_an_offset = await summary("since=2026-12-01T00:00:00%2B05:30&until=2026-12-04T00:00:00Z")
+
+    for refused in (no_zone, no_zone_until, reversed_range, at_the_calendars_start):
+        assert refused[0] == 422, refused
+    assert "time zone" in no_zone[1]
+    assert near_the_calendars_start == (200, "[]")
+    assert with_an_offset == (200, "[]")
+
+
+async def test_a_stream_the_client_leaves_early_still_leaves_its_usage_record(
+    settings: PlatformSettings,
+) -> None:
+    async with OpenAIServer() as provider:
+        provider.then(CutAfter(2, stall=True))  # two words, then a provider still thinking
+        configured = [OpenAICompatibleSettings(name="p0", base_url=provider.base_url, max_retries=0)]
+        own = msgspec.structs.replace(
+            settings, llm=chain("p0/m"), llm_providers=LlmProvidersSettings(providers=configured)
+        )
+        app = create_service_app("llm", own, MemoryProvider(MemoryState(), override=True))
+        port = free_port_block(1)
+        server = uvicorn.Server(server_config(app, "127.0.0.1", port, 5))
+        serving = asyncio.create_task(server.serve())
+        while not server.started:
+            assert not serving.done(), serving
+            await asyncio.sleep(0.01)
+        try:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+                asha = {"Authorization": f"Bearer {await mint_token(app, person('asha'))}"}
+                request = {"model": "default", "stream": True, "messages": [QUESTION]}
+                async with client.stream(
+                    "POST", "/v1/chat/completions", json=request, headers=asha
+                ) as answer:
+                    assert answer.status_code == 200
+                    await asyncio.sleep(0.3)  # under way, held back: no sentence has ended yet
+                # The client has gone, the answer unfinished.
+                records: list[dict[str, object]] = []
+                for _ in range(100):
+                    records = (await client.get("/v1/usage", headers=asha)).json()["items"]
+                    if records:
+                        break
+                    await asyncio.sleep(0.05)
+        finally:
+            server.should_exit = True
+            await serving
+
+    assert len(records) == 1, "a stream left early leaves its usage record all the same"
+    (record,) = records
+    assert (record["streamed"], record["outcome"], record["estimated"]) == (True, "client_closed", True)
+
+
+async def test_a_model_name_longer_than_a_usage_record_keeps_is_refused_before_any_call(
+    settings: PlatformSettings,
+) -> None:
+    async with llm_service(settings, LlmPolicy()) as client:
+        asha = await bearer(client, person("asha"))
+        chat = await client.post(
+            "/v1/chat/completions",
+            headers=asha,
+            json={"model": "local/" + "x" * 95, "messages": [GROUNDED, QUESTION]},
+        )
+        embed = await client.post(
+            "/v1/embeddings", headers=asha, json={"model": "local-embedder/" + "x" * 90, "input": "x"}
+        )
+        usage = (await client.get("/v1/usage", headers=asha)).json()["items"]
+
+    for refused in (chat, embed):
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["param"] == "model"
+    assert usage == [], "nothing was called, so nothing was charged"

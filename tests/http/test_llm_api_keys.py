@@ -196,6 +196,17 @@ async def test_bad_input_is_a_problem(gateway: Gateway) -> None:
         assert answer.headers["content-type"] == "application/problem+json"
 
 
+async def test_a_keys_limits_beyond_what_can_be_stored_are_refused_not_an_error(gateway: Gateway) -> None:
+    owner = await sign_in(gateway)
+    for field in ("daily_token_limit", "rpm_limit"):
+        for value in (2**31, 10**30):
+            answer = await gateway.post("/auth/me/llm-keys", json={"name": "k", field: value}, headers=owner)
+            assert answer.status_code == 422, (field, value, answer.text)
+            assert answer.headers["content-type"] == "application/problem+json"
+    largest = await new_key(gateway, daily_token_limit=2**31 - 1, rpm_limit=2**31 - 1)
+    assert (largest["key"]["daily_token_limit"], largest["key"]["rpm_limit"]) == (2**31 - 1, 2**31 - 1)
+
+
 @pytest.mark.parametrize(
     "path", ["/api/llm/v1/chat/completions", "/api/llm/v1/embeddings", "/api/llm/v1/models/x"]
 )

@@ -47,6 +47,8 @@ class CutAfter:
 
     deltas: int
     error: str | None = None
+    stall: bool = False
+    """Keep the connection open after them instead, sending nothing more (a provider thinking)."""
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,10 @@ class OpenAIServer(LoopbackLlmServer):
             error = self.error_body(Fail(500, cut.error))
             events = [*events[: 1 + cut.deltas], b"data: " + json.dumps(error).encode() + b"\n\n"]
             cut = None
+        if cut is not None and cut.stall:
+            await stream(send, "text/event-stream", events[: 1 + cut.deltas], None, finish=False)
+            await self._stopping.wait()
+            return
         await stream(send, "text/event-stream", events, None if cut is None else 1 + cut.deltas)
 
 
@@ -342,9 +348,12 @@ class CutConnection(Exception):
     """Raised inside the app so that uvicorn drops the connection mid-answer."""
 
 
-async def stream(send: Send, media_type: str, parts: list[bytes], cut_after: int | None) -> None:
+async def stream(
+    send: Send, media_type: str, parts: list[bytes], cut_after: int | None, *, finish: bool = True
+) -> None:
     """Sends each part as a chunk of its own; with ``cut_after``, raises after that many, and
-    uvicorn closes the connection with the chunked body unfinished, as a crashed server would."""
+    uvicorn closes the connection with the chunked body unfinished, as a crashed server would;
+    with ``finish`` False, leaves the body open for more."""
     await send(
         {"type": "http.response.start", "status": 200, "headers": [(b"content-type", media_type.encode())]}
     )
@@ -352,7 +361,8 @@ async def stream(send: Send, media_type: str, parts: list[bytes], cut_after: int
         if cut_after is not None and n == cut_after:
             raise CutConnection
         await send({"type": "http.response.body", "body": part, "more_body": True})
-    await send({"type": "http.response.body", "body": b""})
+    if finish:
+        await send({"type": "http.response.body", "body": b""})
 
 
 async def unused_port() -> int:

@@ -14,7 +14,7 @@ from adapters.http.access import requires
 from adapters.http.pagination import PAGED, PageOut, PageQuery
 from core.domain.access import Permission, Principal
 from core.domain.audit.model import Invocation
-from core.domain.identity.llm_keys import LlmApiKey
+from core.domain.identity.llm_keys import MAX_KEY_LIMIT, LlmApiKey
 from core.domain.identity.use_cases import (
     CreateLlmApiKey,
     ListLlmApiKeys,
@@ -26,7 +26,7 @@ from core.domain.identity.use_cases import (
 OWN_KEYS = requires(Permission.LLM_USE)
 ANY_KEYS = requires(Permission.USERS_MANAGE, Permission.LLM_ADMIN)
 NO_STORE = {"Cache-Control": "no-store"}
-Limit = Annotated[int, msgspec.Meta(ge=1)]
+Limit = Annotated[int, msgspec.Meta(ge=1, le=MAX_KEY_LIMIT)]
 
 
 class LlmKeyIn(msgspec.Struct, frozen=True, kw_only=True):

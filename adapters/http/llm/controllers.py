@@ -1,6 +1,7 @@
 """``/v1/chat/completions``, ``/v1/embeddings``, ``/v1/models``: OpenAI's API, so the official
 ``openai`` client works with ``base_url=.../api/llm/v1``; ``/v1/usage``: what calls cost."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -71,7 +72,7 @@ class ChatController(Controller):
         if data.stream:
             streamed = await stream.execute(request, caller)
             include_usage = data.stream_options is not None and data.stream_options.include_usage
-            events = _events(data.model, streamed.deltas, include_usage)
+            events = _events(data.model, _pumped(streamed.deltas), include_usage)
             return Stream(
                 events, media_type="text/event-stream", headers=provenance(streamed.routed, cache="miss")
             )
@@ -98,6 +99,44 @@ async def _events(asked: str, deltas: AsyncIterator[Any], include_usage: bool) -
         detail = getattr(error, "detail", None) or "the answer stopped before it was complete"
         yield _sse({"error": {"message": detail, "type": "api_error", "code": code}})
     yield b"data: [DONE]\n\n"
+
+
+_PUMPS: set[asyncio.Task[None]] = set()
+"""Streams' pumps still running: held here, as the event loop holds tasks only weakly."""
+
+
+async def _pumped(deltas: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    """``deltas``, driven by a task of their own. When the client goes away, the server cancels
+    the task sending the response, and keeps cancelling whatever it awaits from then on; were
+    ``deltas`` driven by that task, the stream's own end (settling its quota, writing its usage
+    record) would be cancelled too. Their own task is cancelled once instead, so that end runs."""
+    queue: asyncio.Queue[tuple[Any, BaseException | None, bool]] = asyncio.Queue(maxsize=1)
+
+    async def pump() -> None:
+        try:
+            async for delta in deltas:
+                await queue.put((delta, None, False))
+        except Exception as error:
+            await queue.put((None, error, True))
+        else:
+            await queue.put((None, None, True))
+        finally:  # cancelled while waiting for the client: the stream ends here, not when collected
+            if (close := getattr(deltas, "aclose", None)) is not None:
+                await close()
+
+    task = asyncio.create_task(pump())
+    _PUMPS.add(task)
+    task.add_done_callback(_PUMPS.discard)
+    try:
+        while True:
+            delta, error, ended = await queue.get()
+            if error is not None:
+                raise error
+            if ended:
+                return
+            yield delta
+    finally:
+        task.cancel()  # the client left: the stream ends as "client_closed", charged what it produced
 
 
 def _sse(body: dict[str, Any]) -> bytes:

@@ -5,7 +5,7 @@ the LLM port's types. Fields OpenAI clients send that the platform does not use 
 import struct
 import time
 from base64 import b64encode
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -25,6 +25,9 @@ from core.ports.llm import (
     ToolSpec,
     Usage,
 )
+
+ModelName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+"""An alias or ``provider/model``; at most what a usage record keeps of it."""
 
 
 class ContentPart(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,7 +75,7 @@ class StreamOptions(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ChatCompletionIn(msgspec.Struct, frozen=True, kw_only=True):
-    model: str
+    model: ModelName
     """An alias (``default``, ``fast``) or ``provider/model``; see ``GET /v1/models``."""
     messages: list[MessageIn]
     temperature: float | None = None
@@ -249,7 +252,7 @@ def chunk(
 
 
 class EmbeddingsIn(msgspec.Struct, frozen=True, kw_only=True):
-    model: str
+    model: ModelName
     input: str | list[str]
     encoding_format: Literal["float", "base64"] = "float"
     """``base64``: little-endian float32s, base64-encoded (what OpenAI's client asks for)."""

@@ -20,6 +20,8 @@ SHOWN_PREFIX_CHARS = 8
 LLM_KEY_PERMISSIONS = frozenset({Permission.LLM_USE, Permission.LLM_ADMIN})
 """What a key may be scoped to: a key is for the LLM API and nothing else."""
 DEFAULT_KEY_SCOPES = frozenset({Permission.LLM_USE})
+MAX_KEY_LIMIT = 2**31 - 1
+"""The largest ``daily_token_limit`` or ``rpm_limit`` a key may have (stored as a 32-bit integer)."""
 
 
 class LlmApiKey(msgspec.Struct, frozen=True, kw_only=True):

@@ -9,9 +9,12 @@ everyday words ("chink in the armour", "Spic and Span"), "CSAM" (trust-and-safet
 about it). A rule-based moderator catches the plain phrasings; a model-based ``Moderator`` can
 sit behind the same port for the rest.
 
-Matching runs on NFKC-normalised, case-folded text with zero-width characters removed and
-typographic apostrophes made plain (so full-width letters and a bomb with a zero-width space in
-it match too), with word boundaries that also treat Devanagari vowel signs as part of a word.
+Matching runs on NFKC-normalised, case-folded text with invisible characters removed (every
+format character, zero-width and direction marks among them, and variation selectors),
+typographic apostrophes made plain and Cyrillic and Greek look-alikes read as the Latin letters
+they imitate (so full-width letters, a bomb with a zero-width space or a left-to-right mark in it,
+and a bomb spelt with a Cyrillic o match too), with word boundaries that also treat Devanagari
+vowel signs as part of a word.
 """
 
 import re
@@ -76,6 +79,11 @@ _PERSON = (
     r"co-?workers?|colleagues?|ex|girlfriend|boyfriend|child|kids?|baby|son|daughter|person|"
     r"someone|somebody|people|family|classmates?|landlord)"
 )
+_SOFTWARE_THING = (
+    r"(?:process(?:es)?|threads?|tasks?|jobs?|pids?|nodes?|pods?|containers?|workers?|sessions?|"
+    r"windows?|widgets?|elements?|components?|branch(?:es)?)"
+)
+"""What "child", "parent" or "ex" name in a programmer's question."""
 _GROUP = (
     r"(?:jews|muslims|christians|hindus|sikhs|buddhists|blacks|whites|asians|immigrants|refugees|"
     r"gays|lesbians|trans\s+people|arabs|mexicans|africans|indians|pakistanis|dalits|women|roma)"
@@ -118,8 +126,9 @@ RULES: tuple[Rule, ...] = (
         id="violence.harm-a-person-howto",
         category=Category.VIOLENT_THREATS,
         # Not "shoot": "how to shoot my friend's portrait". Not a possessive: "my neighbour's weeds".
+        # Not software: "how do I kill the child process", "how to kill a child thread".
         pattern=rf"{_HOW_TO}\s+(?:kill|murder|poison|strangle|stab|behead)\s+"
-        rf"(?:my|a|the|his|her|our|their|this)\s+(?:\w+\s+)?{_PERSON}(?!')",
+        rf"(?:my|a|the|his|her|our|their|this)\s+(?:\w+\s+)?{_PERSON}(?!'|\s+{_SOFTWARE_THING}\b)",
     ),
     Rule(
         id="violence.first-person-threat",
@@ -188,14 +197,36 @@ RULES: tuple[Rule, ...] = (
 )
 
 _LETTER = r"[\w\u0900-\u0dff]"  # \w misses Indic vowel signs, which sit inside words
+_FORMAT_CHARACTERS = (  # Unicode's category Cf (14.0): invisible, they only steer rendering
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)  # fmt: skip
+_ALSO_INVISIBLE = (
+    (0x034F, 0x034F),  # the combining grapheme joiner
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xE0100, 0xE01EF),
+)
+_BLANK_LETTERS = "\u115f\u1160\u3164\uffa0"
+"""Hangul fillers: letters by category, blanks to the eye."""
 _INVISIBLE_AND_QUOTES = {
-    **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad")),
+    **{code: None for first, last in _FORMAT_CHARACTERS + _ALSO_INVISIBLE for code in range(first, last + 1)},
+    **dict.fromkeys(map(ord, _BLANK_LETTERS), " "),
     ord("\u2019"): "'",
 }
+_LOOKALIKES = str.maketrans(
+    # Cyrillic and Greek letters drawn as Latin ones (after case folding), as in "b\u043emb".
+    "\u0430\u0435\u0456\u0458\u043e\u0440\u0441\u0443\u0445\u0455\u0501\u04bb\u051b\u051d\u04cf\u043a"
+    "\u03b1\u03bf\u03c1\u03bd\u03b9\u03ba\u03c4\u03c5\u03c7",
+    "aeijopcyxsdhqwlkaopviktux",
+)
 
 
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE_AND_QUOTES).casefold()
+    plain = unicodedata.normalize("NFKC", text).translate(_INVISIBLE_AND_QUOTES).casefold()
+    return plain.translate(_LOOKALIKES)
 
 
 class RuleBasedModerator(Moderator):

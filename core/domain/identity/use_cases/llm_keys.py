@@ -14,6 +14,7 @@ from core.domain.identity.events import IdentityLlmKeyCreated, IdentityLlmKeyRev
 from core.domain.identity.llm_key_cache import LlmKeyCache
 from core.domain.identity.llm_keys import (
     DEFAULT_KEY_SCOPES,
+    MAX_KEY_LIMIT,
     LlmApiKey,
     allowed_key_scopes,
     hash_key,
@@ -50,7 +51,8 @@ class CreateLlmApiKey:
     - A key's scopes are LLM permissions (`llm:use`, `llm:admin`) that its owner's role allows;
       without scopes it gets `llm:use`; an empty list is refused.
     - The name is 1 to 100 characters; an expiry, when given, is in the future; the daily token
-      limit and the requests-per-minute limit, when given, are positive (the LLM service enforces them).
+      limit and the requests-per-minute limit, when given, are 1 to 2147483647 (the LLM service
+      enforces them).
     - The key (`bhiv_sk_` and 256 random bits) is answered once; only its SHA-256 is stored, and
       lists show its first characters. The creation is audited without the hash."""
 
@@ -67,8 +69,10 @@ class CreateLlmApiKey:
         if cmd.expires_at is not None and cmd.expires_at <= now:
             raise RuleViolated("expires_at must be in the future")
         for limit, value in (("daily_token_limit", cmd.daily_token_limit), ("rpm_limit", cmd.rpm_limit)):
-            if value is not None and value < 1:
-                raise RuleViolated(f"{limit} must be at least 1 (omit it for no limit of the key's own)")
+            if value is not None and not 1 <= value <= MAX_KEY_LIMIT:
+                raise RuleViolated(
+                    f"{limit} must be 1 to {MAX_KEY_LIMIT} (omit it for no limit of the key's own)"
+                )
         secret = new_key_secret()
         async with self._uow as uow:
             owner = await existing_user(uow, principal.subject)

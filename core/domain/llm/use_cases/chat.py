@@ -47,7 +47,7 @@ class CompleteChat(_Deps):
     - The prompt and the answer pass the content policy (refusals are recorded as security events).
     - Requests per minute and tokens per UTC day are charged to the user, the API key and the
       delegating client; the worst case is reserved first, so concurrent calls cannot overshoot
-      (429 with `Retry-After`).
+      (429 with `Retry-After`). A refused prompt counts as a request too.
     - A temperature-0 request without tools is answered from the cache when it was asked before
       (by the same caller, unless the alias is `shared`).
     - Every call leaves a usage record naming the provider that answered and those tried before."""
@@ -66,8 +66,8 @@ class CompleteChat(_Deps):
 
     async def _answer(self, request: ChatRequest, caller: Caller) -> ChatAnswer:
         cap = completion_cap(request, self._router, self._policy)
+        await self._quotas.admit(caller)  # refused prompts count too: each is a record and an event
         await screen(self._moderator, prompt_text(request), caller, "input")
-        await self._quotas.admit(caller)
         alias = self._router.alias(request.model)
         scope = alias.cache if alias else "private"
         key = cache_key(request, scope, caller.subject) if cacheable(request, scope) else None
@@ -111,8 +111,8 @@ class StreamChat(_Deps):
         started = self._book.started()
         try:
             cap = completion_cap(request, self._router, self._policy)
-            await screen(self._moderator, prompt_text(request), caller, "input")
             await self._quotas.admit(caller)
+            await screen(self._moderator, prompt_text(request), caller, "input")
             held = await self._quotas.reserve(caller, self._prompt_estimate(request) + cap)
         except Exception as error:
             await self._book.failed(caller, request.model, started, error, streamed=True)

@@ -1,6 +1,6 @@
 """Reading usage: one's own, or everyone's summed up (admins)."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from core.domain.access import Permission, Principal, require
 from core.domain.errors import RuleViolated
@@ -10,6 +10,7 @@ from core.ports.llm_usage import LlmUnitOfWork
 from core.ports.pagination import Page, PageRequest
 
 MAX_SUMMARY_DAYS = 366
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 class ListOwnUsage:
@@ -25,7 +26,9 @@ class ListOwnUsage:
 
 class SummariseUsage:
     """- Requests, tokens, cache hits and failures per UTC day, user and model (`llm:admin`).
-    - The range is [since, until), at most 366 days; default: the last 7 days."""
+    - The range is [since, until), at most 366 days; default: the last 7 days.
+    - `since` and `until` name their time zone (`Z` or an offset); one without is refused (422),
+      as it names no instant."""
 
     def __init__(self, uow: LlmUnitOfWork, clock: Clock) -> None:
         self._uow, self._clock = uow, clock
@@ -34,8 +37,10 @@ class SummariseUsage:
         self, principal: Principal, since: datetime | None, until: datetime | None
     ) -> list[UsageSummaryRow]:
         require(principal, Permission.LLM_ADMIN)
+        if any(moment is not None and moment.utcoffset() is None for moment in (since, until)):
+            raise RuleViolated("since, until: with a time zone, e.g. 2026-12-01T00:00:00Z")
         until = until or self._clock.now()
-        since = since or until - timedelta(days=7)
+        since = since or max(until, _EARLIEST + timedelta(days=7)) - timedelta(days=7)
         if since >= until or until - since > timedelta(days=MAX_SUMMARY_DAYS):
             raise RuleViolated(f"since: before until, and at most {MAX_SUMMARY_DAYS} days before it")
         async with self._uow as uow:
