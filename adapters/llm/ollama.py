@@ -13,7 +13,7 @@ import msgspec
 from adapters.llm.estimates import estimate_embedding_usage, estimate_usage
 from adapters.llm.retries import Jitter, full_jitter
 from adapters.llm.settings import OllamaSettings
-from adapters.llm.translate import finish_reason, kind_of, unit_length
+from adapters.llm.translate import TokenCount, finish_reason, kind_of, unit_length
 from adapters.llm.transport import ProviderHttp, Sleep
 from core.ports.llm import (
     ChatCompletion,
@@ -57,15 +57,15 @@ class _ChatLine(msgspec.Struct):
     message: _Message | None = None
     done: bool = False
     done_reason: str | None = None
-    prompt_eval_count: int | None = None
-    eval_count: int | None = None
+    prompt_eval_count: TokenCount | None = None
+    eval_count: TokenCount | None = None
     error: Any = None
 
 
 class _Embed(msgspec.Struct):
     embeddings: list[list[float]]
     model: str = ""
-    prompt_eval_count: int | None = None
+    prompt_eval_count: TokenCount | None = None
 
 
 class _Details(msgspec.Struct):

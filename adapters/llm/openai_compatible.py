@@ -12,7 +12,7 @@ from adapters.llm.estimates import estimate_embedding_usage, estimate_usage
 from adapters.llm.retries import Jitter, full_jitter
 from adapters.llm.settings import OpenAICompatibleSettings
 from adapters.llm.sse import sse_data
-from adapters.llm.translate import finish_reason, kind_of, unit_length
+from adapters.llm.translate import TokenCount, finish_reason, kind_of, unit_length
 from adapters.llm.transport import ProviderHttp, Sleep
 from core.ports.llm import (
     ChatCompletion,
@@ -55,8 +55,9 @@ class _Choice(msgspec.Struct):
 
 
 class _Usage(msgspec.Struct):
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
+    # A negative count is a broken answer (unreadable, so the next route is tried), never a credit.
+    prompt_tokens: TokenCount = 0
+    completion_tokens: TokenCount = 0
 
 
 class _Groq(msgspec.Struct):

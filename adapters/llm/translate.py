@@ -2,6 +2,9 @@
 
 import math
 from collections.abc import Sequence
+from typing import Annotated
+
+import msgspec
 
 from core.ports.llm import FinishReason, ModelKind
 
@@ -37,3 +40,8 @@ def unit_length(vector: Sequence[float]) -> tuple[float, ...]:
     if norm == 0.0:
         return tuple(float(x) for x in vector)
     return tuple(x / norm for x in vector)
+
+
+TokenCount = Annotated[int, msgspec.Meta(ge=0)]
+"""A provider's token count: a negative one makes the answer unreadable (the next route is
+tried), never a credit to anyone's budget."""

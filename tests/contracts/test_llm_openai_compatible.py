@@ -35,6 +35,7 @@ from tests.support.llm_servers import (
     Fail,
     Hold,
     OpenAIServer,
+    Raw,
     unused_port,
 )
 
@@ -82,6 +83,21 @@ async def test_a_plain_answer_carries_the_content_finish_reason_and_the_provider
     assert (answer.content, answer.finish_reason, answer.engine) == (ANSWER, "stop", "generative")
     assert (answer.usage.prompt_tokens, answer.usage.completion_tokens) == tuple(USAGE.values())
     assert not answer.usage.estimated
+
+
+async def test_an_answer_claiming_negative_usage_is_unreadable_not_a_credit(
+    server: OpenAIServer, provider: OpenAICompatibleProvider
+) -> None:
+    body = {
+        "id": "x",
+        "model": "m",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": -500, "completion_tokens": 3},
+    }
+    server.then(Raw(msgspec.json.encode(body), content_type="application/json"))
+
+    with pytest.raises(ProviderUnavailable):
+        await provider.chat(QUESTION)
 
 
 async def test_the_request_goes_out_in_openais_shape_with_the_key_and_extra_headers(

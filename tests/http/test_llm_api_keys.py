@@ -270,3 +270,18 @@ async def test_a_keys_own_quota_is_enforced_on_top_of_its_owners(gateway: Gatewa
     assert [answer.status_code for answer in through_limited] == [200, 200, 429]
     assert_openai_error(through_limited[2], 429, "rate_limit_error", "rate_limit_exceeded")
     assert through_other.status_code == 200, "the owner's other key keeps its own budget"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/llm/v1/%2e%2e/metrics", "/api/llm/v1/%2E%2E/%2e%2e/api/admin/users", "/api/llm/v1/%2e/models"],
+)
+async def test_a_path_with_dot_segments_is_refused_before_anyone_decides_on_it(
+    gateway: Gateway, path: str
+) -> None:
+    issued = await new_key(gateway)
+
+    refused = await gateway.get(path, headers=bearer(issued["api_key"]))
+
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["code"] == "malformed_path"

@@ -16,6 +16,7 @@ goes upstream. Anywhere else a key is refused.
 
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import unquote
 
 from litestar.exceptions import HTTPException
 from litestar.handlers import BaseRouteHandler
@@ -62,6 +63,11 @@ class EdgeAuthenticationMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if _has_dot_segments(scope):
+            # A service might resolve ``..`` after the gateway decided who may call which route.
+            detail = "the path has dot segments (. or .., also percent-encoded); send it resolved"
+            await send_problem(send, 400, code="malformed_path", detail=detail)
             return
         handler, rest = _route(scope)
         access = declared_access(handler.opt) if handler else None
@@ -126,3 +132,9 @@ def _route(scope: Scope) -> tuple[BaseRouteHandler | None, str]:
     except (HTTPException, InvalidToken):
         return None, ""
     return handler, rest
+
+
+def _has_dot_segments(scope: Scope) -> bool:
+    raw = scope.get("raw_path") or scope["path"].encode()
+    path = unquote(raw.split(b"?", 1)[0].decode("latin-1"))
+    return any(segment in (".", "..") for segment in path.replace("\\", "/").split("/"))

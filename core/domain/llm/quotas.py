@@ -21,11 +21,15 @@ class Quotas:
         policy = self._policy
         limits = [(f"user:{caller.subject}", policy.user_requests_per_minute, policy.user_tokens_per_day)]
         if caller.api_key_id is not None:
+            # A key's own limits may narrow the operator's per-key limits, never widen them.
             own = caller.key_limits
-            key_rpm = (
-                own.requests_per_minute if own and own.requests_per_minute else policy.key_requests_per_minute
+            key_rpm = min(
+                policy.key_requests_per_minute,
+                (own and own.requests_per_minute) or policy.key_requests_per_minute,
             )
-            key_tpd = own.tokens_per_day if own and own.tokens_per_day else policy.key_tokens_per_day
+            key_tpd = min(
+                policy.key_tokens_per_day, (own and own.tokens_per_day) or policy.key_tokens_per_day
+            )
             limits.append((f"key:{caller.api_key_id}", key_rpm, key_tpd))
         if caller.client_id is not None:
             limits.append(
