@@ -3,7 +3,7 @@
 from typing import Any, NewType
 
 import msgspec
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +21,8 @@ _CHANGES = msgspec.json.Decoder(dict[str, FieldChange])
 
 class SqlAuditTrail(AuditTrail):
     """Stages entries in memory; ``flush`` chains and writes them in the unit of work's
-    transaction, holding the chain head's row lock until that transaction ends."""
+    transaction, holding the chain head's row lock until that transaction ends: on PostgreSQL
+    the lock, then one statement (records and head), then COMMIT."""
 
     def __init__(self, chain: str, ids: IdGenerator) -> None:
         self._chain = chain
@@ -43,12 +44,20 @@ class SqlAuditTrail(AuditTrail):
         for entry in entries:
             previous = link(previous, entry, chain=self._chain, record_id=self._ids.new_id())
             records.append(previous)
-        await session.execute(insert(audit_log), [to_row(record) for record in records])
-        await session.execute(
-            update(audit_chain_heads)
-            .where(audit_chain_heads.c.chain == self._chain)
-            .values(seq=previous.seq, hash=previous.hash)
-        )
+        rows = [to_row(record) for record in records]
+        head = {"head_chain": self._chain, "head_seq": previous.seq, "head_hash": previous.hash}
+        if len(rows) == 1 and session.get_bind().dialect.name == "postgresql":
+            # The usual unit of work stages one entry: it and the head's move go in one statement.
+            # The head stays locked from here to COMMIT, and every round trip in between also
+            # waits behind whatever else the event loop runs, so one fewer shortens every wait.
+            await session.execute(
+                _APPEND_ONE, {f"record_{name}": value for name, value in rows[0].items()} | head
+            )
+        else:
+            # Several rows, or SQLite (no data-modifying CTEs; BEGIN IMMEDIATE serialises its
+            # writers anyway): an insert, then the head.
+            await session.execute(insert(audit_log), rows)
+            await session.execute(_MOVE_HEAD, head)
         return records
 
     async def _lock_head(self, session: AsyncSession) -> ChainHead:
@@ -71,6 +80,21 @@ class SqlAuditTrail(AuditTrail):
             )
             row = (await session.execute(locked)).one()
         return ChainHead(seq=row.seq, hash=row.hash)
+
+
+_MOVE_HEAD = (
+    update(audit_chain_heads)
+    .where(audit_chain_heads.c.chain == bindparam("head_chain"))
+    .values(seq=bindparam("head_seq"), hash=bindparam("head_hash"))
+)
+_APPEND_ONE = _MOVE_HEAD.add_cte(
+    insert(audit_log)
+    .values({column.name: bindparam(f"record_{column.name}", type_=column.type) for column in audit_log.c})
+    .cte("appended")
+)
+"""One record inserted and the head moved, in one statement (PostgreSQL). Single-row VALUES with
+bound parameters: SQLAlchemy caches its compiled form, where it recompiles a multi-row VALUES on
+every execution (about 1 ms of CPU, inside the lock: more than the round trip it saves)."""
 
 
 def to_row(record: AuditRecord) -> dict[str, Any]:

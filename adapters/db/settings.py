@@ -19,6 +19,8 @@ class DatabaseSettings(msgspec.Struct, frozen=True):
     max_overflow: int = 10
     pool_timeout_seconds: float = 10.0
     connect_timeout_seconds: float = 5.0
+    ping_idle_after_seconds: float = 1.0
+    """PostgreSQL: a pooled connection idle longer than this is pinged before it is handed out."""
     echo: bool = False
     sslmode: SslMode | None = None
     ssl_root_cert: str | None = None

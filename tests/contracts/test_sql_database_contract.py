@@ -1,4 +1,4 @@
-"""Migrations, the health probe and time zones, on SQLite and PostgreSQL."""
+"""Migrations, the health probe, time zones and stale pooled connections, on SQLite and PostgreSQL."""
 
 import asyncio
 import shutil
@@ -10,11 +10,13 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import msgspec
 import pytest
 from dishka import make_async_container
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.audit import AuditChain
 from adapters.db.engine import create_engine, postgres_ssl
@@ -175,3 +177,30 @@ def test_sslmode_becomes_a_tls_context_for_asyncpg(
 def test_sslmode_disable_and_prefer_pass_through_to_asyncpg() -> None:
     assert postgres_ssl(DatabaseSettings(sslmode="disable")) is False
     assert postgres_ssl(DatabaseSettings(sslmode="prefer")) == "prefer"
+
+
+async def backend_pid(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return int((await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("idle_seconds", [0.0, 3600.0])
+async def test_a_pooled_connection_the_server_dropped_is_replaced(
+    postgres_settings: DatabaseSettings, idle_seconds: float
+) -> None:
+    """Idle past the threshold: pinged and replaced unnoticed. Busy a moment ago (no ping): its one
+    use fails, and the pool then discards it and every connection as old (decision 0032)."""
+    settings = msgspec.structs.replace(postgres_settings, ping_idle_after_seconds=idle_seconds, pool_size=1)
+    engine, admin = create_engine(settings), create_engine(postgres_settings)
+    try:
+        dropped = await backend_pid(engine)
+        async with admin.connect() as connection:
+            await connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": dropped})
+        if idle_seconds:
+            with pytest.raises(DBAPIError):
+                await backend_pid(engine)
+        assert await backend_pid(engine) != dropped
+    finally:
+        await engine.dispose()
+        await admin.dispose()

@@ -39,8 +39,26 @@ class SqlSalesOrderRepository(SalesOrderRepository):
 
     @translated
     async def lock(self, order_id: str) -> SalesOrder | None:
-        found = await self._loaded(select(orders).where(orders.c.id == order_id).with_for_update())
-        return found[0] if found else None
+        # The order's row locked and its lines read in one round trip: every action on an order
+        # starts here, inside a transaction that ends holding the audit chain's head.
+        c = order_lines.c
+        statement = (
+            select(orders, c.line_no, c.product_id, c.quantity, c.unit_price)
+            .outerjoin(order_lines, c.order_id == orders.c.id)
+            .where(orders.c.id == order_id)
+            .order_by(c.line_no)
+            .with_for_update(of=orders)
+        )
+        rows = (await self._session.execute(statement)).all()
+        if not rows:
+            return None
+        header = {str(column.name): getattr(rows[0], column.name) for column in orders.c}
+        lines = [
+            {"product_id": row.product_id, "quantity": row.quantity, "unit_price": row.unit_price}
+            for row in rows
+            if row.line_no is not None
+        ]
+        return msgspec.convert({**header, "lines": lines}, SalesOrder)
 
     @translated
     async def save(self, order: SalesOrder) -> None:

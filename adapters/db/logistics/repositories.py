@@ -82,20 +82,23 @@ class SqlStockRepository(StockRepository):
 
     @translated
     async def lock(self, product_id: str, warehouse_id: str) -> StockLevel:
-        dialect = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
-        # Made at zero if absent, without racing a concurrent maker; then locked (SQLite's writes
-        # are serialised already: its transactions begin immediate, decision 0007).
-        await self._session.execute(
-            dialect.insert(stock_levels)
-            .values(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0)
-            .on_conflict_do_nothing()
-        )
         statement = (
             select(stock_levels)
             .where(stock_levels.c.product_id == product_id, stock_levels.c.warehouse_id == warehouse_id)
             .with_for_update()
         )
-        row = (await self._session.execute(statement)).one()
+        # Usually the level exists: one round trip. Else it is made at zero, without racing a
+        # concurrent maker, then locked (SQLite's writes are serialised already: its transactions
+        # begin immediate, decision 0007).
+        row = (await self._session.execute(statement)).first()
+        if row is None:
+            dialect = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
+            await self._session.execute(
+                dialect.insert(stock_levels)
+                .values(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0)
+                .on_conflict_do_nothing()
+            )
+            row = (await self._session.execute(statement)).one()
         return StockLevel(**plain(row))
 
     @translated
