@@ -4,7 +4,8 @@ Tests that need PostgreSQL carry ``@pytest.mark.postgres`` (or a ``pytest.param`
 mark) and take the ``postgres_dsn`` fixture; likewise ``redis`` / ``redis_url``. Without
 ``BHIV_TEST_POSTGRES_DSN`` / ``BHIV_TEST_REDIS_URL`` those variants skip; with them set, a
 skipped or absent variant fails the whole run. ``speech`` tests (the optional speech extra) are
-held to the same rule when ``BHIV_TEST_SPEECH`` is set.
+held to the same rule when ``BHIV_TEST_SPEECH`` is set, and ``media`` tests (the Debian engines
+espeak-ng and tesseract with its language data, lame, the Noto fonts) when ``BHIV_TEST_MEDIA`` is.
 """
 
 import os
@@ -20,6 +21,8 @@ SERVER_VARIANTS = {
     "redis": "BHIV_TEST_REDIS_URL",
     # Not a server: the speech extra's engines. CI sets it after installing the extra.
     "speech": "BHIV_TEST_SPEECH",
+    # Nor this: the Debian media engines and fonts. CI sets it after installing them.
+    "media": "BHIV_TEST_MEDIA",
 }
 _outcomes: Counter[tuple[str, str]] = Counter()
 
