@@ -92,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     rotate = keys_commands.add_parser("rotate", help="make a new signing key current; old ones verify on")
     rotate.add_argument("--data-dir", type=Path, default=Path(".bhiv"), help="the embedded default's data")
 
+    agents = commands.add_parser("agents", help="the agent catalog")
+    agents_commands = agents.add_subparsers(dest="agents_command", required=True, parser_class=_Parser)
+    agents_list = agents_commands.add_parser(
+        "list", help="one line per agent: name, version, distribution, title"
+    )
+    agents_list.add_argument("--json", action="store_true", help="the catalog's info as JSON")
+
     threat = commands.add_parser("threat", help="the gateway's threat detectors, offline")
     threat_commands = threat.add_subparsers(dest="threat_command", required=True, parser_class=_Parser)
     threat_scan = threat_commands.add_parser("scan", help="one JSON verdict line per input line")
@@ -106,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from apps.threat_cli import run
 
         return run(args.source, args.timing)
+    if args.command == "agents":  # the catalog comes from entry points, not from settings
+        from apps import agents_cli
+
+        return agents_cli.list_agents(as_json=args.json)
     if args.command == "audit" and args.audit_command == "anchor-keygen":  # touches no storage either
         from apps.audit_cli import keygen
 

@@ -1,0 +1,142 @@
+"""The text agent: what a text is (language, keywords, readability, sentiment, the emails, phone
+numbers, URLs and dates in it) and, when asked, the text in another script.
+
+Language, keywords and transliteration come from the platform's Vaani ports, when the context
+offers them; readability and sentiment are computed here, for English, where they mean something.
+"""
+
+from typing import Annotated, Any, ClassVar
+
+import msgspec
+
+from core.domain.errors import RuleViolated
+from core.ports.agents import Agent, AgentContext, AgentResult, AgentTask, Source
+from core.ports.vaani import DetectedLanguage, KeywordExtractor, LanguageDetector, Transliterator
+from plugins.agents.text.entities import Entities, find_entities
+from plugins.agents.text.readability import Readability, readability
+from plugins.agents.text.sentiment import Sentiment, sentiment
+from plugins.inputs import read_inputs
+
+MAX_TEXT_CHARS = 100_000
+
+
+class TextOptions(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    keywords: Annotated[int, msgspec.Meta(ge=0, le=30)] = 8
+    transliterate_to: str | None = None
+    """A scheme of the ``Transliterator`` port: ``iast``, ``itrans``, ``devanagari``, ``tamil``..."""
+    transliterate_from: str | None = None
+    """Default: the scheme of the text's own script, when it is an Indic one."""
+
+
+class TextAgent(Agent):
+    name = "text"
+    title = "Text analysis"
+    description = (
+        "Finds a text's language, keywords, readability, sentiment and the emails, phone numbers, "
+        "URLs and dates in it; transliterates it into another script on request."
+    )
+    version = "0.1.0"
+    examples = (
+        "Analyse this text",
+        "What language is this written in?",
+        "How readable is this paragraph?",
+        "Extract the emails and phone numbers from this message",
+        "Transliterate this into IAST",
+    )
+    keywords: ClassVar[tuple[str, ...]] = (
+        "analyse", "analyze", "language", "readability", "sentiment", "entities", "transliterate",
+    )  # fmt: skip
+    input_schema = TextOptions
+
+    async def run(self, task: AgentTask, context: AgentContext) -> AgentResult:
+        options = read_inputs(task, TextOptions)
+        text = task.text[:MAX_TEXT_CHARS]
+        detected = await _detect(text, context)
+        language = detected.language if detected and detected.language else task.language
+        english = language == "en"
+        found: dict[str, Any] = {
+            "language": msgspec.to_builtins(detected) if detected else None,
+            "keywords": await _keywords(text, language, options.keywords, context),
+            "readability": readability(text) if english else None,
+            "sentiment": sentiment(text) if english else None,
+            "entities": find_entities(text),
+        }
+        if options.transliterate_to:
+            found["transliteration"] = await _transliterate(text, options, detected, context)
+        return AgentResult(
+            answer=_report(found),
+            engine="rules",
+            confidence=0.9 if text.strip() else 0.0,
+            sources=(Source(kind="input", id="text", excerpt=text[:200]),),
+            data=msgspec.to_builtins(found),
+            language=language,
+        )
+
+
+async def _detect(text: str, context: AgentContext) -> DetectedLanguage | None:
+    try:
+        detector: LanguageDetector = context.port(LanguageDetector)
+    except LookupError:
+        return None
+    return await detector.detect(text)
+
+
+async def _keywords(text: str, language: str | None, limit: int, context: AgentContext) -> list[str] | None:
+    try:
+        extractor: KeywordExtractor = context.port(KeywordExtractor)
+    except LookupError:
+        return None
+    return await extractor.keywords(text, language=language or "en", limit=limit)
+
+
+async def _transliterate(
+    text: str, options: TextOptions, detected: DetectedLanguage | None, context: AgentContext
+) -> dict[str, str]:
+    try:
+        transliterator: Transliterator = context.port(Transliterator)
+    except LookupError:
+        raise RuleViolated("transliteration is not available on this platform") from None
+    source = options.transliterate_from or (detected.script.casefold() if detected else "")
+    if source not in transliterator.schemes():
+        raise RuleViolated(
+            "say which scheme the text is in (transliterate_from): its script is not one to "
+            f"transliterate from; schemes: {', '.join(transliterator.schemes())}"
+        )
+    target = options.transliterate_to or ""
+    converted = await transliterator.transliterate(text, source=source, target=target)
+    return {"source": source, "target": target, "text": converted}
+
+
+def _report(found: dict[str, Any]) -> str:
+    lines = []
+    if found["language"]:
+        language = found["language"]
+        lines.append(f"Language: {language['language'] or 'unknown'} ({language['confidence']:.2f}).")
+    if found["keywords"]:
+        lines.append(f"Keywords: {', '.join(found['keywords'])}.")
+    scores: Readability | None = found["readability"]
+    if scores:
+        lines.append(
+            f"Readability: Flesch reading ease {scores.flesch_reading_ease} ({scores.band}), "
+            f"grade {scores.flesch_kincaid_grade}."
+        )
+    mood: Sentiment | None = found["sentiment"]
+    if mood:
+        lines.append(f"Sentiment: {mood.label} ({mood.compound:+.2f}).")
+    entities: Entities = found["entities"]
+    named = [
+        f"{label}: {', '.join(values)}"
+        for label, values in (
+            ("emails", entities.emails),
+            ("phone numbers", entities.phones),
+            ("URLs", entities.urls),
+            ("dates", entities.dates),
+        )
+        if values
+    ]
+    lines.append("Found " + "; ".join(named) + "." if named else "No emails, phone numbers, URLs or dates.")
+    if "transliteration" in found:
+        lines.append(
+            f"Transliterated ({found['transliteration']['target']}): {found['transliteration']['text']}"
+        )
+    return "\n".join(lines)
