@@ -365,6 +365,14 @@ def test_proxied_routes_need_a_token_and_gateway_routes_still_work(platform: Pla
     assert platform.get("/auth/me").status_code == 200
 
 
+def test_errors_a_service_renders_itself_never_take_it_out_of_rotation(platform: Platform) -> None:
+    # A 503 or 502 the service answers as JSON (a capability it lacks, a provider of its own that
+    # failed) is the service speaking; any caller could provoke three of them.
+    for status in (503, 502, 504) * 3:
+        assert platform.get(f"/api/integrations/status/{status}").status_code == status
+    assert set(ids(platform, "/api/integrations/v1/x", 8)) == {"d", "e"}, "both still in rotation"
+
+
 def test_a_killed_upstream_fails_no_idempotent_request_and_rejoins(platform: Platform) -> None:
     assert set(ids(platform, "/api/integrations/v1/x", 4)) == {"d", "e"}
     platform.upstreams["e"].kill()

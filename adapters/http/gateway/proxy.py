@@ -37,6 +37,20 @@ _UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 
+def _answered_by_service(response: UpstreamReply) -> bool:
+    """A 5xx the service rendered itself (problem+json, or OpenAI's JSON error) is the service
+    speaking: a capability it lacks here, a provider or engine of its own that failed. It must
+    not count against the service, or three such answers that any caller can provoke would take
+    it out of rotation for everyone. Whether the service itself is healthy is the active health
+    check's call (every second). Only what a service never renders (a proxy's HTML page, an
+    empty answer) counts as the upstream failing."""
+    for name, value in response.headers:
+        if name.lower() == b"content-type":
+            media_type = value.split(b";", 1)[0].strip().lower()
+            return media_type in (b"application/problem+json", b"application/json")
+    return False
+
+
 class _Body(NamedTuple):
     present: bool
     length: int | None
@@ -186,7 +200,7 @@ class ServiceProxy:
     async def _relay(
         self, response: UpstreamReply, state: UpstreamState, receive: Receive, send: Send
     ) -> None:
-        failed = response.status in _UNAVAILABLE_STATUSES
+        failed = response.status in _UNAVAILABLE_STATUSES and not _answered_by_service(response)
         reading = False
         watcher: asyncio.Task[None] | None = None
         try:
