@@ -190,3 +190,33 @@ async def test_the_capabilities_list_the_languages_whose_data_is_installed(
 
     assert ocr.available
     assert set(ocr.languages) == {"en", "hi", "mr", "sa"}
+
+
+@pytest.mark.media
+@with_tesseract
+@needs_tesseract_data("eng")
+@pytest.mark.parametrize(("width", "height"), [(40_000, 100), (100, 40_000)], ids=["wide", "tall"])
+async def test_an_image_longer_than_tesseract_reads_on_a_side_is_too_large_within_the_pixel_limit(
+    recognizer: TesseractTextRecognizer, width: int, height: int
+) -> None:
+    image = io.BytesIO()
+    Image.new("L", (width, height), 255).save(image, format="PNG")
+
+    with pytest.raises(TooLarge) as refused:
+        await recognizer.recognize(image.getvalue(), ["en"])
+
+    assert refused.value.detail == "image side is 40000 pixels; the limit is 32767 pixels"
+
+
+@pytest.mark.media
+@with_tesseract
+@needs_tesseract_data("eng")
+async def test_an_image_as_long_as_tesseract_reads_on_a_side_is_read(
+    recognizer: TesseractTextRecognizer,
+) -> None:
+    image = io.BytesIO()
+    Image.new("L", (32_767, 100), 255).save(image, format="PNG")
+
+    found = await recognizer.recognize(image.getvalue(), ["en"])
+
+    assert (found.image.width, found.text) == (32_767, "")
