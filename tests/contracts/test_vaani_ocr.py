@@ -153,11 +153,15 @@ async def test_an_oversized_upload_is_refused_before_it_is_opened() -> None:
 
 
 @pytest.mark.parametrize("data", [b"", b"not an image at all", b"%PDF-1.7\n"])
-async def test_bytes_that_are_no_image_are_refused_as_unreadable(
+async def test_bytes_that_are_no_image_are_refused_as_unreadable_naming_the_accepted_formats(
     recognizer: TesseractTextRecognizer, data: bytes
 ) -> None:
-    with pytest.raises(UnreadableImage):
+    with pytest.raises(UnreadableImage) as refused:
         await recognizer.describe(data)
+
+    assert refused.value.detail == (
+        "not a readable image: no format recognised; accepted: BMP, GIF, JPEG, PNG, TIFF, WEBP"
+    )
 
 
 async def test_a_language_tesseract_is_not_set_up_for_is_refused(recognizer: TesseractTextRecognizer) -> None:
