@@ -5,7 +5,7 @@ import re
 import wave
 from typing import Final
 
-from adapters.vaani.process import locate, run_engine
+from adapters.vaani.process import EngineFailed, locate, run_engine
 from adapters.vaani.settings import VaaniSettings
 from core.domain.vaani.languages import LANGUAGES
 from core.ports.errors import Unavailable
@@ -30,6 +30,8 @@ PITCH_RANGE: Final = (0, 99)
 # A voice name becomes one argv element; starting with a letter or digit it cannot be read as
 # an option.
 _VOICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+-]{0,40}")
+_NO_SUCH_VOICE = "voice does not exist"
+"""What espeak-ng says (exiting 1) for a voice it does not have, an MBROLA one included."""
 
 
 def _encoders(settings: VaaniSettings) -> dict[AudioFormat, list[tuple[str, str, list[str]]]]:
@@ -74,13 +76,21 @@ class EspeakSpeechSynthesizer(SpeechSynthesizer):
         voice, note = self._voice(request)
         argv = [self._settings.espeak_binary, "--stdout", "--stdin", "-v", voice]
         argv += ["-s", str(request.rate), "-p", str(request.pitch)]
-        raw = await run_engine(
-            argv,
-            request.text.encode(),
-            time_limit=self._settings.engine_timeout_seconds,
-            capability="speech_synthesis",
-            package="espeak-ng",
-        )
+        try:
+            raw = await run_engine(
+                argv,
+                request.text.encode(),
+                time_limit=self._settings.engine_timeout_seconds,
+                capability="speech_synthesis",
+                package="espeak-ng",
+            )
+        except EngineFailed as failed:
+            # A voice the caller named and this machine lacks is the caller's mistake (422); the
+            # language's own voice missing stays the machine's (503).
+            if request.voice is not None and _NO_SUCH_VOICE in failed.stderr:
+                missing = f"{ENGINE} has no voice {request.voice!r} here"
+                raise MediaRejected(missing, voice=request.voice) from None
+            raise
         wav, duration, sample_rate = _rewrite_wav(raw)
         audio = wav if request.format == "wav" else await self._encode(wav, request.format)
         return Speech(

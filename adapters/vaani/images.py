@@ -37,7 +37,11 @@ def open_image(data: bytes, *, max_bytes: int, max_pixels: int) -> Image.Image:
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise TooLarge("image", None, max_pixels, "pixels") from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    except UnidentifiedImageError as error:
+        # Pillow's message names the in-memory file object (and its address); say it plainly.
+        accepted = ", ".join(sorted(ACCEPTED_FORMATS))
+        raise UnreadableImage(f"not a readable image: no format recognised; accepted: {accepted}") from error
+    except (OSError, SyntaxError, ValueError) as error:
         raise UnreadableImage(f"not a readable image: {error}") from error
     return image
 

@@ -38,7 +38,7 @@ async def run_engine(
     except (FileNotFoundError, PermissionError) as error:
         raise CapabilityMissing(capability, package=package) from error
     try:
-        stdout, stderr = await asyncio.wait_for(process.communicate(stdin), time_limit)
+        stdout, stderr = await asyncio.wait_for(_exchange(process, stdin), time_limit)
     except TimeoutError as error:
         with contextlib.suppress(ProcessLookupError):
             process.kill()
@@ -47,3 +47,29 @@ async def run_engine(
     if process.returncode != 0:
         raise EngineFailed(argv[0], process.returncode or -1, stderr.decode(errors="replace")[:500])
     return stdout
+
+
+async def _exchange(process: asyncio.subprocess.Process, stdin: bytes) -> tuple[bytes, bytes]:
+    """``process.communicate(stdin)``, except that an engine which exits (or closes its input)
+    before reading all of it is not an error here: its exit status and stderr tell what
+    happened. ``communicate`` forgives that only as ``BrokenPipeError``; on uvloop, where the
+    servers run, writing to a process that has already exited raises ``RuntimeError`` (a closed
+    transport), which would answer 500."""
+    writer, out, err = process.stdin, process.stdout, process.stderr
+    assert writer is not None, "started with stdin=PIPE"
+    assert out is not None, "started with stdout=PIPE"
+    assert err is not None, "started with stderr=PIPE"
+
+    async def feed() -> None:
+        try:
+            writer.write(stdin)
+            await writer.drain()
+        except (BrokenPipeError, ConnectionResetError, RuntimeError):
+            pass
+        finally:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError, RuntimeError):
+                writer.close()
+
+    _, stdout, stderr = await asyncio.gather(feed(), out.read(), err.read())
+    await process.wait()
+    return stdout, stderr

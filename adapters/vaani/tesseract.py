@@ -16,6 +16,7 @@ from PIL import Image
 from adapters.vaani.images import describe, open_image, png_bytes
 from adapters.vaani.process import locate, run_engine
 from adapters.vaani.settings import VaaniSettings
+from core.ports.files import TooLarge
 from core.ports.vaani import (
     Capability,
     CapabilityMissing,
@@ -29,6 +30,8 @@ from core.ports.vaani import (
 ENGINE: Final = "tesseract"
 TESSERACT_CODES: Final = {"en": "eng", "hi": "hin", "mr": "mar", "sa": "san"}
 BINARY_PACKAGE: Final = "tesseract-ocr"
+MAX_SIDE: Final = 32_767
+"""tesseract refuses ("Image too large") an image wider or taller than this, whatever its area."""
 
 
 def data_package(code: str) -> str:
@@ -60,6 +63,8 @@ class TesseractTextRecognizer(TextRecognizer):
     async def recognize(self, image: bytes, languages: Sequence[str]) -> RecognizedText:
         codes = await self._codes(languages)
         opened = await asyncio.to_thread(self._open, image)
+        if max(opened.size) > MAX_SIDE:
+            raise TooLarge("image side", max(opened.size), MAX_SIDE, "pixels")
         info, png = await asyncio.to_thread(lambda: (describe(opened), png_bytes(opened)))
         tsv = await run_engine(
             [self._settings.tesseract_binary, "stdin", "stdout", "-l", "+".join(codes), "tsv"],

@@ -153,11 +153,15 @@ async def test_an_oversized_upload_is_refused_before_it_is_opened() -> None:
 
 
 @pytest.mark.parametrize("data", [b"", b"not an image at all", b"%PDF-1.7\n"])
-async def test_bytes_that_are_no_image_are_refused_as_unreadable(
+async def test_bytes_that_are_no_image_are_refused_as_unreadable_naming_the_accepted_formats(
     recognizer: TesseractTextRecognizer, data: bytes
 ) -> None:
-    with pytest.raises(UnreadableImage):
+    with pytest.raises(UnreadableImage) as refused:
         await recognizer.describe(data)
+
+    assert refused.value.detail == (
+        "not a readable image: no format recognised; accepted: BMP, GIF, JPEG, PNG, TIFF, WEBP"
+    )
 
 
 async def test_a_language_tesseract_is_not_set_up_for_is_refused(recognizer: TesseractTextRecognizer) -> None:
@@ -190,3 +194,33 @@ async def test_the_capabilities_list_the_languages_whose_data_is_installed(
 
     assert ocr.available
     assert set(ocr.languages) == {"en", "hi", "mr", "sa"}
+
+
+@pytest.mark.media
+@with_tesseract
+@needs_tesseract_data("eng")
+@pytest.mark.parametrize(("width", "height"), [(40_000, 100), (100, 40_000)], ids=["wide", "tall"])
+async def test_an_image_longer_than_tesseract_reads_on_a_side_is_too_large_within_the_pixel_limit(
+    recognizer: TesseractTextRecognizer, width: int, height: int
+) -> None:
+    image = io.BytesIO()
+    Image.new("L", (width, height), 255).save(image, format="PNG")
+
+    with pytest.raises(TooLarge) as refused:
+        await recognizer.recognize(image.getvalue(), ["en"])
+
+    assert refused.value.detail == "image side is 40000 pixels; the limit is 32767 pixels"
+
+
+@pytest.mark.media
+@with_tesseract
+@needs_tesseract_data("eng")
+async def test_an_image_as_long_as_tesseract_reads_on_a_side_is_read(
+    recognizer: TesseractTextRecognizer,
+) -> None:
+    image = io.BytesIO()
+    Image.new("L", (32_767, 100), 255).save(image, format="PNG")
+
+    found = await recognizer.recognize(image.getvalue(), ["en"])
+
+    assert (found.image.width, found.text) == (32_767, "")

@@ -94,6 +94,28 @@ async def test_a_voice_that_looks_like_an_option_is_refused_at_the_boundary(
     assert refused.json()["code"] == "validation_failed"
 
 
+@pytest.mark.media
+@with_espeak
+@pytest.mark.parametrize("voice", ["zz", "default", "mb-en1"], ids=["unknown", "default", "mbrola-absent"])
+async def test_a_voice_this_machine_lacks_is_the_callers_mistake_422_naming_it(
+    service: tuple[Client, Auth], voice: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    client, auth = service
+
+    with caplog.at_level(logging.INFO):
+        refused = await client.post(
+            "/v1/vaani/speak",
+            json={"text": "hello", "language": "en", "voice": voice},
+            headers=await auth("asha"),
+        )
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "media_rejected"
+    assert refused.json()["voice"] == voice
+    assert refused.json()["detail"] == f"espeak-ng has no voice {voice!r} here"
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
 def rendered(text: str) -> bytes:
     font = ImageFont.truetype(str(LATIN_FONT), 48)
     _, _, right, bottom = font.getbbox(text)
