@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     threat_scan = threat_commands.add_parser("scan", help="one JSON verdict line per input line")
     threat_scan.add_argument("source", nargs="?", default="-", metavar="FILE|-", help="default: stdin")
     threat_scan.add_argument("--timing", action="store_true", help="print inputs/s to stderr")
+
+    agents = commands.add_parser("agents", help="orchestration's agents")
+    agents_commands = agents.add_subparsers(dest="agents_command", required=True, parser_class=_Parser)
+    route = agents_commands.add_parser("route", help='the agent a text goes to: {"agent", "confidence"}')
+    route.add_argument("text", metavar="TEXT|-", help='-: JSON lines {"text": ...} on stdin')
     return parser
 
 
@@ -115,6 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"bhiv: configuration error: {error}", file=sys.stderr)
         return 2
+    if args.command == "agents" and args.agents_command == "route":  # routes with every permission
+        from apps.agents_route_cli import run as route
+        from apps.orchestration.agents import plugin_catalog
+
+        return route(args.text, plugin_catalog(), settings.agents.route_threshold)
     from apps import commands  # imported late: argument errors stay fast
 
     try:
