@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     rotate = keys_commands.add_parser("rotate", help="make a new signing key current; old ones verify on")
     rotate.add_argument("--data-dir", type=Path, default=Path(".bhiv"), help="the embedded default's data")
 
-    agents = commands.add_parser("agents", help="the agent catalog")
+    agents = commands.add_parser("agents", help="the agent catalog and its router")
     agents_commands = agents.add_subparsers(dest="agents_command", required=True, parser_class=_Parser)
     agents_list = agents_commands.add_parser(
         "list", help="one line per agent: name, version, distribution, title"
@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     threat_scan = threat_commands.add_parser("scan", help="one JSON verdict line per input line")
     threat_scan.add_argument("source", nargs="?", default="-", metavar="FILE|-", help="default: stdin")
     threat_scan.add_argument("--timing", action="store_true", help="print inputs/s to stderr")
+
+    route = agents_commands.add_parser("route", help='the agent a text goes to: {"agent", "confidence"}')
+    route.add_argument("text", metavar="TEXT|-", help='-: JSON lines {"text": ...} on stdin')
     return parser
 
 
@@ -113,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from apps.threat_cli import run
 
         return run(args.source, args.timing)
-    if args.command == "agents":  # the catalog comes from entry points, not from settings
+    if args.command == "agents" and args.agents_command == "list":  # entry points, not settings
         from apps import agents_cli
 
         return agents_cli.list_agents(as_json=args.json)
@@ -126,6 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"bhiv: configuration error: {error}", file=sys.stderr)
         return 2
+    if args.command == "agents" and args.agents_command == "route":  # routes with every permission
+        from apps.agents_route_cli import run as route
+        from apps.orchestration.agents import plugin_catalog
+
+        return route(args.text, plugin_catalog(), settings.agents.route_threshold)
     from apps import commands  # imported late: argument errors stay fast
 
     try:

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from dishka import AnyOf, Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.db.agents.uow import SqlAgentsUnitOfWork
 from adapters.db.audit import AuditChain
 from adapters.db.audit_reader import SqlAuditReader
 from adapters.db.crm.uow import SqlCrmUnitOfWork
@@ -28,6 +29,7 @@ from adapters.db.settings import DatabaseSettings
 from adapters.db.threat.stores import SqlAlertStore, SqlThreatEventStore
 from adapters.db.threat.uow import SqlThreatUnitOfWork
 from adapters.db.uow import SqlUnitOfWork
+from core.ports.agent_runs import AgentsUnitOfWork
 from core.ports.audit import AuditReader
 from core.ports.clock import Clock, IdGenerator
 from core.ports.crm import CrmUnitOfWork
@@ -111,6 +113,12 @@ class DatabaseProvider(Provider):
         self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
     ) -> LlmUnitOfWork:
         return SqlLlmUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
+
+    @provide(scope=Scope.REQUEST)
+    def agents_unit_of_work(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
+    ) -> AgentsUnitOfWork:
+        return SqlAgentsUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
 
     @provide(scope=Scope.REQUEST, provides=AnyOf[IdentityUnitOfWork, OAuthUnitOfWork])
     def identity_unit_of_work(

@@ -17,6 +17,7 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from adapters.http.context import correlation_id
 from adapters.http.openai_errors import OPENAI_ERROR_MEDIA_TYPE, openai_error, openai_errors_wanted
+from core.domain.agents.errors import AgentFailed, AgentTimedOut
 from core.domain.errors import (
     Conflict,
     DomainError,
@@ -49,6 +50,8 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (RateLimited, 429),
     (BadLlmRequest, 400),
     (AllProvidersFailed, 502),
+    (AgentFailed, 502),
+    (AgentTimedOut, 504),
     (UpstreamTimeout, 504),
     (Unavailable, 503),
 )

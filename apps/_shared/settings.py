@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 import msgspec
 
+from adapters.agents.settings import ENV_PREFIX as AGENTS_PREFIX
+from adapters.agents.settings import AgentsSettings
 from adapters.crypto.settings import ENV_PREFIX as PASSWORD_PREFIX
 from adapters.crypto.settings import PasswordSettings
 from adapters.db.settings import ENV_PREFIX as DATABASE_PREFIX
@@ -122,6 +124,7 @@ class PlatformSettings(msgspec.Struct, frozen=True):
     vaani: VaaniSettings = msgspec.field(default_factory=VaaniSettings)
     recognition: RecognitionSettings = msgspec.field(default_factory=RecognitionSettings)
     files: FileStoreSettings = msgspec.field(default_factory=FileStoreSettings)
+    agents: AgentsSettings = msgspec.field(default_factory=AgentsSettings)
 
 
 SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
@@ -143,6 +146,7 @@ SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
     "vaani": (VaaniSettings, VAANI_PREFIX),
     "recognition": (RecognitionSettings, RECOGNITION_PREFIX),
     "files": (FileStoreSettings, FILES_PREFIX),
+    "agents": (AgentsSettings, AGENTS_PREFIX),
 }
 """Each section of PlatformSettings, its settings class and its environment prefix."""
 

@@ -180,3 +180,6 @@ class RunRecord(msgspec.Struct, frozen=True, kw_only=True):
     """How the agent was chosen: ``{"by": "explicit"|"classifier"|"crisis", "confidence", "why"}``."""
     flagged: bool = False
     """Set when the crisis screen fired."""
+    session_id: str | None = None
+    error: str | None = None
+    """The error code the caller got (``agent_timeout``, ``agent_failed``), when not ``ok``."""

@@ -7,6 +7,7 @@ import warnings
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+import adapters.db.agents.tables
 import adapters.db.crm.tables
 import adapters.db.identity.tables
 import adapters.db.llm.tables

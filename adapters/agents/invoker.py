@@ -1,0 +1,33 @@
+"""Calling an agent within its own time, so that a slow or broken agent costs one request and
+never the service."""
+
+import asyncio
+import logging
+import traceback
+
+from core.domain.agents.errors import AgentFailed, AgentTimedOut
+from core.ports.agent_runs import AgentInvoker
+from core.ports.agents import Agent, AgentContext, AgentResult, AgentTask
+
+log = logging.getLogger("bhiv.agents")
+
+
+class AsyncioAgentInvoker(AgentInvoker):
+    async def invoke(self, agent: Agent, task: AgentTask, context: AgentContext) -> AgentResult:
+        try:
+            async with asyncio.timeout(agent.timeout_seconds):
+                result = await agent.run(task, context)
+        except TimeoutError:
+            log.warning("agent %s ran past %.1f s", agent.name, agent.timeout_seconds)
+            raise AgentTimedOut(
+                f"the {agent.name} agent did not answer within {agent.timeout_seconds:g} s", agent=agent.name
+            ) from None
+        except Exception as error:
+            # The traceback's frames, not the exception's message: that may quote the user's text.
+            frames = "".join(traceback.format_tb(error.__traceback__))
+            log.error("agent %s raised %s\n%s", agent.name, type(error).__name__, frames)
+            raise AgentFailed(f"the {agent.name} agent failed", agent=agent.name) from None
+        if not isinstance(result, AgentResult):
+            log.error("agent %s answered a %s, not an AgentResult", agent.name, type(result).__name__)
+            raise AgentFailed(f"the {agent.name} agent failed", agent=agent.name)
+        return result

@@ -1,0 +1,1 @@
+"""Orchestration's agents over HTTP: the catalog, queries, explicit runs, sessions, runs."""

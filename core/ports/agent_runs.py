@@ -1,0 +1,49 @@
+"""What orchestration needs to run agents: a log of runs, a way to call an agent within its
+time, and contexts bound to the caller of the request being served."""
+
+from typing import Protocol
+
+import msgspec
+
+from core.ports.agents import Agent, AgentContext, AgentResult, AgentTask, Caller, RunRecord, SessionMemory
+from core.ports.pagination import Page, PageRequest
+from core.ports.uow import UnitOfWork
+
+
+class RunFilter(msgspec.Struct, frozen=True, kw_only=True):
+    subject: str | None = None
+    """None: everyone's runs."""
+    agent: str | None = None
+    flagged: bool | None = None
+
+
+class AgentRunLog(Protocol):
+    """Run records hold no query text and no answer."""
+
+    async def add(self, record: RunRecord) -> None:
+        """Visible to others once the unit of work commits."""
+        ...
+
+    async def list(self, where: RunFilter, page: PageRequest) -> Page[RunRecord]:
+        """Newest first."""
+        ...
+
+    async def get(self, run_id: str) -> RunRecord | None: ...
+
+
+class AgentsUnitOfWork(UnitOfWork, Protocol):
+    runs: AgentRunLog
+
+
+class AgentInvoker(Protocol):
+    async def invoke(self, agent: Agent, task: AgentTask, context: AgentContext) -> AgentResult:
+        """``agent.run`` within ``agent.timeout_seconds``: raises ``AgentTimedOut`` past it and
+        ``AgentFailed`` for whatever the agent raises (logged, without the task's text)."""
+        ...
+
+
+class AgentContexts(Protocol):
+    """Makes the context an agent runs with, for the caller of the request being served (the
+    maker knows that caller's credentials; the domain never sees them)."""
+
+    def bind(self, caller: Caller, memory: SessionMemory) -> AgentContext: ...
