@@ -64,13 +64,14 @@ class EdgeAuthenticationMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if _has_dot_segments(scope):
-            # A service might resolve ``..`` after the gateway decided who may call which route.
+        handler, rest = _route(scope)
+        access = declared_access(handler.opt) if handler else None
+        if access == GATEWAY and _has_dot_segments(scope):
+            # A service might resolve ``..`` after the gateway decided who may call which route
+            # (its own routes meet the threat screen, which counts traversal as an attack).
             detail = "the path has dot segments (. or .., also percent-encoded); send it resolved"
             await send_problem(send, 400, code="malformed_path", detail=detail)
             return
-        handler, rest = _route(scope)
-        access = declared_access(handler.opt) if handler else None
         policy = STRICT
         observing = access == GATEWAY and rest.startswith(OBSERVABILITY_PATHS)
         if handler is not None and access == GATEWAY and not observing:
