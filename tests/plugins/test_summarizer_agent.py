@@ -48,6 +48,18 @@ async def test_the_summary_is_made_of_source_sentences_and_respects_the_length(
     assert result.engine == result.data["engine"] == "extractive"
 
 
+@pytest.mark.parametrize(
+    "request_words", ["Summarise this: ", "Please summarize the following text - ", "TL;DR: "]
+)
+async def test_the_request_typed_before_the_text_is_not_part_of_it(
+    request_words: str, make_context: MakeContext
+) -> None:
+    result = await summarise(request_words + REPORT, make_context, length="long")
+
+    assert all(sentence in REPORT for sentence in sentences(result.answer))
+    assert request_words.strip() not in result.answer
+
+
 async def test_longer_summaries_say_more(make_context: MakeContext) -> None:
     short = await summarise(REPORT, make_context, length="short")
     long = await summarise(REPORT, make_context, length="long")

@@ -7,6 +7,7 @@ mistaken for the instruction.
 """
 
 import math
+import re
 from typing import ClassVar, Literal
 
 import msgspec
@@ -90,7 +91,8 @@ class SummarizerAgent(Agent):
 
 async def _material(task: AgentTask, options: SummaryOptions, context: AgentContext) -> tuple[str, Source]:
     if options.file_id is None:
-        return task.text[:MAX_TEXT_CHARS], Source(kind="input", id="text", excerpt=task.text[:200])
+        text = _without_request(task.text)[:MAX_TEXT_CHARS]
+        return text, Source(kind="input", id="text", excerpt=text[:200])
     stored = await context.files.get(options.file_id)
     if not stored.file.content_type.startswith("text/"):
         raise RuleViolated(
@@ -126,3 +128,15 @@ def _layout(picked: list[str], style: Style) -> str:
     if style == "detailed":
         return "\n\n".join(picked)
     return " ".join(picked)
+
+
+# "Summarise this: <text>" as people type it to /v1/query: the request is not part of the text.
+_REQUEST = re.compile(
+    r"^\s*(?:please\s+)?(?:summari[sz]e|sum\s+up|give\s+me\s+a\s+summary\s+of|tl;?dr)"
+    r"(?:\s+(?:this|the\s+following|it))?(?:\s+(?:text|article|report|passage))?\s*[:\-\u2013]\s*",
+    re.IGNORECASE,
+)
+
+
+def _without_request(text: str) -> str:
+    return _REQUEST.sub("", text, count=1)
