@@ -5,7 +5,7 @@ from core.domain.access import Permission, Principal
 from core.domain.errors import NotFound, RuleViolated
 from core.domain.knowledge.chunking import chunk_spans
 from core.domain.knowledge.ranking import fuse
-from core.ports.agents import KnowledgeHit, KnowledgeSearch
+from core.ports.agents import Caller, KnowledgeHit, KnowledgeSearch
 from core.ports.clock import Clock, IdGenerator
 from core.ports.files import TooLarge, UnsupportedType
 from core.ports.knowledge import (
@@ -32,6 +32,11 @@ class DocumentNotFound(NotFound):
 
 def reader_of(principal: Principal) -> Reader:
     return Reader(subject=principal.subject, everything=principal.has(Permission.AGENTS_ADMIN))
+
+
+def reader_for(caller: Caller) -> Reader:
+    """An agent's caller reads what they could read themselves, through any agent."""
+    return Reader(subject=caller.subject, everything=Permission.AGENTS_ADMIN in caller.permissions)
 
 
 def document_text(data: bytes, content_type: str) -> str:
