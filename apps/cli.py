@@ -99,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     agents_list.add_argument("--json", action="store_true", help="the catalog's info as JSON")
 
+    kb = commands.add_parser("kb", help="the knowledge base of orchestration's agents")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True, parser_class=_Parser)
+    kb_ingest = kb_commands.add_parser("ingest", help="add text or Markdown files; one JSON line each")
+    kb_ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    kb_ingest.add_argument("--visibility", choices=["private", "shared"], default="private")
+    kb_ingest.add_argument("--owner", default="operator", help="a user's email or id (default: operator)")
+
     threat = commands.add_parser("threat", help="the gateway's threat detectors, offline")
     threat_commands = threat.add_subparsers(dest="threat_command", required=True, parser_class=_Parser)
     threat_scan = threat_commands.add_parser("scan", help="one JSON verdict line per input line")
@@ -149,6 +156,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(commands.create_user(settings, _new_user(args)))
         if args.command == "audit":
             return asyncio.run(_audit(settings, args))
+        if args.command == "kb":
+            from apps import kb_cli
+            from core.ports.knowledge import Visibility
+
+            visibility = Visibility(args.visibility)
+            return asyncio.run(kb_cli.ingest(settings, args.paths, visibility=visibility, owner=args.owner))
         if args.command == "keys":
             return asyncio.run(commands.rotate_keys(_embedded(settings, args)))
     except KeyboardInterrupt:

@@ -1,6 +1,6 @@
 """The ports an agent sees, bound to the caller it serves (``AgentContext``)."""
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 from core.domain.agents.bound import NoKnowledgeBase, OwnFiles
@@ -71,15 +71,23 @@ class RequestAgentContexts(AgentContexts):
     """Contexts for the caller of one request: ``llm`` already acts for that caller."""
 
     def __init__(
-        self, *, llm: LlmProvider, files: FileStore, clock: Clock, ports: Mapping[type[Any], Any]
+        self,
+        *,
+        llm: LlmProvider,
+        files: FileStore,
+        clock: Clock,
+        ports: Mapping[type[Any], Any],
+        knowledge: Callable[[Caller], KnowledgeSearch] | None = None,
     ) -> None:
+        """``knowledge`` makes the caller's own view of the knowledge base (none: it is empty)."""
         self._llm, self._files, self._clock, self._ports = llm, files, clock, ports
+        self._knowledge = knowledge
 
     def bind(self, caller: Caller, memory: SessionMemory) -> AgentContext:
         return PortsAgentContext(
             caller=caller,
             llm=self._llm,
-            knowledge=NoKnowledgeBase(),
+            knowledge=NoKnowledgeBase() if self._knowledge is None else self._knowledge(caller),
             files=OwnFiles(self._files, caller.subject),
             memory=memory,
             clock=self._clock,

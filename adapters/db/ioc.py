@@ -21,6 +21,7 @@ from adapters.db.crm.uow import SqlCrmUnitOfWork
 from adapters.db.engine import create_engine, session_factory
 from adapters.db.health import SqlHealthProbe
 from adapters.db.identity.uow import SqlIdentityUnitOfWork
+from adapters.db.knowledge.uow import SqlKnowledgeUnitOfWork
 from adapters.db.llm.uow import SqlLlmUnitOfWork
 from adapters.db.logistics.uow import SqlLogisticsUnitOfWork
 from adapters.db.oauth.keys import SqlSigningKeyRecords
@@ -35,6 +36,7 @@ from core.ports.clock import Clock, IdGenerator
 from core.ports.crm import CrmUnitOfWork
 from core.ports.health import HealthProbe
 from core.ports.identity import IdentityUnitOfWork
+from core.ports.knowledge import KnowledgeUnitOfWork
 from core.ports.llm_usage import LlmUnitOfWork
 from core.ports.logistics import LogisticsUnitOfWork
 from core.ports.oauth import OAuthUnitOfWork
@@ -119,6 +121,12 @@ class DatabaseProvider(Provider):
         self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
     ) -> AgentsUnitOfWork:
         return SqlAgentsUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
+
+    @provide(scope=Scope.REQUEST)
+    def knowledge_unit_of_work(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
+    ) -> KnowledgeUnitOfWork:
+        return SqlKnowledgeUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
 
     @provide(scope=Scope.REQUEST, provides=AnyOf[IdentityUnitOfWork, OAuthUnitOfWork])
     def identity_unit_of_work(

@@ -30,10 +30,12 @@ from core.domain.agents.use_cases import (
     ListRuns,
     RunAgent,
 )
+from core.domain.knowledge.use_cases import ReadableKnowledge, reader_for
 from core.ports.agent_runs import AgentContexts, AgentInvoker
-from core.ports.agents import AgentCatalog
+from core.ports.agents import AgentCatalog, Caller, KnowledgeSearch
 from core.ports.clock import Clock, IdGenerator
 from core.ports.files import FileStore
+from core.ports.knowledge import KnowledgeUnitOfWork, TextEmbedder
 from core.ports.kv import KeyValueStore
 from core.ports.llm import DelegatedLlm, LlmProvider, LlmProviders
 from core.ports.vaani import (
@@ -113,6 +115,8 @@ class AgentsProvider(Provider):
         detector: LanguageDetector,
         keywords: KeywordExtractor,
         recognizer: SpeechRecognizer,
+        knowledge: KnowledgeUnitOfWork,
+        embedder: TextEmbedder,
     ) -> AgentContexts:
         ports: dict[type[Any], Any] = {
             SpeechSynthesizer: speech,
@@ -127,7 +131,13 @@ class AgentsProvider(Provider):
             files=files,
             clock=clock,
             ports=ports,
+            knowledge=lambda caller: caller_knowledge(knowledge, embedder, caller),
         )
+
+
+def caller_knowledge(uow: KnowledgeUnitOfWork, embedder: TextEmbedder, caller: Caller) -> KnowledgeSearch:
+    """The knowledge base as the caller may read it: their documents, shared ones (all: an admin)."""
+    return ReadableKnowledge(uow, embedder, reader_for(caller))
 
 
 async def agent_llm(

@@ -3,6 +3,7 @@ from litestar import Litestar
 
 from adapters.files.ioc import FileStoreProvider
 from adapters.http.agents.controllers import AgentsController, RunsController, SessionsController
+from adapters.http.knowledge.controllers import KnowledgeController
 from adapters.http.vaani.files import FilesController
 from adapters.http.vaani.speech import VaaniMediaController
 from adapters.http.vaani.text import VaaniTextController
@@ -12,6 +13,7 @@ from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
 from apps.orchestration.agents import AgentsProvider
 from apps.orchestration.ioc import OrchestrationProvider
+from apps.orchestration.knowledge import KnowledgeProvider
 
 SPEC = ServiceSpec(
     name="orchestration",
@@ -24,6 +26,7 @@ SPEC = ServiceSpec(
         AgentsController,
         SessionsController,
         RunsController,
+        KnowledgeController,
     ],
     providers=[
         PlatformLlmClientProvider(),
@@ -32,6 +35,7 @@ SPEC = ServiceSpec(
         LanguageModelsProvider(),
         OrchestrationProvider(),
         AgentsProvider(),
+        KnowledgeProvider(),
     ],
 )
 

@@ -10,11 +10,14 @@ from alembic.runtime.migration import MigrationContext
 import adapters.db.agents.tables
 import adapters.db.crm.tables
 import adapters.db.identity.tables
+import adapters.db.knowledge.tables
 import adapters.db.llm.tables
 import adapters.db.logistics.tables
 import adapters.db.oauth.tables
 import adapters.db.threat.tables  # noqa: F401 (every context's tables join the shared metadata)
 from adapters.db.crm.tables import SQLITE_FTS_SHADOW_TABLES, SQLITE_FTS_TABLE
+from adapters.db.knowledge.tables import SQLITE_FTS_SHADOW_TABLES as KB_FTS_SHADOW_TABLES
+from adapters.db.knowledge.tables import SQLITE_FTS_TABLE as KB_FTS_TABLE
 from adapters.db.tables import metadata
 from tests.contracts.db_fixtures import Database
 
@@ -33,10 +36,11 @@ async def test_a_database_migrated_to_head_has_exactly_the_declared_tables(datab
     assert found == []
 
 
-SQLITE_FTS = {SQLITE_FTS_TABLE, *SQLITE_FTS_SHADOW_TABLES}
+SQLITE_FTS = {SQLITE_FTS_TABLE, *SQLITE_FTS_SHADOW_TABLES, KB_FTS_TABLE, *KB_FTS_SHADOW_TABLES}
 
 
 def declared_by_sqlalchemy(name: str | None, type_: str, parent_names: object) -> bool:
-    """SQLite's FTS5 table for CRM search (and the tables FTS5 keeps for it) cannot be declared
-    as SQLAlchemy tables; migration 0009 makes them, and the CRM search contract tests them."""
+    """SQLite's FTS5 tables for CRM search and the knowledge base (and the tables FTS5 keeps for
+    them) cannot be declared as SQLAlchemy tables; migrations 0011 and 0017 make them, and the
+    search contracts test them."""
     return not (type_ == "table" and name in SQLITE_FTS)
