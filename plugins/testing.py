@@ -199,6 +199,11 @@ class MemoryFileStore(FileStore):
     async def delete(self, file_id: str) -> bool:
         return self._files.pop(file_id, None) is not None
 
+    async def owned(self, owner: str, *, limit: int = 1000) -> list[StoredFile]:
+        """Newest first; files added at the same instant, the last added first."""
+        mine = [content.file for content in self._files.values() if content.file.owner == owner][::-1]
+        return sorted(mine, key=lambda file: file.created_at, reverse=True)[:limit]
+
     def _stored(self, data: bytes, content_type: str, owner: str) -> StoredFile:
         file_id = f"file-{len(self._files) + 1}"
         return StoredFile(

@@ -57,6 +57,9 @@ class LocalFileStore(FileStore):
     async def delete(self, file_id: str) -> bool:
         return await asyncio.to_thread(self._delete, file_id)
 
+    async def owned(self, owner: str, *, limit: int = 1000) -> list[StoredFile]:
+        return await asyncio.to_thread(self._owned, owner, limit)
+
     def _paths(self, file_id: str) -> tuple[Path, Path]:
         if not _ID.fullmatch(file_id):
             raise FileNotFound(file_id)
@@ -87,6 +90,21 @@ class LocalFileStore(FileStore):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
         return existed
+
+    def _owned(self, owner: str, limit: int) -> list[StoredFile]:
+        """A scan of the sidecars: fine for a store of thousands of files, not of millions."""
+        found: list[StoredFile] = []
+        for sidecar in self._root.glob("*" + _SIDECAR) if self._root.is_dir() else ():
+            if not _ID.fullmatch(sidecar.name.removesuffix(_SIDECAR)):
+                continue
+            try:
+                stored = msgspec.json.decode(sidecar.read_bytes(), type=StoredFile)
+            except (FileNotFoundError, msgspec.DecodeError):  # deleted meanwhile, or half-written
+                continue
+            if stored.owner == owner:
+                found.append(stored)
+        found.sort(key=lambda stored: (stored.created_at, stored.id), reverse=True)
+        return found[:limit]
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -75,3 +75,7 @@ class FileStore(Protocol):
     async def delete(self, file_id: str) -> bool:
         """False when there was no such file."""
         ...
+
+    async def owned(self, owner: str, *, limit: int = 1000) -> list[StoredFile]:
+        """What ``owner`` stored, newest first, at most ``limit`` (metadata only, no bytes)."""
+        ...

@@ -30,6 +30,10 @@ class OwnFiles(FileStore):
             return False
         return await self._files.delete(file_id)
 
+    async def owned(self, owner: str, *, limit: int = 1000) -> list[StoredFile]:
+        del owner  # only the caller's
+        return await self._files.owned(self._owner, limit=limit)
+
 
 class NoKnowledgeBase(KnowledgeSearch):
     """Stage 1 has no knowledge base (it comes in stage 2): every search finds nothing, so an
