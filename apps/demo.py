@@ -64,6 +64,13 @@ class _Caller:
             raise RuntimeError(f"demo data: POST {path} answered {answer.status_code}: {answer.text}")
         return answer.json()
 
+    async def upload(self, path: str, name: str, text: str, **fields: str) -> Any:
+        files = {"file": (name, text.encode(), "text/plain")}
+        answer = await self._client.post(path, files=files, data=fields, headers=self._headers)
+        if answer.status_code >= 400:
+            raise RuntimeError(f"demo data: POST {path} answered {answer.status_code}: {answer.text}")
+        return answer.json()
+
     async def put(self, path: str, body: dict[str, Any]) -> Any:
         answer = await self._client.put(path, json=body, headers=self._headers)
         answer.raise_for_status()
@@ -99,24 +106,47 @@ async def _load(client: httpx.AsyncClient, login: dict[str, Login]) -> None:
     admin = await _sign_in(client, login["admin"])
     for role in ("ops", "sales", "support"):
         account = login[role]
-        await admin.post("/api/admin/users", {
-            "email": account.email, "password": account.password, "role": role,
-            "display_name": f"Demo {role}"})  # fmt: skip
+        await admin.post(
+            "/api/admin/users",
+            {
+                "email": account.email,
+                "password": account.password,
+                "role": role,
+                "display_name": f"Demo {role}",
+            },
+        )
     ops, sales, support = [await _sign_in(client, login[role]) for role in ("ops", "sales", "support")]
 
     customers = [
         await sales.post("/api/crm/v1/customers", body)
         for body in (
-            {"name": "Asha Kulkarni", "email": login["customer"].email, "phone": "+91 98200 11111",
-             "address": "14 FC Road, Pune", "tags": ["retail"]},
-            {"kind": "company", "name": "Sahyadri Traders", "email": "buying@sahyadri.example",
-             "address": "Market Yard, Kolhapur", "tags": ["wholesale", "priority"]},
+            {
+                "name": "Asha Kulkarni",
+                "email": login["customer"].email,
+                "phone": "+91 98200 11111",
+                "address": "14 FC Road, Pune",
+                "tags": ["retail"],
+            },
+            {
+                "kind": "company",
+                "name": "Sahyadri Traders",
+                "email": "buying@sahyadri.example",
+                "address": "Market Yard, Kolhapur",
+                "tags": ["wholesale", "priority"],
+            },
             {"name": "Rohan Iyer", "email": "rohan@iyer.example", "address": "Indiranagar, Bengaluru"},
         )
-    ]  # fmt: skip
-    await admin.post("/api/admin/users", {
-        "email": login["customer"].email, "password": login["customer"].password, "role": "customer",
-        "display_name": "Asha", "customer_id": customers[0]["id"]})  # fmt: skip
+    ]
+    await admin.post(
+        "/api/admin/users",
+        {
+            "email": login["customer"].email,
+            "password": login["customer"].password,
+            "role": "customer",
+            "display_name": "Asha",
+            "customer_id": customers[0]["id"],
+        },
+    )
     customer = await _sign_in(client, login["customer"])
 
     warehouses = [
@@ -135,36 +165,72 @@ async def _load(client: httpx.AsyncClient, login: dict[str, Login]) -> None:
     )
     products = []
     for sku, name, category, price, stock, reorder_point, reorder_quantity in catalogue:
-        product = await ops.post("/api/logistics/v1/products", {
-            "sku": sku, "name": name, "category": category, "unit_price": price, "currency": "INR",
-            "reorder_point": reorder_point, "reorder_quantity": reorder_quantity})  # fmt: skip
+        product = await ops.post(
+            "/api/logistics/v1/products",
+            {
+                "sku": sku,
+                "name": name,
+                "category": category,
+                "unit_price": price,
+                "currency": "INR",
+                "reorder_point": reorder_point,
+                "reorder_quantity": reorder_quantity,
+            },
+        )
         products.append(product)
-        await ops.post("/api/logistics/v1/movements", {
-            "kind": "receive", "product_id": product["id"], "warehouse_id": warehouses[0]["id"],
-            "quantity": stock})  # fmt: skip
-    supplier = await ops.post("/api/logistics/v1/suppliers", {
-        "name": "Moradabad Brassworks", "email": "orders@brassworks.example", "phone": "+91 591 2400000",
-        "lead_time_days": 10, "rating": 4})  # fmt: skip
+        await ops.post(
+            "/api/logistics/v1/movements",
+            {
+                "kind": "receive",
+                "product_id": product["id"],
+                "warehouse_id": warehouses[0]["id"],
+                "quantity": stock,
+            },
+        )
+    supplier = await ops.post(
+        "/api/logistics/v1/suppliers",
+        {
+            "name": "Moradabad Brassworks",
+            "email": "orders@brassworks.example",
+            "phone": "+91 591 2400000",
+            "lead_time_days": 10,
+            "rating": 4,
+        },
+    )
     for product in (products[0], products[3]):
-        await ops.put(f"/api/logistics/v1/suppliers/{supplier['id']}/products/{product['id']}",
-                      {"unit_cost": "600.00", "currency": "INR", "preferred": True})  # fmt: skip
+        await ops.put(
+            f"/api/logistics/v1/suppliers/{supplier['id']}/products/{product['id']}",
+            {"unit_cost": "600.00", "currency": "INR", "preferred": True},
+        )
 
-    order = await customer.post("/api/logistics/v1/orders", {
-        "warehouse_id": warehouses[0]["id"],
-        "lines": [{"product_id": products[0]["id"], "quantity": 2},
-                  {"product_id": products[2]["id"], "quantity": 3}]})  # fmt: skip
+    order = await customer.post(
+        "/api/logistics/v1/orders",
+        {
+            "warehouse_id": warehouses[0]["id"],
+            "lines": [
+                {"product_id": products[0]["id"], "quantity": 2},
+                {"product_id": products[2]["id"], "quantity": 3},
+            ],
+        },
+    )
     await ops.post(f"/api/logistics/v1/orders/{order['id']}/reserve")
-    await ops.post("/api/logistics/v1/orders", {
-        "customer_id": customers[1]["id"], "warehouse_id": warehouses[0]["id"],
-        "lines": [{"product_id": products[1]["id"], "quantity": 10}]})  # fmt: skip
+    await ops.post(
+        "/api/logistics/v1/orders",
+        {
+            "customer_id": customers[1]["id"],
+            "warehouse_id": warehouses[0]["id"],
+            "lines": [{"product_id": products[1]["id"], "quantity": 10}],
+        },
+    )
 
     for name, email, company, source in (
         ("Kavya Menon", "kavya@lotus.example", "Lotus Yoga Studios", "web"),
         ("Imran Shaikh", "imran@chai.example", "Chai Point Cafes", "referral"),
         ("Neha Joshi", "neha@vidya.example", "Vidya School", "event"),
     ):
-        lead = await sales.post("/api/crm/v1/leads", {"name": name, "email": email, "company": company,
-                                                      "source": source})  # fmt: skip
+        lead = await sales.post(
+            "/api/crm/v1/leads", {"name": name, "email": email, "company": company, "source": source}
+        )
         if source == "referral":
             for status in ("contacted", "qualified"):
                 await sales.patch(f"/api/crm/v1/leads/{lead['id']}", {"status": status})
@@ -173,20 +239,59 @@ async def _load(client: httpx.AsyncClient, login: dict[str, Login]) -> None:
         (customers[1], "Festival season stock", "420000.00", ("qualification", "proposal")),
         (customers[2], "Office wellness kits", "95000.00", ("qualification",)),
     ):
-        opportunity = await sales.post("/api/crm/v1/opportunities", {
-            "customer_id": account["id"], "name": name, "amount": amount, "currency": "INR"})  # fmt: skip
+        opportunity = await sales.post(
+            "/api/crm/v1/opportunities",
+            {"customer_id": account["id"], "name": name, "amount": amount, "currency": "INR"},
+        )
         for stage in stages:
             await sales.patch(f"/api/crm/v1/opportunities/{opportunity['id']}", {"stage": stage})
-    await sales.post("/api/crm/v1/interactions", {
-        "customer_id": customers[1]["id"], "kind": "call", "subject": "Diwali order volumes",
-        "body": "Wants 200 lamps by October; asked for a 5% volume discount."})  # fmt: skip
+    await sales.post(
+        "/api/crm/v1/interactions",
+        {
+            "customer_id": customers[1]["id"],
+            "kind": "call",
+            "subject": "Diwali order volumes",
+            "body": "Wants 200 lamps by October; asked for a 5% volume discount.",
+        },
+    )
 
-    ticket = await customer.post("/api/crm/v1/tickets", {
-        "subject": "Tea packet arrived torn", "priority": "high",
-        "description": "One of the three Assam tea packets was torn open in the box."})  # fmt: skip
-    await support.post(f"/api/crm/v1/tickets/{ticket['id']}/comments",
-                       {"body": "Sorry about that! A replacement is on its way."})  # fmt: skip
+    ticket = await customer.post(
+        "/api/crm/v1/tickets",
+        {
+            "subject": "Tea packet arrived torn",
+            "priority": "high",
+            "description": "One of the three Assam tea packets was torn open in the box.",
+        },
+    )
+    await support.post(
+        f"/api/crm/v1/tickets/{ticket['id']}/comments",
+        {"body": "Sorry about that! A replacement is on its way."},
+    )
     await support.patch(f"/api/crm/v1/tickets/{ticket['id']}", {"status": "in_progress"})
-    await customer.post("/api/crm/v1/tickets", {
-        "subject": "Invoice with GST number", "description": "Please add our GSTIN to the invoice.",
-        "priority": "low"})  # fmt: skip
+    await customer.post(
+        "/api/crm/v1/tickets",
+        {
+            "subject": "Invoice with GST number",
+            "description": "Please add our GSTIN to the invoice.",
+            "priority": "low",
+        },
+    )
+    for title, text in HANDBOOK:
+        await support.upload(
+            "/api/orchestration/v1/kb/documents", f"{title}.txt", text, title=title, visibility="shared"
+        )
+
+
+HANDBOOK = (
+    (
+        "Returns and refunds",
+        "Customers may return any unused item within thirty days of delivery. Refunds reach the "
+        "original payment method within five working days of the return reaching the warehouse. "
+        "Torn or damaged packaging is replaced free of charge when reported within a week.",
+    ),
+    (
+        "Shipping times",
+        "Orders placed before noon leave the Pune warehouse the same day. Deliveries to Mumbai take "
+        "two days, to Bengaluru three days and to Delhi four days. Festival weeks add one day.",
+    ),
+)

@@ -51,13 +51,25 @@ def _counts(base: int, logins: dict[str, dict[str, str]]) -> dict[str, int]:
     }
 
 
+def _asked(base: int, login: dict[str, str], question: str) -> dict[str, object]:
+    with httpx.Client(base_url=f"http://127.0.0.1:{base}", timeout=60) as client:
+        _signed_in(client, login["email"], login["password"])
+        answer = client.post("/api/orchestration/v1/query", json={"text": question, "agent": "knowledge"})
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+
 def test_demo_loads_once_and_every_role_can_sign_in(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     with bhiv_up(data_dir, 6, "--demo") as base:
         logins = _seeded_logins(data_dir)
         first = _counts(base, logins)
+        answer = _asked(base, logins["customer"], "How long do deliveries to Delhi take?")
 
     assert set(logins) == {"admin", "ops", "sales", "support", "customer"}
+    assert answer["agent"] == "knowledge"
+    assert "Delhi four days" in answer["answer"], "the demo handbook answers a customer's question"
+    assert answer["sources"][0]["title"] == "Shipping times"
     assert first == {
         "products": 5,
         "stocked": 5,

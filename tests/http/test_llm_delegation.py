@@ -140,18 +140,25 @@ async def test_only_a_client_holding_llm_delegate_may_act_for_a_user(settings: P
     assert forged_by_outsider.status_code == 403, "a client that may not delegate learns nothing of tokens"
 
 
-async def test_the_user_acted_for_is_a_user_holding_llm_use(settings: PlatformSettings) -> None:
+async def test_the_user_acted_for_is_a_user_who_may_use_models_or_agents(settings: PlatformSettings) -> None:
     async with llm_service(settings) as client:
-        customer = await token(client, person("cara", Role.CUSTOMER))
+        customer = await token(client, person("cara", Role.CUSTOMER))  # agents:use, not llm:use
+        nobody = await token(
+            client, Principal(subject="dora", kind="user", role=Role.CUSTOMER, permissions=frozenset())
+        )
         other_client = await token(client, service_client("svc_other"))
         for_customer = await client.post(
             "/v1/chat/completions", headers=await acting_for(client, ORCHESTRATION, customer), json=CHAT
+        )
+        for_nobody = await client.post(
+            "/v1/chat/completions", headers=await acting_for(client, ORCHESTRATION, nobody), json=CHAT
         )
         for_client = await client.post(
             "/v1/chat/completions", headers=await acting_for(client, ORCHESTRATION, other_client), json=CHAT
         )
 
-    assert for_customer.status_code == 403
+    assert for_customer.status_code == 200, "a customer's agents answer through models, charged to them"
+    assert for_nobody.status_code == 403
     assert for_client.status_code == 403
 
 

@@ -22,7 +22,8 @@ def ensure_may_delegate(caller: Principal) -> None:
 def charged_caller(caller: Principal, end_user: Principal | None = None) -> Caller:
     """- A caller acting for nobody is charged itself and needs ``llm:use``.
     - A caller acting for a user needs ``llm:delegate`` (service clients only; a user's token
-      never carries it); the user is a user (not another client) holding ``llm:use``.
+      never carries it); the user is a user (not another client) holding ``llm:use``, or
+      ``agents:use``: the agents a customer may run answer through models too, charged to them.
     - Acting for a user, quotas and usage are the user's, and the record names the client."""
     if end_user is None:
         require(caller, Permission.LLM_USE)
@@ -30,6 +31,6 @@ def charged_caller(caller: Principal, end_user: Principal | None = None) -> Call
     ensure_may_delegate(caller)
     if end_user.kind != "user":
         raise Forbidden("a client may act on behalf of a user only, not of another client")
-    if not end_user.has(Permission.LLM_USE):
-        raise Forbidden(f"the user acted for lacks the {Permission.LLM_USE} permission")
+    if not (end_user.has(Permission.LLM_USE) or end_user.has(Permission.AGENTS_USE)):
+        raise Forbidden(f"the user acted for holds neither {Permission.LLM_USE} nor {Permission.AGENTS_USE}")
     return Caller.of(end_user, delegated_by=caller)
