@@ -20,7 +20,7 @@ from typing import Any, Literal
 import msgspec
 
 from core.domain.access import Permission
-from core.ports.agents import AgentContext, Caller, KnowledgeHit, KnowledgeSearch, SessionMemory
+from core.ports.agents import BoundContext, Caller, KnowledgeHit, KnowledgeSearch, SessionMemory
 from core.ports.clock import Clock
 from core.ports.files import FileContent, FileNotFound, FileStore, StoredFile, TooLarge, UnsupportedType
 from core.ports.llm import (
@@ -244,7 +244,7 @@ class FixedClock(Clock):
 TEST_CALLER = Caller(subject="tester", role="user", permissions=frozenset({Permission.AGENTS_USE}))
 
 
-class FakeContext(AgentContext):
+class FakeContext(BoundContext):
     """Every port in memory; pass any of them to replace it (``llm=ExtractiveEngine()`` to test
     against a real engine), ``documents`` for the knowledge base, ``ports`` for ``port(T)``."""
 
@@ -261,40 +261,13 @@ class FakeContext(AgentContext):
         caller: Caller = TEST_CALLER,
         ports: Mapping[type[Any], Any] | None = None,
     ) -> None:
-        self._clock = clock or FixedClock()
-        self._llm = llm or FakeLlm(answers)
-        self._knowledge = knowledge or MemoryKnowledge(documents)
-        self._files = files or MemoryFileStore(clock=self._clock)
-        self._memory = MemorySessionMemory(history)
-        self._caller = caller
-        self._ports = dict(ports or {})
-
-    @property
-    def caller(self) -> Caller:
-        return self._caller
-
-    @property
-    def llm(self) -> LlmProvider:
-        return self._llm
-
-    @property
-    def knowledge(self) -> KnowledgeSearch:
-        return self._knowledge
-
-    @property
-    def files(self) -> FileStore:
-        return self._files
-
-    @property
-    def memory(self) -> SessionMemory:
-        return self._memory
-
-    @property
-    def clock(self) -> Clock:
-        return self._clock
-
-    def port(self, kind: type[Any]) -> Any:
-        try:
-            return self._ports[kind]
-        except KeyError:
-            raise LookupError(f"this context offers no {kind.__name__} port; pass ports={{...}}") from None
+        clock = clock or FixedClock()
+        super().__init__(
+            caller=caller,
+            llm=llm or FakeLlm(answers),
+            knowledge=knowledge or MemoryKnowledge(documents),
+            files=files or MemoryFileStore(clock=clock),
+            memory=MemorySessionMemory(history),
+            clock=clock,
+            ports=ports or {},
+        )

@@ -5,7 +5,7 @@ from typing import Any
 
 from core.domain.agents.bound import NoKnowledgeBase, OwnFiles
 from core.ports.agent_runs import AgentContexts
-from core.ports.agents import AgentContext, Caller, KnowledgeSearch, SessionMemory
+from core.ports.agents import AgentContext, BoundContext, Caller, KnowledgeSearch, SessionMemory
 from core.ports.clock import Clock
 from core.ports.files import FileStore
 from core.ports.llm import (
@@ -21,50 +21,8 @@ from core.ports.llm import (
 )
 
 
-class PortsAgentContext(AgentContext):
-    def __init__(
-        self,
-        *,
-        caller: Caller,
-        llm: LlmProvider,
-        knowledge: KnowledgeSearch,
-        files: FileStore,
-        memory: SessionMemory,
-        clock: Clock,
-        ports: Mapping[type[Any], Any],
-    ) -> None:
-        self._caller, self._llm, self._knowledge = caller, llm, knowledge
-        self._files, self._memory, self._clock, self._ports = files, memory, clock, ports
-
-    @property
-    def caller(self) -> Caller:
-        return self._caller
-
-    @property
-    def llm(self) -> LlmProvider:
-        return self._llm
-
-    @property
-    def knowledge(self) -> KnowledgeSearch:
-        return self._knowledge
-
-    @property
-    def files(self) -> FileStore:
-        return self._files
-
-    @property
-    def memory(self) -> SessionMemory:
-        return self._memory
-
-    @property
-    def clock(self) -> Clock:
-        return self._clock
-
-    def port(self, kind: type[Any]) -> Any:
-        try:
-            return self._ports[kind]
-        except KeyError:
-            raise LookupError(f"the platform offers agents no {getattr(kind, '__name__', kind)}") from None
+class PortsAgentContext(BoundContext):
+    """The context the platform binds to one request's caller."""
 
 
 class RequestAgentContexts(AgentContexts):

@@ -124,6 +124,55 @@ class AgentContext(Protocol):
         ...
 
 
+class BoundContext(AgentContext):
+    """An ``AgentContext`` over ports given to it: what the platform hands an agent for one
+    caller, and what ``plugins.testing.FakeContext`` builds from in-memory ports."""
+
+    def __init__(
+        self,
+        *,
+        caller: Caller,
+        llm: LlmProvider,
+        knowledge: KnowledgeSearch,
+        files: FileStore,
+        memory: SessionMemory,
+        clock: Clock,
+        ports: Mapping[type[Any], Any],
+    ) -> None:
+        self._caller, self._llm, self._knowledge = caller, llm, knowledge
+        self._files, self._memory, self._clock, self._ports = files, memory, clock, dict(ports)
+
+    @property
+    def caller(self) -> Caller:
+        return self._caller
+
+    @property
+    def llm(self) -> LlmProvider:
+        return self._llm
+
+    @property
+    def knowledge(self) -> KnowledgeSearch:
+        return self._knowledge
+
+    @property
+    def files(self) -> FileStore:
+        return self._files
+
+    @property
+    def memory(self) -> SessionMemory:
+        return self._memory
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    def port(self, kind: type[Any]) -> Any:
+        try:
+            return self._ports[kind]
+        except KeyError:
+            raise LookupError(f"this context offers no {getattr(kind, '__name__', kind)} port") from None
+
+
 class Agent(ABC):
     """Subclass and set the class attributes; implement ``run`` (and ``stream`` to send partial
     answers). Names are lowercase and stable: clients call agents by name."""
