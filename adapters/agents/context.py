@@ -5,7 +5,14 @@ from typing import Any
 
 from core.domain.agents.bound import NoKnowledgeBase, OwnFiles
 from core.ports.agent_runs import AgentContexts
-from core.ports.agents import AgentContext, BoundContext, Caller, KnowledgeSearch, SessionMemory
+from core.ports.agents import (
+    AgentContext,
+    BoundContext,
+    Caller,
+    KnowledgeSearch,
+    QueryRouting,
+    SessionMemory,
+)
 from core.ports.clock import Clock
 from core.ports.files import FileStore
 from core.ports.llm import (
@@ -41,7 +48,7 @@ class RequestAgentContexts(AgentContexts):
         self._llm, self._files, self._clock, self._ports = llm, files, clock, ports
         self._knowledge = knowledge
 
-    def bind(self, caller: Caller, memory: SessionMemory) -> AgentContext:
+    def bind(self, caller: Caller, memory: SessionMemory, routing: QueryRouting) -> AgentContext:
         return PortsAgentContext(
             caller=caller,
             llm=self._llm,
@@ -49,7 +56,7 @@ class RequestAgentContexts(AgentContexts):
             files=OwnFiles(self._files, caller.subject),
             memory=memory,
             clock=self._clock,
-            ports=self._ports,
+            ports={**self._ports, QueryRouting: routing},
         )
 
 

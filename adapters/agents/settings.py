@@ -18,4 +18,4 @@ class AgentsSettings(msgspec.Struct, frozen=True):
     max_concurrent_runs: int = 4
     """Per user; one more is refused with 429 until one ends."""
     route_threshold: float = DEFAULT_THRESHOLD
-    """The keyword/example score below which a query goes to ``qna`` (or is refused)."""
+    """The router's confidence below which a query goes to ``qna`` (or is refused)."""

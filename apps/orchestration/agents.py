@@ -16,6 +16,7 @@ from adapters.agents.catalog import StaticAgentCatalog
 from adapters.agents.context import NoLanguageModel, RequestAgentContexts
 from adapters.agents.invoker import AsyncioAgentInvoker
 from adapters.agents.settings import AgentsSettings
+from adapters.llm.knowledge_embedder import query_embedder
 from apps._shared.settings import PlatformSettings
 from core.domain.agents.routing import AgentRouter
 from core.domain.agents.running import AgentRunner, CrisisPolicy
@@ -48,6 +49,7 @@ from core.ports.vaani import (
 )
 
 log = logging.getLogger("bhiv.agents")
+LOCAL_EMBEDDER = "local-embedder"
 
 
 def plugin_catalog() -> AgentCatalog:
@@ -81,8 +83,10 @@ class AgentsProvider(Provider):
         return plugin_catalog()
 
     @provide(scope=Scope.APP)
-    def router(self, catalog: AgentCatalog, settings: AgentsSettings) -> AgentRouter:
-        return AgentRouter(catalog.info(), settings.route_threshold)
+    def router(self, catalog: AgentCatalog, settings: AgentsSettings, providers: LlmProviders) -> AgentRouter:
+        """Over the embedded embedder when the process has one (``bhiv up`` does); else by words."""
+        embedder = query_embedder(providers.get(LOCAL_EMBEDDER))
+        return AgentRouter(catalog.info(), embedder, settings.route_threshold)
 
     @provide(scope=Scope.APP)
     def crisis(self, settings: AgentsSettings) -> CrisisPolicy:

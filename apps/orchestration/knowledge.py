@@ -12,12 +12,10 @@ from litestar import Request
 
 from adapters.llm.knowledge_embedder import LlmTextEmbedder, NoTextEmbedder, knowledge_embedder
 from apps._shared.settings import PlatformSettings
-from apps.orchestration.agents import bearer_of
+from apps.orchestration.agents import LOCAL_EMBEDDER, bearer_of
 from core.domain.knowledge.use_cases import DeleteDocument, GetDocument, IngestDocument, SearchKnowledge
 from core.ports.knowledge import TextEmbedder
 from core.ports.llm import DelegatedLlm, LlmProviders
-
-LOCAL_EMBEDDER = "local-embedder"
 
 
 class KnowledgeProvider(Provider):

@@ -5,7 +5,16 @@ from typing import Protocol
 
 import msgspec
 
-from core.ports.agents import Agent, AgentContext, AgentResult, AgentTask, Caller, RunRecord, SessionMemory
+from core.ports.agents import (
+    Agent,
+    AgentContext,
+    AgentResult,
+    AgentTask,
+    Caller,
+    QueryRouting,
+    RunRecord,
+    SessionMemory,
+)
 from core.ports.pagination import Page, PageRequest
 from core.ports.uow import UnitOfWork
 
@@ -46,4 +55,7 @@ class AgentContexts(Protocol):
     """Makes the context an agent runs with, for the caller of the request being served (the
     maker knows that caller's credentials; the domain never sees them)."""
 
-    def bind(self, caller: Caller, memory: SessionMemory) -> AgentContext: ...
+    def bind(self, caller: Caller, memory: SessionMemory, routing: QueryRouting) -> AgentContext:
+        """``routing`` is offered as ``context.port(QueryRouting)`` (the Orchestrator and Planner
+        agents use it)."""
+        ...

@@ -7,7 +7,7 @@ subclass and tests it with ``plugins.testing``'s in-memory context, without a ru
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
@@ -29,6 +29,8 @@ class AgentTask(msgspec.Struct, frozen=True, kw_only=True):
     inputs: dict[str, Any] = msgspec.field(default_factory=dict)
     """Structured inputs, validated against the agent's ``input_schema`` (file ids, options)."""
     session_id: str | None = None
+    previous: str | None = None
+    """In a plan, the answer of the step before this one: what "it" in "then summarise it" means."""
 
 
 class Source(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -55,6 +57,69 @@ class AgentResult(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True)
     language: str | None = None
     attachments: tuple[str, ...] = ()
     """File ids the agent stored (speech audio), served by ``GET /v1/files/{id}``."""
+
+
+class RouteCandidate(msgspec.Struct, frozen=True, kw_only=True):
+    agent: str
+    """An agent's name, or ``decline`` / ``clarify``."""
+    confidence: float
+    keywords: list[str]
+    """The agent's own keywords found in the query."""
+    similarity: float
+    """How close the query is to the nearest of the agent's examples (cosine; 0 without an embedder)."""
+
+
+class RouteDecision(msgspec.Struct, frozen=True, kw_only=True):
+    agent: str
+    """The agent that answers; ``orchestrator`` when the router itself answers (clarify, decline)."""
+    confidence: float
+    by: str
+    """``explicit``, ``classifier``, ``plan`` (several intents: the planner), ``fallback`` (handed to
+    qna), ``clarify``, ``decline`` or ``crisis``."""
+    why: str
+    candidates: list[RouteCandidate] = msgspec.field(default_factory=list)
+
+    def as_route(self) -> dict[str, object]:
+        """What a run record keeps: the catalog's words and the scores, never the query."""
+        return msgspec.to_builtins(self)  # type: ignore[no-any-return]
+
+
+class PlanStep(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    id: str
+    title: str
+    """What to do, in the user's words."""
+    depends_on: tuple[str, ...] = ()
+    """Ids of the steps that must finish first: the plan is a DAG."""
+    agent: str | None = None
+    """The agent that does this step, when one can; the orchestration service runs such steps."""
+    estimate_minutes: int | None = None
+    estimated: bool = True
+    """False when the user gave the duration, True when it is the planner's guess."""
+    owner: str | None = None
+
+
+class AgentPlan(msgspec.Struct, frozen=True, kw_only=True):
+    """A Planner's answer (``AgentResult.data["plan"]``); when ``runs_agents`` is true, every
+    step names an agent and the orchestration service runs them in order, each step given the
+    answer of the one before (``AgentTask.previous``)."""
+
+    goal: str
+    steps: tuple[PlanStep, ...]
+    runs_agents: bool = False
+
+
+class QueryRouting(Protocol):
+    """The router as a port: what the Orchestrator and Planner agents ask (``context.port``)."""
+
+    async def route(self, text: str) -> RouteDecision:
+        """The decision for ``text`` among the agents the caller may use."""
+        ...
+
+
+class QueryEmbedder(Protocol):
+    """Unit vectors for short queries and the examples they are compared with (one space)."""
+
+    async def embed_queries(self, texts: Sequence[str]) -> list[tuple[float, ...]]: ...
 
 
 class KnowledgeHit(msgspec.Struct, frozen=True, kw_only=True):

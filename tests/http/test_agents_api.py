@@ -69,25 +69,34 @@ async def test_a_query_goes_to_the_agent_whose_keywords_and_examples_it_matches(
     assert routed["latency_ms"] >= 0
 
 
-async def test_the_orchestrator_is_never_routed_to_and_a_vague_query_goes_to_qna(
+async def test_a_vague_query_gets_a_question_back_from_the_router_not_an_agent_run(
     settings: PlatformSettings, tmp_path: Path
 ) -> None:
     async with orchestration_with(settings, tmp_path) as (client, auth):
-        answer = await client.post("/v1/query", json={"text": "plan everything"}, headers=await auth("asha"))
+        headers = await auth("asha")
+        answer = await client.post("/v1/query", json={"text": "plan everything"}, headers=headers)
+        runs = (await client.get("/v1/runs", headers=headers)).json()["items"]
 
-    assert answer.json()["agent"] == "qna"
+    body = answer.json()
+    assert answer.status_code == 200
+    assert body["agent"] == "orchestrator"
+    assert body["answer"].startswith("Could you say a little more about what you need?")
+    assert "Stock" in body["answer"], "it names what the caller's agents can do"
+    assert body["answer"] != "planned", "the orchestrator agent itself never runs for a routed query"
+    assert runs[0]["route"]["by"] == "clarify"
 
 
-async def test_without_qna_a_query_no_agent_fits_is_refused(
+async def test_a_request_outside_the_platform_is_declined_by_the_router(
     settings: PlatformSettings, tmp_path: Path
 ) -> None:
     async with orchestration_with(settings, tmp_path, agents=[EchoAgent(), StockAgent()]) as (client, auth):
         answer = await client.post(
-            "/v1/query", json={"text": "what is the weather"}, headers=await auth("asha")
+            "/v1/query", json={"text": "book me a flight to Paris for tomorrow"}, headers=await auth("asha")
         )
 
-    assert answer.status_code == 422
-    assert answer.json()["code"] == "no_agent"
+    assert answer.status_code == 200
+    assert answer.json()["agent"] == "orchestrator"
+    assert answer.json()["data"] == {"decline": True, "agents": ["echo", "stock"]}
 
 
 async def test_an_agent_named_in_the_query_or_the_path_answers_whatever_the_words(

@@ -1,5 +1,5 @@
-"""The stage-1 router: keywords and example overlap among the agents a caller may use; qna
-below the threshold; never the orchestrator. And ``bhiv agents route`` over it."""
+"""The router without an embedder (by words: keywords and example overlap) among the agents a
+caller may use; qna below the threshold; never the orchestrator. And ``bhiv agents route``."""
 
 import io
 
@@ -17,8 +17,8 @@ def router() -> AgentRouter:
     return AgentRouter(CATALOG.info())
 
 
-def test_keywords_and_examples_choose_the_agent_and_say_why() -> None:
-    decision = router().route("How much inventory is in the warehouse?", EVERYONE)
+async def test_keywords_and_examples_choose_the_agent_and_say_why() -> None:
+    decision = await router().route("How much inventory is in the warehouse?", EVERYONE)
     assert decision is not None
     assert decision.agent == "stock"
     assert decision.by == "classifier"
@@ -26,19 +26,27 @@ def test_keywords_and_examples_choose_the_agent_and_say_why() -> None:
     assert decision.confidence > 0.5
 
 
-def test_only_agents_the_caller_may_use_are_candidates() -> None:
-    decision = router().route("tell me the secret", [name for name in EVERYONE if name != "secret"])
+async def test_only_agents_the_caller_may_use_are_candidates() -> None:
+    decision = await router().route(
+        "please tell me the big secret", [name for name in EVERYONE if name != "secret"]
+    )
     assert decision is not None
     assert decision.agent == "qna"
     assert decision.by == "fallback"
 
 
-def test_the_orchestrator_is_never_a_target_and_without_qna_nobody_is() -> None:
-    assert router().route("plan everything", EVERYONE).agent == "qna"  # type: ignore[union-attr]
-    assert (
-        AgentRouter(StaticAgentCatalog([EchoAgent(), StockAgent()]).info()).route("weather?", ["echo"])
-        is None
-    )
+async def test_the_orchestrator_is_never_a_target_and_without_qna_nobody_is() -> None:
+    decision = await router().route("plan everything for all of us", EVERYONE)
+    assert decision is not None
+    assert decision.agent == "qna"
+    alone = AgentRouter(StaticAgentCatalog([EchoAgent(), StockAgent()]).info())
+    assert await alone.route("what will the weather be like", ["echo"]) is None
+
+
+async def test_two_words_with_nothing_to_go_on_get_a_clarifying_question() -> None:
+    decision = await router().route("do it", EVERYONE)
+    assert decision is not None
+    assert (decision.agent, decision.by) == ("orchestrator", "clarify")
 
 
 def test_route_reads_json_lines_and_keeps_their_other_keys() -> None:
@@ -57,4 +65,4 @@ def test_route_reads_json_lines_and_keeps_their_other_keys() -> None:
 
 def test_the_command_prints_a_decision(capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["agents", "route", "I want to end my life"]) == 0
-    assert capsys.readouterr().out.strip() == '{"agent":"wellness","confidence":1.0}'
+    assert capsys.readouterr().out.strip() == '{"agent":"wellness","confidence":1.0,"by":"crisis"}'

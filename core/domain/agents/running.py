@@ -18,13 +18,23 @@ from core.domain.agents.errors import (
     NoAgent,
     SessionNotFound,
 )
-from core.domain.agents.routing import AgentRouter, RouteDecision
+from core.domain.agents.intents import CLARIFY, DECLINE, clarify_answer, decline_answer
+from core.domain.agents.plans import PlanSteps
+from core.domain.agents.routing import ORCHESTRATOR, PLANNER, AgentRouter, CallerRouting
 from core.domain.agents.sessions import Sessions, SessionState
 from core.domain.agents.slots import RunSlots
 from core.domain.events import publish
 from core.domain.orchestration.events import OrchestrationCrisisEscalated
 from core.ports.agent_runs import AgentContexts, AgentInvoker, AgentsUnitOfWork
-from core.ports.agents import Agent, AgentCatalog, AgentResult, AgentTask, Caller, RunRecord
+from core.ports.agents import (
+    Agent,
+    AgentCatalog,
+    AgentResult,
+    AgentTask,
+    Caller,
+    RouteDecision,
+    RunRecord,
+)
 from core.ports.clock import Clock, IdGenerator
 
 WELLNESS = "wellness"
@@ -106,18 +116,32 @@ class AgentRunner:
 
         session = await self._session(request.session_id, by.subject)
         agents = self._catalog.agents()
-        agent, decision = self._choose(request, agents, by)
+        allowed = [name for name, agent in agents.items() if by.has(agent.permission)]
+        decision = await self._choose(request, agents, by, allowed)
+        if decision.agent == ORCHESTRATOR and decision.by in (CLARIFY, DECLINE):
+            result = self._router_answer(decision, request.text, agents, allowed)
+            run = await self._record(by, decision, session, began, 0, "ok", result.engine)
+            await self._commit(run, request)
+            await self._sessions.add_exchange(session, request.text, result.answer, ORCHESTRATOR)
+            return AgentAnswer(
+                agent=ORCHESTRATOR, result=result, run_id=run.id, session_id=session.id, flagged=False
+            )
+        agent = agents[decision.agent]
         _validate(agent, request.inputs)
         task = AgentTask(
             text=request.text, language=request.language, inputs=request.inputs, session_id=session.id
         )
         caller = Caller(subject=by.subject, role=str(by.role), permissions=by.permissions)
+        routing = CallerRouting(self._router, allowed)
         started = self._clock.monotonic()
         async with self._slots.held(by.subject, agent.timeout_seconds):
-            context = self._contexts.bind(caller, self._sessions.memory(session, agent.name))
             try:
+                context = self._contexts.bind(caller, self._sessions.memory(session, agent.name), routing)
                 result = await self._invoker.invoke(agent, task, context)
-            except (AgentTimedOut, AgentFailed) as error:
+                if agent.name == PLANNER:
+                    steps = PlanSteps(agents, self._invoker, self._contexts, self._sessions, session, routing)
+                    result = await steps.follow(result, task, caller)
+            except (AgentTimedOut, AgentFailed, AgentForbidden) as error:
                 latency = _ms(self._clock.monotonic() - started)
                 run = await self._record(
                     by, decision, session, began, latency, error.code, None, error=error.code
@@ -132,28 +156,37 @@ class AgentRunner:
             agent=agent.name, result=result, run_id=run.id, session_id=session.id, flagged=False
         )
 
+    def _router_answer(
+        self, decision: RouteDecision, text: str, agents: Mapping[str, Agent], allowed: list[str]
+    ) -> AgentResult:
+        titles = [agents[name].title for name in sorted(allowed) if name != ORCHESTRATOR]
+        answer = (clarify_answer if decision.by == CLARIFY else decline_answer)(titles, text)
+        return AgentResult(
+            answer=answer,
+            engine="rules",
+            confidence=decision.confidence,
+            data={decision.by: True, "agents": sorted(name for name in allowed if name != ORCHESTRATOR)},
+        )
+
     async def _session(self, session_id: str | None, owner: str) -> SessionState:
         if session_id is None:
             return await self._sessions.start(owner)
         return await self._sessions.open(session_id, owner)
 
-    def _choose(
-        self, request: AgentRequest, agents: Mapping[str, Agent], by: Principal
-    ) -> tuple[Agent, RouteDecision]:
+    async def _choose(
+        self, request: AgentRequest, agents: Mapping[str, Agent], by: Principal, allowed: list[str]
+    ) -> RouteDecision:
         if request.agent is not None:
             agent = agents.get(request.agent)
             if agent is None:
                 raise AgentNotFound(request.agent)
             if not by.has(agent.permission):
                 raise AgentForbidden(agent.name, str(agent.permission))
-            return agent, RouteDecision(
-                agent=agent.name, confidence=1.0, by="explicit", why="named by the caller"
-            )
-        allowed = [name for name, agent in agents.items() if by.has(agent.permission)]
-        decision = self._router.route(request.text, allowed)
+            return RouteDecision(agent=agent.name, confidence=1.0, by="explicit", why="named by the caller")
+        decision = await self._router.route(request.text, allowed)
         if decision is None:
             raise NoAgent("no agent you may use fits this query; name one (GET /v1/agents lists them)")
-        return agents[decision.agent], decision
+        return decision
 
     async def _record(
         self,

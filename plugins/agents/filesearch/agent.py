@@ -91,7 +91,18 @@ class FileSearchAgent(Agent):
         "Search my uploaded files for the word budget",
         "List my text files",
         "Which of my files contain the meeting notes?",
+        "where is the PDF I uploaded last week",
+        "show me all the spreadsheets I've uploaded",
+        "do I have any uploaded file about the vendor contract",
+        "look through my documents for anything mentioning GST",
         "मेरी फ़ाइलों में बजट खोजो",
+        "मैंने जो फ़ाइलें अपलोड की थीं उनमें किराये का अनुबंध कौन सा है",
+        "मेरी सारी पीडीएफ़ फ़ाइलें दिखाओ",
+        "पिछले महीने अपलोड की गई फ़ोटो कहाँ है",
+        "meri uploaded files me invoice wali file dhundo",
+        "maine jo pdf upload kiya tha wo kahan hai",
+        "meri saari excel files ki list do",
+        "kaunsi file me rent agreement ka zikr hai",
     )
     keywords: ClassVar[tuple[str, ...]] = ("file", "files", "search", "find", "uploaded", "फ़ाइल")
     input_schema = FileSearchOptions

@@ -44,7 +44,20 @@ class QnaAgent(Agent):
         "Who approves purchase orders?",
         "When does the Pune warehouse open?",
         "How do I reset my password?",
+        "what is the capital of Australia",
+        "who invented the telephone",
+        "how far is the moon from the earth",
+        "why do leaves change colour in autumn",
+        "answer this and tell me how sure you are",
+        "what kind of question is this, and what could I ask next",
         "रिफंड में कितने दिन लगते हैं?",
+        "भारत का सबसे ऊँचा पर्वत कौन सा है?",
+        "पानी किस तापमान पर उबलता है?",
+        "इस सवाल का जवाब दो और आगे पूछने लायक सवाल भी सुझाओ",
+        "taj mahal kisne banwaya tha",
+        "insaan ke sharir me kitni haddiyan hoti hai",
+        "password reset kaise karte hai",
+        "iska jawab kitna pakka hai batao",
     )
     keywords: ClassVar[tuple[str, ...]] = ("question", "answer", "what", "who", "when", "where", "why", "how")
 

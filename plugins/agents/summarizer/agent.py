@@ -48,7 +48,18 @@ class SummarizerAgent(Agent):
         "Summarise this report",
         "Give me the gist of this document in bullets",
         "TL;DR of the meeting notes",
+        "boil this article down to three sentences",
+        "can you shorten this into an executive summary",
+        "what are the main points of this long email",
+        "condense my uploaded report into a paragraph",
         "इस लेख का सारांश दीजिए",
+        "इस रिपोर्ट के मुख्य बिंदु संक्षेप में बताओ",
+        "इस लंबे ईमेल को छोटा करके बताइए",
+        "बैठक के नोट्स का सार बिंदुवार दो",
+        "is article ka summary do",
+        "is report ko chhota karke batao",
+        "meeting notes ke main points bullet me de do",
+        "ye lamba email short me samjha do",
     )
     keywords: ClassVar[tuple[str, ...]] = ("summary", "summarise", "summarize", "tl;dr", "gist", "सारांश")
     input_schema = SummaryOptions
