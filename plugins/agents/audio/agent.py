@@ -73,6 +73,8 @@ class AudioAgent(Agent):
         "सुनाओ",
     )
     input_schema = AudioOptions
+    # Whisper on a CPU takes minutes over the recogniser's ten-minute limit of audio.
+    timeout_seconds = 300.0
 
     async def run(self, task: AgentTask, context: AgentContext) -> AgentResult:
         options = read_inputs(task, AudioOptions)

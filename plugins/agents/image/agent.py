@@ -67,6 +67,8 @@ class ImageAgent(Agent):
         "चित्र",
     )
     input_schema = ImageOptions
+    # tesseract may take its whole engine timeout (30 s) over a large scan, after the decoding.
+    timeout_seconds = 60.0
 
     async def run(self, task: AgentTask, context: AgentContext) -> AgentResult:
         options = read_inputs(task, ImageOptions)
