@@ -17,7 +17,9 @@ def test_agents_list_prints_name_version_distribution_and_title_per_agent() -> N
 
     assert lines["qna"][:3] == ["qna", "0.1.0", "bhiv-core"]
     assert " ".join(lines["summarizer"][3:]) == "Summariser"
-    assert "text" in lines
+    assert " ".join(lines["image"][3:]) == "Image analysis"
+    assert lines["audio"][:4] == ["audio", "0.1.0", "bhiv-core", "Audio"]
+    assert {"filesearch", "knowledge", "text", "vedas"} <= lines.keys()
 
 
 def test_agents_list_json_is_the_catalog_s_info() -> None:
