@@ -20,7 +20,15 @@ from typing import Any, Literal
 import msgspec
 
 from core.domain.access import Permission
-from core.ports.agents import BoundContext, Caller, KnowledgeHit, KnowledgeSearch, SessionMemory
+from core.ports.agents import (
+    BoundContext,
+    Caller,
+    KnowledgeHit,
+    KnowledgeSearch,
+    QueryRouting,
+    RouteDecision,
+    SessionMemory,
+)
 from core.ports.clock import Clock
 from core.ports.files import FileContent, FileNotFound, FileStore, StoredFile, TooLarge, UnsupportedType
 from core.ports.llm import (
@@ -242,6 +250,23 @@ class FixedClock(Clock):
 
 
 TEST_CALLER = Caller(subject="tester", role="user", permissions=frozenset({Permission.AGENTS_USE}))
+
+
+class WordRouting(QueryRouting):
+    """A router double for agents that ask one (``context.port(QueryRouting)``): the first agent
+    one of whose words the text holds, else ``qna`` as a fallback. Every text is kept in ``asked``."""
+
+    def __init__(self, agents: Mapping[str, Iterable[str]]) -> None:
+        self._agents = {name: tuple(word.lower() for word in found) for name, found in agents.items()}
+        self.asked: list[str] = []
+
+    async def route(self, text: str) -> RouteDecision:
+        self.asked.append(text)
+        lowered = text.lower()
+        for name, found in self._agents.items():
+            if any(word in lowered for word in found):
+                return RouteDecision(agent=name, confidence=0.9, by="classifier", why="a word")
+        return RouteDecision(agent="qna", confidence=0.1, by="fallback", why="no word")
 
 
 class FakeContext(BoundContext):

@@ -35,8 +35,10 @@ FALLBACK = "qna"
 DEFAULT_THRESHOLD = 0.35
 KEYWORD_WEIGHT = 0.04
 """Each keyword found adds half of what is left to 1, times this, to the similarity."""
-TEMPERATURE = 0.02
+TEMPERATURE = 0.01
 """Softmax temperature over the scores: cosine similarities of e5 sit within a narrow band."""
+NEAREST = 1
+"""An intent's similarity is the mean over its this many nearest examples."""
 MIN_CLAUSE_CONFIDENCE = 0.5
 SHORT_WORDS = 2
 _STOPWORD_TEXT = """
@@ -124,7 +126,8 @@ class AgentRouter:
             found = [kw for kw in intent.keywords if _keyword_in(kw.lower(), query, joined)]
             keyword_score = 1 - 0.5 ** len(found)
             if vector is not None and intent.vectors is not None and len(intent.vectors):
-                similarity = float(np.max(intent.vectors @ vector))
+                nearest = np.sort(intent.vectors @ vector)[-NEAREST:]
+                similarity = float(np.mean(nearest))
                 score = similarity + KEYWORD_WEIGHT * keyword_score
             else:
                 similarity = max((_dice(tokens, example) for example in intent.example_words), default=0.0)

@@ -103,6 +103,10 @@ class FileSearchAgent(Agent):
         "maine jo pdf upload kiya tha wo kahan hai",
         "meri saari excel files ki list do",
         "kaunsi file me rent agreement ka zikr hai",
+        "find the photos I uploaded from my trip",
+        "which of my uploaded documents mention the marketing campaign",
+        "kal jo file upload ki thi wo dikhao",
+        "मेरी अपलोड की हुई तस्वीरें कहाँ हैं",
     )
     keywords: ClassVar[tuple[str, ...]] = ("file", "files", "search", "find", "uploaded", "फ़ाइल")
     input_schema = FileSearchOptions

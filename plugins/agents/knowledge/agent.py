@@ -52,6 +52,11 @@ class KnowledgeAgent(Agent):
         "company policy me work from home ka kya rule hai, source bhi batao",
         "onboarding document me pehle din kya karna hai",
         "policy document me delivery time kitna likha hai",
+        "what does our billing policy say about refunds, with a reference",
+        "who do I contact for an ID badge according to the onboarding guide",
+        "the warranty policy: who pays for replaced parts? cite the document",
+        "वारंटी नीति में क्या लिखा है, दस्तावेज़ का हवाला दीजिए",
+        "handbook me probation period kitna likha hai, page bhi batao",
     )
     keywords: ClassVar[tuple[str, ...]] = (
         "document",

@@ -10,7 +10,7 @@ _ENUMERATED = re.compile(r"(?:^|\n)\s*(?:\d+[.)]|[-*•])\s+")
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+|then\s+|और\s+|aur\s+)?|\s*;\s*")
 _DURATION = re.compile(
     r"\(?\s*(?:in\s+|for\s+|takes\s+)?(\d+(?:\.\d+)?)\s*"
-    r"(minutes?|mins?|hours?|hrs?|h|days?|weeks?|मिनट|घंटे|घंटा|दिन|हफ्ते|हफ़्ते|ghante|ghanta|din|hafte)\b\s*\)?",
+    r"(minutes?|mins?|hours?|hrs?|h|days?|weeks?|मिनट|घंटे|घंटा|दिन|हफ्ते|हफ़्ते|ghante|ghanta|din|hafte)(?=[\s).,;:!?\u0964]|$)\s*\)?",
     re.IGNORECASE,
 )
 _MINUTES = {
@@ -75,7 +75,7 @@ def draft(task: str) -> StepDraft:
     if duration:
         amount, unit = float(duration.group(1)), duration.group(2).lower()
         minutes, given = round(amount * _unit_minutes(unit)), True
-        title = (task[: duration.start()] + task[duration.end() :]).strip(" ,.")
+        title = " ".join((task[: duration.start()] + " " + task[duration.end() :]).split()).strip(" ,.")
     else:
         title, given = task.strip(" ,."), False
         minutes = next((guess for pattern, guess in _GUESSES if pattern.search(title)), DEFAULT_GUESS)

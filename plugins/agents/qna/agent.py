@@ -58,6 +58,14 @@ class QnaAgent(Agent):
         "insaan ke sharir me kitni haddiyan hoti hai",
         "password reset kaise karte hai",
         "iska jawab kitna pakka hai batao",
+        "who wrote the national anthem of India",
+        "duniya ka sabse bada desh kaunsa hai",
+        "computer kisne banaya tha",
+        "chand par sabse pehle kaun gaya tha",
+        "दुनिया की सबसे लंबी नदी कौन सी है",
+        "पहला विश्व कप किसने जीता था",
+        "is sawal ka jawab do aur follow up questions bhi batao",
+        "what type of question is this and how confident are you",
     )
     keywords: ClassVar[tuple[str, ...]] = ("question", "answer", "what", "who", "when", "where", "why", "how")
 

@@ -60,6 +60,11 @@ class SummarizerAgent(Agent):
         "is report ko chhota karke batao",
         "meeting notes ke main points bullet me de do",
         "ye lamba email short me samjha do",
+        "give me the short version of this post",
+        "just the decisions from these minutes as bullet points",
+        "uploaded chapter ka detailed summary chahiye",
+        "इस कार्यवाही के मुख्य फ़ैसले बिंदुवार दो",
+        "रिपोर्ट का पाँच लाइन में सार",
     )
     keywords: ClassVar[tuple[str, ...]] = ("summary", "summarise", "summarize", "tl;dr", "gist", "सारांश")
     input_schema = SummaryOptions

@@ -58,6 +58,13 @@ class TextAgent(Agent):
         "is paragraph ke keywords nikaalo",
         "isko hindi me translate kar do",
         "ise devanagari me likh do",
+        "check the readability of this announcement",
+        "is this paragraph too complicated to read",
+        "convert this Roman text to Devanagari",
+        "is paragraph ki readability check karo",
+        "ise hindi script me badal do",
+        "इस सूचना की पठनीयता जाँचो",
+        "इस अनुच्छेद के मुख्य शब्द निकालो",
     )
     keywords: ClassVar[tuple[str, ...]] = (
         "analyse", "analyze", "language", "readability", "sentiment", "entities", "transliterate",

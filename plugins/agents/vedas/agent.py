@@ -97,6 +97,10 @@ class VedasAgent(Agent):
         "geeta me karm ke baare me kya likha hai",
         "krishna ne arjun ko dhyan ke baare me kya kaha, shlok ke saath",
         "bhagavad gita ka koi shlok sunao",
+        "in which chapter of the Gita does yoga karmasu kaushalam come",
+        "give me the transliteration of Gita 2.62",
+        "वासांसि जीर्णानि वाले श्लोक का पाठ",
+        "gita ka shlok english letters me likh ke do",
     )
     keywords: ClassVar[tuple[str, ...]] = (
         "gita",
