@@ -18,6 +18,8 @@ def test_agents_list_prints_name_version_distribution_and_title_per_agent() -> N
     assert lines["qna"][:3] == ["qna", "0.1.0", "bhiv-core"]
     assert " ".join(lines["summarizer"][3:]) == "Summariser"
     assert "text" in lines
+    assert " ".join(lines["edumentor"][3:]) == "EduMentor"
+    assert " ".join(lines["wellness"][3:]) == "Wellness"
 
 
 def test_agents_list_json_is_the_catalog_s_info() -> None:
