@@ -258,3 +258,31 @@ async def test_progress_is_kept_in_the_session_across_quizzes() -> None:
     again = await ask(tuesday, "", answers=["A"])
     assert again.confidence <= 0.1, "a quiz is graded once"
     assert (await memory.recall("progress"))["quizzes_taken"] == 2
+
+
+WATER_CYCLE = (
+    "जल चक्र वह प्रक्रिया है जिसमें पानी लगातार पृथ्वी और वायुमंडल के बीच घूमता रहता है। "
+    "सूरज की गर्मी से समुद्र और नदियों का पानी भाप बनकर ऊपर उठता है। "
+    "इस प्रक्रिया को वाष्पीकरण कहते हैं। "
+    "ऊपर जाकर भाप ठंडी होती है और बादल बनते हैं, जिसे संघनन कहते हैं। "
+    "बादलों से पानी बारिश या बर्फ के रूप में गिरता है, जिसे वर्षण कहते हैं।"
+)
+
+
+async def test_a_hindi_learner_is_taught_quizzed_and_graded_in_hindi(make_context: MakeContext) -> None:
+    context = make_context(documents={"jal-chakra": WATER_CYCLE})
+
+    lesson = await ask(context, "मुझे जल चक्र के बारे में सिखाइए")
+    quiz = await ask(context, "जल चक्र पर क्विज़ लीजिए")
+    keyed = (await context.memory.recall("quiz"))["questions"]
+    graded = await ask(context, "उत्तर: " + ", ".join(right_answers(keyed)))
+
+    assert lesson.data is not None
+    assert lesson.data["topic"] == "जल चक्र"
+    assert all(sentence in WATER_CYCLE for sentence in lesson.data["explanation"])
+    assert "मुख्य शब्द" in lesson.answer
+    assert quiz.answer.startswith("जल चक्र पर क्विज़")
+    assert all("।" not in q["answer"] and q["answer"] in q["sentence"] for q in keyed)
+    assert graded.data is not None
+    assert graded.data["score"]["correct"] == graded.data["score"]["total"] == len(keyed)
+    assert graded.answer.startswith(f"जल चक्र पर {len(keyed)} में से {len(keyed)} उत्तर सही")

@@ -16,10 +16,11 @@ import msgspec
 
 from core.ports.agents import Agent, AgentContext, AgentResult, AgentTask, KnowledgeHit, Source
 from core.ports.llm import ChatMessage, ChatRequest
+from plugins.agents.edumentor.phrases import say
 from plugins.agents.edumentor.quiz import Progress, Quiz, Score, Style, grade, layout, make_quiz
-from plugins.agents.edumentor.terms import HINDI_STOP, fold, key_terms
+from plugins.agents.edumentor.terms import HINDI_STOP, fold, key_terms, tokens
 from plugins.inputs import read_inputs
-from plugins.text import STOP_WORDS, overlap, sentences, words
+from plugins.text import STOP_WORDS, overlap, sentences
 
 MODEL = "default"
 Mode = Literal["explain", "quiz", "grade"]
@@ -124,20 +125,20 @@ class EduMentorAgent(Agent):
         hindi = task.language == "hi" or bool(re.search(r"[\u0900-\u097f]", task.text))
         if mode == "grade":
             answers = options.answers if options.answers is not None else _typed_answers(typed)
-            return await _grade(answers, task, context)
+            return await _grade(answers, hindi, task, context)
         topic = _topic(task.text) or str(await context.memory.recall("topic") or "")
         if not topic:
-            return _nothing(task, 'Which topic shall we study? Name it, e.g. "explain photosynthesis".')
+            return _nothing(task, say("no_topic", hindi))
         hits = [
             h
             for h in await context.knowledge.search(topic, limit=MAX_PASSAGES)
             if overlap(topic, h.text) >= RELEVANT
         ]
         if not hits:
-            return _nothing(task, _no_material(topic, hindi), topic=topic)
+            return _nothing(task, say("no_material", hindi, topic=topic), topic=topic)
         await context.memory.remember("topic", topic)
         if mode == "quiz":
-            return await _quiz(topic, hits, options, task, context)
+            return await _quiz(topic, hits, options, hindi, task, context)
         level = options.level or _level(task.text)
         return await _explain(topic, hits, level, hindi, task, context)
 
@@ -165,17 +166,17 @@ async def _explain(
     quoted = [s for s in picked if s in material]
     used = [hit for hit in hits if any(s in hit.text for s in quoted)] or _closest(picked, hits)
     if not picked or not used:
-        return _nothing(task, _no_material(topic, hindi), topic=topic)
+        return _nothing(task, say("no_material", hindi, topic=topic), topic=topic)
     supported = (
         len(quoted) / len(picked)
         if completion.engine == "extractive"
         else overlap(" ".join(picked), material)
     )
-    terms = [t.text for t in key_terms(picked).values() if t.key not in {fold(w) for w in words(topic)}]
-    terms = terms[: KEY_TERMS[level]]
-    answer = " ".join(picked) + (f"\n\nKey terms: {', '.join(terms)}." if terms else "")
+    avoid = {fold(w) for w in tokens(topic)}
+    terms = [t.text for t in key_terms(picked).values() if t.key not in avoid][: KEY_TERMS[level]]
+    parts = [" ".join(picked), *([say("key_terms", hindi, terms=", ".join(terms))] if terms else [])]
     return AgentResult(
-        answer=answer + f'\n\nSay "quiz me on {topic}" to test yourself.',
+        answer="\n\n".join([*parts, say("try_quiz", hindi, topic=topic)]),
         engine=completion.engine,
         confidence=round(min(0.9, 0.4 + 0.5 * supported), 2),
         sources=tuple(_source(hit) for hit in used),
@@ -192,25 +193,24 @@ async def _explain(
 
 
 async def _quiz(
-    topic: str, hits: list[KnowledgeHit], options: EduMentorOptions, task: AgentTask, context: AgentContext
+    topic: str,
+    hits: list[KnowledgeHit],
+    options: EduMentorOptions,
+    hindi: bool,
+    task: AgentTask,
+    context: AgentContext,
 ) -> AgentResult:
-    avoid = {fold(w) for w in words(topic)}
-    quiz = make_quiz(topic, hits, count=min(max(options.questions, 1), 10), style=options.style, avoid=avoid)
+    count, avoid = min(max(options.questions, 1), 10), {fold(w) for w in tokens(topic)}
+    quiz = make_quiz(topic, hits, count=count, style=options.style, avoid=avoid, hindi=hindi)
     if not quiz.questions:
-        return _nothing(task, f"The material on {topic} is too thin to make questions from.", topic=topic)
+        return _nothing(task, say("thin", hindi, topic=topic), topic=topic)
     await context.memory.remember("quiz", msgspec.to_builtins(quiz))
     progress = await _progress(context)
-    documents = {q.document_id: q for q in quiz.questions}
     return AgentResult(
         answer=layout(quiz),
         engine="rules",
         confidence=0.8,
-        sources=tuple(
-            Source(
-                kind="document", id=q.document_id, title=q.title, excerpt=q.sentence, reference=q.reference
-            )
-            for q in documents.values()
-        ),
+        sources=_quoted(quiz),
         data={
             "mode": "quiz",
             "topic": topic,
@@ -221,12 +221,10 @@ async def _quiz(
     )
 
 
-async def _grade(answers: list[str], task: AgentTask, context: AgentContext) -> AgentResult:
+async def _grade(answers: list[str], hindi: bool, task: AgentTask, context: AgentContext) -> AgentResult:
     remembered = await context.memory.recall("quiz")
     if not remembered:
-        return _nothing(
-            task, "There is no quiz to grade yet: ask me to quiz you on a topic first.", mode="grade"
-        )
+        return _nothing(task, say("no_quiz", hindi), mode="grade")
     quiz = msgspec.convert(remembered, Quiz)
     marks = grade(quiz, answers)
     correct = sum(mark.correct for mark in marks)
@@ -238,21 +236,15 @@ async def _grade(answers: list[str], task: AgentTask, context: AgentContext) -> 
     await context.memory.remember("quiz", None)  # graded once: a second "answers:" does not count twice
     so_far = ", ".join(f"{s.correct}/{s.total}" for s in progress.scores)
     lines = [
-        f"You got {correct} of {len(marks)} right on {quiz.topic}.",
+        say("score", quiz.hindi, correct=correct, total=len(marks), topic=quiz.topic),
         *(f"{mark.number}. {mark.feedback}" for mark in marks),
-        f"Quizzes taken: {progress.quizzes_taken}; scores so far: {so_far}.",
+        say("progress", quiz.hindi, taken=progress.quizzes_taken, scores=so_far),
     ]
-    documents = {q.document_id: q for q in quiz.questions}
     return AgentResult(
         answer="\n".join(lines),
         engine="rules",
         confidence=0.95,
-        sources=tuple(
-            Source(
-                kind="document", id=q.document_id, title=q.title, excerpt=q.sentence, reference=q.reference
-            )
-            for q in documents.values()
-        ),
+        sources=_quoted(quiz),
         data={
             "mode": "grade",
             "topic": quiz.topic,
@@ -273,7 +265,7 @@ def _topic(text: str) -> str:
     """The words that name what to study, in the user's order: no request or function words."""
     kept = [
         word
-        for word in re.findall(r"[\w\u0900-\u097f'-]+", text)
+        for word in tokens(text)
         if (low := word.casefold()) not in STOP_WORDS and low not in _REQUEST_WORDS and low not in HINDI_STOP
     ]
     return " ".join(kept).strip(" -'")
@@ -309,10 +301,13 @@ def _source(hit: KnowledgeHit) -> Source:
     )
 
 
-def _no_material(topic: str, hindi: bool) -> str:
-    if hindi:
-        return f"जो सामग्री मैं पढ़ सकता हूँ, उसमें {topic} पर कुछ नहीं है, इसलिए मैं इसे नहीं समझा सकता।"
-    return f"The knowledge base I can read has nothing on {topic}, so I cannot teach it from there."
+def _quoted(quiz: Quiz) -> tuple[Source, ...]:
+    """One source per document the questions come from, quoting the first sentence used."""
+    first = {q.document_id: q for q in reversed(quiz.questions)}
+    return tuple(
+        Source(kind="document", id=q.document_id, title=q.title, excerpt=q.sentence, reference=q.reference)
+        for q in sorted(first.values(), key=lambda q: q.number)
+    )
 
 
 def _nothing(

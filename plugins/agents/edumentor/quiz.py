@@ -14,8 +14,9 @@ from typing import Literal
 import msgspec
 
 from core.ports.agents import KnowledgeHit
-from plugins.agents.edumentor.terms import Term, blank, fold, key_terms, surface_in, terms_in
-from plugins.text import sentences, words
+from plugins.agents.edumentor.phrases import say
+from plugins.agents.edumentor.terms import Term, blank, fold, key_terms, surface_in, terms_in, tokens
+from plugins.text import sentences
 
 QuestionKind = Literal["choice", "cloze"]
 Style = Literal["mixed", "choice", "cloze"]
@@ -50,6 +51,8 @@ class KeyedQuestion(Question, kw_only=True):
 class Quiz(msgspec.Struct, kw_only=True):
     topic: str
     questions: list[KeyedQuestion]
+    hindi: bool = False
+    """Asked for in Hindi: the quiz and its grading are framed in Hindi."""
 
 
 class Score(msgspec.Struct, kw_only=True):
@@ -74,10 +77,12 @@ class Marked(msgspec.Struct, kw_only=True):
     feedback: str
 
 
-def make_quiz(topic: str, hits: list[KnowledgeHit], *, count: int, style: Style, avoid: set[str]) -> Quiz:
+def make_quiz(
+    topic: str, hits: list[KnowledgeHit], *, count: int, style: Style, avoid: set[str], hindi: bool = False
+) -> Quiz:
     """Up to ``count`` questions, one per sentence, in the material's order; ``avoid`` holds the
     topic's own words, which the question would give away."""
-    lines = [(hit, s) for hit in hits for s in sentences(hit.text) if len(words(s)) >= MIN_WORDS]
+    lines = [(hit, s) for hit in hits for s in sentences(hit.text) if len(tokens(s)) >= MIN_WORDS]
     terms = key_terms([s for _, s in lines])
     used: set[str] = set()
     questions: list[KeyedQuestion] = []
@@ -89,7 +94,7 @@ def make_quiz(topic: str, hits: list[KnowledgeHit], *, count: int, style: Style,
         if made is not None:
             used.add(fold(made.answer))
             questions.append(made)
-    return Quiz(topic=topic, questions=questions)
+    return Quiz(topic=topic, questions=questions, hindi=hindi)
 
 
 def _question(
@@ -167,7 +172,7 @@ def grade(quiz: Quiz, answers: list[str]) -> list[Marked]:
                 given=given,
                 answer=question.answer,
                 source=question.sentence,
-                feedback=_feedback(question, given, chosen, correct),
+                feedback=_feedback(question, given, chosen, correct, quiz.hindi),
             )
         )
     return marks
@@ -181,24 +186,26 @@ def _chosen(question: KeyedQuestion, given: str) -> str:
 
 
 def _same(given: str, answer: str) -> bool:
-    return [fold(w) for w in words(given)] == [fold(w) for w in words(answer)]
+    return [fold(w) for w in tokens(given)] == [fold(w) for w in tokens(answer)]
 
 
-def _feedback(question: KeyedQuestion, given: str | None, chosen: str | None, correct: bool) -> str:
+def _feedback(
+    question: KeyedQuestion, given: str | None, chosen: str | None, correct: bool, hindi: bool
+) -> str:
     said = f'"{question.sentence}" ({question.title})'
     if correct:
-        return f"Right: {question.answer}. The material says {said}."
+        return say("right", hindi, answer=question.answer, said=said)
     if given is None:
-        return f"No answer given; it is {question.answer}. The material says {said}."
-    return f"Not quite: you said {chosen}, but it is {question.answer}. The material says {said}."
+        return say("unanswered", hindi, answer=question.answer, said=said)
+    return say("wrong", hindi, chosen=chosen, answer=question.answer, said=said)
 
 
 def layout(quiz: Quiz) -> str:
     """The questions as text, without the key."""
-    lines = [f"Quiz on {quiz.topic}: {len(quiz.questions)} questions. Fill each gap (_____)."]
+    lines = [say("quiz_header", quiz.hindi, topic=quiz.topic, count=len(quiz.questions))]
     for question in quiz.questions:
         lines.append(f"{question.number}. {question.prompt}")
         if question.options:
             lines.append("   " + "   ".join(f"{LETTERS[i]}) {o}" for i, o in enumerate(question.options)))
-    lines.append('Send your answers in order (letters or words), e.g. "answers: B, <word>, A".')
+    lines.append(say("quiz_footer", quiz.hindi))
     return "\n".join(lines)

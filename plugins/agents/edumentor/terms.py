@@ -18,9 +18,10 @@ Kind = Literal["number", "name", "term"]
 
 MIN_LATIN = 4
 MIN_DEVANAGARI = 3
-_TOKEN = re.compile(
-    r"\d+(?:[.,]\d+)*|(?:[^\W\d_]|[\u0900-\u0dff])+(?:['\u2019-](?:[^\W\d_]|[\u0900-\u0dff])+)*"
-)
+# Indic letters and vowel signs (\w alone misses the signs, cutting Hindi words apart), but not
+# the danda (U+0964-5) nor Devanagari digits (U+0966-F).
+_LETTER = r"(?:[^\W\d_]|[\u0900-\u0963\u0970-\u0dff])"
+_TOKEN = re.compile(rf"\d+(?:[.,]\d+)*|{_LETTER}+(?:['\u2019-]{_LETTER}+)*")
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 _GENERAL = frozenset(
     """also other others many much more most some such each every very just only even both either
@@ -44,7 +45,9 @@ HINDI_STOP = frozenset(
     किए की का के को में से पर ने भी यह वह ये वे इस उस इन उन इसे उसे एक कुछ सब सभी जो जिस जिन
     कि तो ही तक लिए द्वारा साथ बाद पहले अपने अपनी अपना बहुत अधिक कम जब तब यदि अगर लेकिन
     परंतु किंतु क्योंकि जैसे वाला वाली वाले रहा रही रहे गया गई गए जाता जाती जाते सकता सकती
-    सकते""".split()  # noqa: SIM905
+    सकते जिसे जिसमें जिससे जिसका जिसकी जिनमें जहां जहाँ वहां वहाँ यहां यहाँ ऊपर नीचे अंदर बाहर बीच
+    लगातार रूप तरह प्रकार प्रक्रिया कहते कहा कहलाता कहलाती बनता बनती बनते बनकर होकर जाकर करके
+    रहता रहती रहते उठता उठती गिरता गिरती होती होते वाले दूसरे दूसरी पहला पहली हर कई""".split()  # noqa: SIM905
 )
 
 
@@ -99,6 +102,11 @@ def key_terms(sentences: list[str]) -> dict[str, Term]:
     ]
     terms.sort(key=lambda term: (-term.sentences, -min(len(term.text), 12), term.first))
     return {term.key: term for term in terms}
+
+
+def tokens(text: str) -> list[str]:
+    """Words and numbers in order, as written."""
+    return [token.group() for token in _TOKEN.finditer(text)]
 
 
 def terms_in(sentence: str, terms: dict[str, Term]) -> list[Term]:
