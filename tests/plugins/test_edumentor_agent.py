@@ -215,6 +215,19 @@ async def test_grading_marks_right_and_wrong_answers_and_quotes_the_source(make_
     assert "You got 3 of 5 right" in result.answer
 
 
+async def test_grading_without_answers_keeps_the_quiz_open() -> None:
+    context = FakeContext(documents=LIBRARY)
+    _, keyed = await quiz_on_photosynthesis(context)
+
+    empty = await ask(context, "", mode="grade")
+    graded = await ask(context, "", answers=right_answers(keyed))
+
+    assert empty.confidence <= 0.1
+    assert "no answers yet" in empty.answer
+    assert graded.data is not None
+    assert graded.data["progress"]["quizzes_taken"] == 1
+
+
 async def test_answers_can_be_typed_as_text() -> None:
     context = FakeContext(documents=LIBRARY)
     _, keyed = await quiz_on_photosynthesis(context)

@@ -155,6 +155,16 @@ async def test_a_request_for_a_diagnosis_or_medicine_is_declined_without_naming_
     assert result.sources == ()
 
 
+async def test_the_concern_behind_a_declined_request_still_gets_self_care_steps() -> None:
+    result = await ask("What medicine should I take for anxiety?")
+
+    assert result.data is not None
+    assert result.data["declined"] == "medical"
+    assert result.data["concerns"] == ["anxiety"]
+    assert result.answer.startswith("I can't suggest medicines")
+    assert "5-4-3-2-1" in result.answer
+
+
 async def test_wellness_material_in_the_knowledge_base_is_cited_but_never_its_talk_of_medicine(
     make_context: MakeContext,
 ) -> None:

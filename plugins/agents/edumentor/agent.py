@@ -225,6 +225,8 @@ async def _grade(answers: list[str], hindi: bool, task: AgentTask, context: Agen
     remembered = await context.memory.recall("quiz")
     if not remembered:
         return _nothing(task, say("no_quiz", hindi), mode="grade")
+    if not any(answer.strip() for answer in answers):  # the quiz stays open for the real answers
+        return _nothing(task, say("no_answers", hindi), mode="grade")
     quiz = msgspec.convert(remembered, Quiz)
     marks = grade(quiz, answers)
     correct = sum(mark.correct for mark in marks)

@@ -6,14 +6,14 @@ Three checks, in this order:
    itself before any agent runs; this is the second line, for a caller that reaches the agent
    another way. It answers exactly the reviewed template, with the platform's helplines when the
    context offers its ``CrisisPolicy``, else the defaults.
-2. A request for a diagnosis or for medicine is declined, pointing to a doctor. No answer of this
-   agent names a medicine.
+2. A request for a diagnosis or for medicine is declined, pointing to a doctor; the concern behind
+   it, if the message names one, still gets its self-care steps. No answer names a medicine.
 3. Otherwise the concern (``lexicon.py``) gets its reviewed self-care steps (``guidance.py``),
    in Hindi when the user writes Hindi, with a line from the knowledge base when it holds wellness
    material on that concern, and always the reminder that this is not a medical service.
 """
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import msgspec
 
@@ -21,7 +21,6 @@ from core.domain.agents.crisis import DEFAULT_HELPLINES, Helpline, crisis_answer
 from core.domain.agents.running import CrisisPolicy
 from core.ports.agents import Agent, AgentContext, AgentResult, AgentTask, KnowledgeHit, Source
 from plugins.agents.wellness import guidance
-from plugins.agents.wellness.guidance import Guidance
 from plugins.agents.wellness.lexicon import (
     Concern,
     asks_for_medical_advice,
@@ -99,31 +98,26 @@ class WellnessAgent(Agent):
         hindi = task.language == "hi" or writes == "devanagari"
         both = writes == "latin-hindi" and task.language != "en"  # Hindi, and English for who reads Latin
         language = "hi" if hindi or both else task.language or "en"
-        if asks_for_medical_advice(task.text):
-            answer = _in_languages(
-                guidance.DECLINE_HINDI + "\n\n" + guidance.NOT_MEDICAL_HINDI,
-                guidance.DECLINE_ENGLISH + "\n\n" + guidance.NOT_MEDICAL_ENGLISH,
-                hindi=hindi,
-                both=both,
-            )
-            return AgentResult(
-                answer=answer,
-                engine="rules",
-                confidence=0.9,
-                data={"declined": "medical", "crisis": False},
-                language=language,
-            )
+        declined = asks_for_medical_advice(task.text)
         found = concerns(task.text)[:MAX_CONCERNS]
-        cited = await _material(task.text, found, context)
+        # a request for medicine is declined, but the concern behind it still gets self-care steps;
+        # the knowledge base is not quoted then, as its material may speak of medicine
+        cited = [] if declined else await _material(task.text, found, context)
         answer = _in_languages(
-            _compose(found, cited, hindi=True), _compose(found, cited, hindi=False), hindi=hindi, both=both
+            _compose(found, cited, declined, hindi=True),
+            _compose(found, cited, declined, hindi=False),
+            hindi=hindi,
+            both=both,
         )
+        data: dict[str, Any] = {"concerns": list(found), "crisis": False}
+        if declined:
+            data["declined"] = "medical"
         return AgentResult(
             answer=answer,
             engine="rules",
-            confidence=0.8 if found else 0.5,
+            confidence=0.9 if declined else 0.8 if found else 0.5,
             sources=tuple(source for _, source in cited),
-            data={"concerns": list(found), "crisis": False},
+            data=data,
             language=language,
         )
 
@@ -142,13 +136,15 @@ def _in_languages(hindi_text: str, english_text: str, *, hindi: bool, both: bool
     return hindi_text if hindi else english_text
 
 
-def _compose(found: list[Concern], cited: list[tuple[str, Source]], *, hindi: bool) -> str:
+def _compose(found: list[Concern], cited: list[tuple[str, Source]], declined: bool, *, hindi: bool) -> str:
     texts = guidance.HINDI if hindi else guidance.ENGLISH
     labels = guidance.LABELS_HINDI if hindi else guidance.LABELS_ENGLISH
-    first: Guidance = (
-        texts[found[0]] if found else guidance.GENERAL_HINDI if hindi else guidance.GENERAL_ENGLISH
-    )
-    parts = [first.opening, "\n".join(f"{i}. {step}" for i, step in enumerate(first.steps, 1))]
+    parts = [guidance.DECLINE_HINDI if hindi else guidance.DECLINE_ENGLISH] if declined else []
+    if declined and not found:
+        parts.append(guidance.OFFER_HINDI if hindi else guidance.OFFER_ENGLISH)
+    else:
+        first = texts[found[0]] if found else guidance.GENERAL_HINDI if hindi else guidance.GENERAL_ENGLISH
+        parts += [first.opening, "\n".join(f"{i}. {step}" for i, step in enumerate(first.steps, 1))]
     for other in found[1:]:
         about = f"{labels[other]} के लिए भी:" if hindi else f"For the {labels[other]} too:"
         parts.append(

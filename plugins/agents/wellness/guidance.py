@@ -207,15 +207,17 @@ NOT_MEDICAL_HINDI = (
 DECLINE_ENGLISH = (
     "I can't suggest medicines or say whether you have a condition: that needs a doctor who can "
     "ask the right questions and examine you. Please see a doctor or a psychiatrist about it, and "
-    "don't start, stop or change any medicine on your own. In the meantime I am happy to share "
-    "everyday self-care steps for stress, sleep, worry or low mood."
+    "don't start, stop or change any medicine on your own."
+)
+OFFER_ENGLISH = (
+    "In the meantime I am happy to share everyday self-care steps for stress, sleep, worry or low mood."
 )
 DECLINE_HINDI = (
     "मैं दवा नहीं बता सकता और न ही यह कह सकता हूँ कि आपको कोई बीमारी है: इसके लिए डॉक्टर की ज़रूरत है, "
     "जो सही सवाल पूछकर जाँच कर सकें। कृपया इसके बारे में किसी डॉक्टर या मनोचिकित्सक से मिलें, और "
-    "कोई भी दवा अपने आप शुरू, बंद या बदलें नहीं। तब तक मैं तनाव, नींद, चिंता या उदासी के लिए "
-    "रोज़मर्रा के आसान उपाय बता सकता हूँ।"
+    "कोई भी दवा अपने आप शुरू, बंद या बदलें नहीं।"
 )
+OFFER_HINDI = "तब तक मैं तनाव, नींद, चिंता या उदासी के लिए रोज़मर्रा के आसान उपाय बता सकता हूँ।"
 
 LABELS_ENGLISH: dict[Concern, str] = {
     "stress": "stress",
