@@ -83,14 +83,15 @@ def make_quiz(
     """Up to ``count`` questions, one per sentence, in the material's order; ``avoid`` holds the
     topic's own words, which the question would give away."""
     lines = [(hit, s) for hit in hits for s in sentences(hit.text) if len(tokens(s)) >= MIN_WORDS]
-    terms = key_terms([s for _, s in lines])
+    # the topic's words are neither asked for nor offered: as options they are plainly wrong
+    terms = {key: term for key, term in key_terms([s for _, s in lines]).items() if key not in avoid}
     used: set[str] = set()
     questions: list[KeyedQuestion] = []
     for hit, sentence in lines:
         if len(questions) == count:
             break
         wants_choice = style == "choice" or (style == "mixed" and len(questions) % 2 == 0)
-        made = _question(len(questions) + 1, hit, sentence, terms, used | avoid, wants_choice, style)
+        made = _question(len(questions) + 1, hit, sentence, terms, used, wants_choice, style)
         if made is not None:
             used.add(fold(made.answer))
             questions.append(made)

@@ -38,7 +38,8 @@ _GENERAL = frozenset(
     amount number level levels include includes including red blue green yellow white black brown
     tiny huge whole full free simple common important major minor special possible able available
     open clear real true false early late easy hard natural general specific particular similar
-    total entire useful""".split()  # noqa: SIM905 (reads as prose)
+    total entire useful later earlier began begun became led spread held left brought built went came
+    told felt""".split()  # noqa: SIM905 (reads as prose)
 )
 HINDI_STOP = frozenset(
     """और तथा या है हैं था थे थी थीं हो होता होती होते होना होने कर करता करती करते करना करने किया
@@ -126,8 +127,8 @@ def surface_in(sentence: str, term: Term) -> str:
 
 
 def _candidates(sentence: str, mid_capitals: set[str]) -> Iterable[tuple[str, Kind]]:
-    for position, token in enumerate(_TOKEN.finditer(sentence)):
-        word = token.group()
+    found = tokens(sentence)
+    for position, word in enumerate(found):
         if word[0].isdigit():
             if not re.fullmatch(r"[0-9]", word):  # "3 steps": too small to be a fact worth asking
                 yield word, "number"
@@ -135,7 +136,10 @@ def _candidates(sentence: str, mid_capitals: set[str]) -> Iterable[tuple[str, Ki
             if len(word) >= MIN_DEVANAGARI and word not in HINDI_STOP:
                 yield word, "term"
         elif _is_term(word):
-            capital = word[:1].isupper() and (position > 0 or word in mid_capitals)
+            # a capital opening a sentence marks a name only if the word is capitalised elsewhere
+            # too, or a capitalised word follows ("Napoleon Bonaparte")
+            follows = position + 1 < len(found) and found[position + 1][:1].isupper()
+            capital = word[:1].isupper() and (position > 0 or word in mid_capitals or follows)
             yield word, "name" if capital and not word.isupper() else "term"
 
 
