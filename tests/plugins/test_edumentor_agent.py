@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
+from core.domain.agents.routing import AgentRouter
 from core.ports.agents import AgentResult, AgentTask, BoundContext
 from plugins.agents.edumentor import EduMentorAgent
 from plugins.agents.edumentor.quiz import LETTERS
+from plugins.manager import load_catalog
 from plugins.testing import FakeContext, FakeLlm, FixedClock, MemorySessionMemory
 from plugins.text import sentences
 from tests.plugins.conftest import MakeContext
@@ -299,3 +301,23 @@ async def test_a_hindi_learner_is_taught_quizzed_and_graded_in_hindi(make_contex
     assert graded.data is not None
     assert graded.data["score"]["correct"] == graded.data["score"]["total"] == len(keyed)
     assert graded.answer.startswith(f"जल चक्र पर {len(keyed)} में से {len(keyed)} उत्तर सही")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Explain the water cycle",
+        "Teach me fractions",
+        "Quiz me on the solar system",
+        "test me on chapter 3",
+        "गुरुत्वाकर्षण समझाइए",
+        "fractions samjhao",
+        "mujhe algebra sikhao",
+    ],
+)
+def test_the_router_sends_requests_to_learn_to_edumentor(text: str) -> None:
+    catalog = load_catalog({})
+    decision = AgentRouter(catalog.info()).route(text, list(catalog.agents()))
+
+    assert decision is not None
+    assert decision.agent == "edumentor"

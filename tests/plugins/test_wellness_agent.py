@@ -7,10 +7,12 @@ import re
 import pytest
 
 from core.domain.agents.crisis import DEFAULT_HELPLINES, Helpline, crisis_answer, screen
+from core.domain.agents.routing import AgentRouter
 from core.domain.agents.running import CrisisPolicy
 from core.ports.agents import AgentResult, AgentTask
 from plugins.agents.wellness import WellnessAgent
 from plugins.agents.wellness.guidance import NOT_MEDICAL_ENGLISH, NOT_MEDICAL_HINDI
+from plugins.manager import load_catalog
 from plugins.testing import FakeContext
 from tests.plugins.conftest import MakeContext
 
@@ -104,6 +106,7 @@ async def test_a_concern_gets_practical_self_care_steps(
     assert concern in result.data["concerns"]
     assert step in result.answer
     assert result.answer.endswith(NOT_MEDICAL_ENGLISH)
+    assert not [drug for drug in DRUGS if drug in result.answer.casefold()]
     assert result.engine == "rules"
 
 
@@ -187,3 +190,23 @@ async def test_without_a_named_concern_it_still_offers_support_and_the_reminder(
     assert "slow breaths" in result.answer
     assert result.answer.endswith(NOT_MEDICAL_ENGLISH)
     assert result.confidence < 0.8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm so stressed these days",
+        "I can't sleep",
+        "This deadline is killing me",
+        "Do I have depression?",
+        "मुझे बहुत चिंता हो रही है",
+        "neend nahi aati",
+        "bahut tension hai yaar",
+    ],
+)
+def test_the_router_sends_wellbeing_concerns_to_wellness(text: str) -> None:
+    catalog = load_catalog({})
+    decision = AgentRouter(catalog.info()).route(text, list(catalog.agents()))
+
+    assert decision is not None
+    assert decision.agent == "wellness"
