@@ -68,8 +68,9 @@ def test_without_the_package_its_agent_is_gone_and_the_built_in_ones_remain() ->
     agents, _ = catalog()
 
     assert "echo" not in agents
-    assert {"qna", "summarizer", "text"} <= agents.keys()
-    assert {agents[name]["distribution"] for name in ("qna", "summarizer", "text")} == {"bhiv-core"}
+    built_in = ("edumentor", "qna", "summarizer", "text", "wellness")
+    assert set(built_in) <= agents.keys()
+    assert {agents[name]["distribution"] for name in built_in} == {"bhiv-core"}
 
 
 def test_bhiv_agents_limits_the_catalog_to_the_names_it_lists(echo_site: Path) -> None:
