@@ -11,7 +11,10 @@ from adapters.llm.extractive import ExtractiveEngine
 from adapters.vaani.keywords import YakeKeywordExtractor
 from adapters.vaani.language import LinguaLanguageDetector
 from adapters.vaani.transliteration import IndicTransliterator
+from apps.agents_route_cli import router_for
+from core.domain.agents.routing import DEFAULT_THRESHOLD, AgentRouter
 from core.ports.vaani import KeywordExtractor, LanguageDetector, Transliterator
+from plugins.manager import load_catalog
 from plugins.testing import FakeContext
 
 MakeContext = Callable[..., FakeContext]
@@ -45,3 +48,11 @@ def embedded_context() -> MakeContext:
         return FakeContext(llm=ExtractiveEngine(), ports=real_ports(), **kwargs)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def built_in_router() -> tuple[AgentRouter, list[str]]:
+    """The router over the installed agents and the embedded embedder, as ``bhiv agents route``
+    builds it (the examples are embedded once, on the first route), and every agent's name."""
+    catalog = load_catalog({})
+    return router_for(catalog, DEFAULT_THRESHOLD), list(catalog.agents())

@@ -12,7 +12,6 @@ from core.domain.agents.routing import AgentRouter
 from core.ports.agents import AgentResult, AgentTask, BoundContext
 from plugins.agents.edumentor import EduMentorAgent
 from plugins.agents.edumentor.quiz import LETTERS
-from plugins.manager import load_catalog
 from plugins.testing import FakeContext, FakeLlm, FixedClock, MemorySessionMemory
 from plugins.text import sentences
 from tests.plugins.conftest import MakeContext
@@ -315,9 +314,11 @@ async def test_a_hindi_learner_is_taught_quizzed_and_graded_in_hindi(make_contex
         "mujhe algebra sikhao",
     ],
 )
-def test_the_router_sends_requests_to_learn_to_edumentor(text: str) -> None:
-    catalog = load_catalog({})
-    decision = AgentRouter(catalog.info()).route(text, list(catalog.agents()))
+async def test_the_router_sends_requests_to_learn_to_edumentor(
+    text: str, built_in_router: tuple[AgentRouter, list[str]]
+) -> None:
+    router, names = built_in_router
+    decision = await router.route(text, names)
 
     assert decision is not None
     assert decision.agent == "edumentor"

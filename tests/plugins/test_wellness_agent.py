@@ -12,7 +12,6 @@ from core.domain.agents.running import CrisisPolicy
 from core.ports.agents import AgentResult, AgentTask
 from plugins.agents.wellness import WellnessAgent
 from plugins.agents.wellness.guidance import NOT_MEDICAL_ENGLISH, NOT_MEDICAL_HINDI
-from plugins.manager import load_catalog
 from plugins.testing import FakeContext
 from tests.plugins.conftest import MakeContext
 
@@ -204,9 +203,11 @@ async def test_without_a_named_concern_it_still_offers_support_and_the_reminder(
         "bahut tension hai yaar",
     ],
 )
-def test_the_router_sends_wellbeing_concerns_to_wellness(text: str) -> None:
-    catalog = load_catalog({})
-    decision = AgentRouter(catalog.info()).route(text, list(catalog.agents()))
+async def test_the_router_sends_wellbeing_concerns_to_wellness(
+    text: str, built_in_router: tuple[AgentRouter, list[str]]
+) -> None:
+    router, names = built_in_router
+    decision = await router.route(text, names)
 
     assert decision is not None
     assert decision.agent == "wellness"

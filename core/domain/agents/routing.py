@@ -32,14 +32,14 @@ ORCHESTRATOR = "orchestrator"
 """The router as an agent: it answers clarify and decline itself; it is never a routing target."""
 PLANNER = "planner"
 FALLBACK = "qna"
-DEFAULT_THRESHOLD = 0.35
-KEYWORD_WEIGHT = 0.04
+DEFAULT_THRESHOLD = 0.2
+KEYWORD_WEIGHT = 0.02
 """Each keyword found adds half of what is left to 1, times this, to the similarity."""
 TEMPERATURE = 0.01
 """Softmax temperature over the scores: cosine similarities of e5 sit within a narrow band."""
-NEAREST = 1
-"""An intent's similarity is the mean over its this many nearest examples."""
-MIN_CLAUSE_CONFIDENCE = 0.5
+OVERLAP_WEIGHT = 0.02
+"""Times the word overlap (Dice) with the nearest example by words, added to the similarity."""
+MIN_CLAUSE_CONFIDENCE = 0.7
 SHORT_WORDS = 2
 _STOPWORD_TEXT = """
 a an the is are was were be been am i me my we our you your it its this that these those to of
@@ -126,9 +126,9 @@ class AgentRouter:
             found = [kw for kw in intent.keywords if _keyword_in(kw.lower(), query, joined)]
             keyword_score = 1 - 0.5 ** len(found)
             if vector is not None and intent.vectors is not None and len(intent.vectors):
-                nearest = np.sort(intent.vectors @ vector)[-NEAREST:]
-                similarity = float(np.mean(nearest))
-                score = similarity + KEYWORD_WEIGHT * keyword_score
+                similarity = float(np.max(intent.vectors @ vector))
+                overlap = max((_dice(tokens, example) for example in intent.example_words), default=0.0)
+                score = similarity + KEYWORD_WEIGHT * keyword_score + OVERLAP_WEIGHT * overlap
             else:
                 similarity = max((_dice(tokens, example) for example in intent.example_words), default=0.0)
                 score = 1 - (1 - keyword_score) * (1 - similarity)
