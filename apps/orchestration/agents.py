@@ -39,6 +39,7 @@ from core.ports.files import FileStore
 from core.ports.knowledge import KnowledgeUnitOfWork, TextEmbedder
 from core.ports.kv import KeyValueStore
 from core.ports.llm import DelegatedLlm, LlmProvider, LlmProviders
+from core.ports.translation import Translator
 from core.ports.vaani import (
     KeywordExtractor,
     LanguageDetector,
@@ -121,8 +122,12 @@ class AgentsProvider(Provider):
         recognizer: SpeechRecognizer,
         knowledge: KnowledgeUnitOfWork,
         embedder: TextEmbedder,
+        translator: Translator,
+        crisis: CrisisPolicy,
     ) -> AgentContexts:
         ports: dict[type[Any], Any] = {
+            Translator: translator,
+            CrisisPolicy: crisis,
             SpeechSynthesizer: speech,
             TextRecognizer: ocr,
             Transliterator: transliterator,

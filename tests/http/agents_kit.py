@@ -30,7 +30,9 @@ from tests.support.processes import free_port_block
 class EchoAgent(Agent):
     name = "echo"
     title = "Echo"
-    description = "Says back what it was told, and how long the conversation is."
+    description = (
+        "Says back what it was told (in a plan, the step before's answer), and how long the conversation is."
+    )
     keywords = ("echo", "repeat")
     examples = ("repeat after me", "say this back to me")
 
@@ -38,7 +40,7 @@ class EchoAgent(Agent):
         history = await context.memory.history()
         await context.memory.remember("last", task.text)
         return AgentResult(
-            answer=task.text,
+            answer=task.previous or task.text,
             engine="rules",
             confidence=0.9,
             sources=(Source(kind="input", id="text"),),

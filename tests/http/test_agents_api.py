@@ -10,7 +10,9 @@ import pytest
 
 from apps._shared.settings import PlatformSettings
 from core.domain.access import Role
+from plugins.agents.planner import PlannerAgent
 from tests.http.agents_kit import (
+    EVERY_AGENT,
     EchoAgent,
     GateAgent,
     StockAgent,
@@ -226,3 +228,27 @@ async def test_a_user_runs_at_most_four_agents_at_once(settings: PlatformSetting
     assert someone_else.status_code == 200, "the limit is per user"
     assert [answer.status_code for answer in finished] == [200] * 4
     assert again.status_code == 200, "finished runs free their slots"
+
+
+async def test_a_message_asking_two_agents_runs_as_a_plan_each_step_given_the_answer_before(
+    settings: PlatformSettings, tmp_path: Path
+) -> None:
+    agents = [*EVERY_AGENT, PlannerAgent()]
+    async with orchestration_with(settings, tmp_path, agents) as (client, auth):
+        headers = await auth("asha")
+        text = "how much stock is left in the warehouse and then repeat it back to me"
+        answer = await client.post("/v1/query", json={"text": text}, headers=headers)
+        runs = (await client.get("/v1/runs", headers=headers)).json()["items"]
+
+    body = answer.json()
+    assert answer.status_code == 200, body
+    assert body["agent"] == "planner"
+    steps = body["data"]["steps"]
+    assert [(step["agent"], step["answer"]) for step in steps] == [
+        ("stock", "42 units"),
+        ("echo", "42 units"),
+    ]
+    assert body["answer"].endswith("(echo):\n42 units")
+    assert [(run["agent"], run["route"]["by"]) for run in runs] == [("planner", "plan")], (
+        "one run for the plan"
+    )

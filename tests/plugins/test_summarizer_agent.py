@@ -108,3 +108,10 @@ async def test_nothing_to_summarise_is_said_plainly(make_context: MakeContext) -
 
     assert result.confidence == 0.0
     assert "no text" in result.answer
+
+
+async def test_in_a_plan_the_previous_step_s_answer_is_what_is_summarised(make_context: MakeContext) -> None:
+    result = await SummarizerAgent().run(AgentTask(text="summarise it", previous=REPORT), make_context())
+
+    assert set(sentences(result.answer)) <= set(sentences(REPORT))
+    assert result.sources[0].excerpt == REPORT[:200]

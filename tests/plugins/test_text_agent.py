@@ -1,9 +1,11 @@
 """The text agent finds a text's language, keywords, readability, sentiment and entities, and
-transliterates it on request."""
+transliterates or translates it on request."""
 
 import pytest
 
 from core.ports.agents import AgentTask
+from core.ports.translation import Translation, TranslationUnavailable, Translator
+from core.ports.vaani import Capability
 from plugins.agents.text import TextAgent
 from plugins.agents.text.entities import find_entities
 from plugins.agents.text.readability import readability, syllables
@@ -102,3 +104,64 @@ def test_syllables_are_counted_by_vowel_groups(word: str, count: int) -> None:
 
 def test_no_english_words_means_no_readability_score() -> None:
     assert readability("१२३ ४५६") is None
+
+
+class Dictionary:
+    """A ``Translator`` speaking the port's protocol over a fixed phrasebook."""
+
+    def __init__(self, phrases: dict[str, str]) -> None:
+        self.phrases = phrases
+        self.asked: list[tuple[str, str, str]] = []
+
+    async def capabilities(self) -> list[Capability]:
+        return []
+
+    async def translate(self, text: str, *, source: str, target: str) -> Translation:
+        self.asked.append((text, source, target))
+        return Translation(text=self.phrases[text], source=source, target=target, engine="phrasebook")
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "Translate this into Hindi: 'Where is the station?'",
+        "isko hindi me translate kar do: Where is the station?",
+    ],
+)
+async def test_the_words_ask_for_a_translation_through_the_translator_port(ask: str) -> None:
+    translator = Dictionary({"Where is the station?": "स्टेशन कहाँ है?"})
+    data = await analyse(ask, FakeContext(ports={Translator: translator}))
+
+    assert data["translation"] == {"target": "hi", "text": "स्टेशन कहाँ है?", "engine": "phrasebook"}
+    assert data["answer"].startswith("Translation (hi): स्टेशन कहाँ है?")
+    assert translator.asked[0][0] == "Where is the station?", "the material, not the request"
+
+
+async def test_without_a_generative_translator_it_says_so_and_never_passes_the_text_off() -> None:
+    class Unavailable(Dictionary):
+        async def translate(self, text: str, *, source: str, target: str) -> Translation:
+            raise TranslationUnavailable("no generative provider is configured")
+
+    data = await analyse("Translate to Hindi: good morning", FakeContext(ports={Translator: Unavailable({})}))
+    alone = await analyse("Translate to Hindi: good morning", FakeContext(), translate_to="hi")
+
+    assert data["translation"]["available"] is False
+    assert "no generative provider" in data["translation"]["reason"]
+    assert alone["translation"] == {
+        "target": "hi",
+        "available": False,
+        "reason": "this platform offers no translator",
+    }
+    assert "No translation into hi" in alone["answer"]
+
+
+async def test_in_a_plan_the_previous_step_s_answer_is_the_text_analysed(
+    embedded_context: MakeContext,
+) -> None:
+    result = await TextAgent().run(
+        AgentTask(text="what is its sentiment", previous=COMPLAINT), embedded_context()
+    )
+
+    assert result.data is not None
+    assert result.data["sentiment"]["compound"] < 0
+    assert result.sources[0].excerpt == COMPLAINT

@@ -107,7 +107,8 @@ class SummarizerAgent(Agent):
 
 async def _material(task: AgentTask, options: SummaryOptions, context: AgentContext) -> tuple[str, Source]:
     if options.file_id is None:
-        text = _without_request(task.text)[:MAX_TEXT_CHARS]
+        # In a plan, the words are the instruction and the step before gave the text.
+        text = (task.previous or _without_request(task.text))[:MAX_TEXT_CHARS]
         return text, Source(kind="input", id="text", excerpt=text[:200])
     stored = await context.files.get(options.file_id)
     if not stored.file.content_type.startswith("text/"):

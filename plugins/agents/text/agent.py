@@ -1,10 +1,11 @@
 """The text agent: what a text is (language, keywords, readability, sentiment, the emails, phone
-numbers, URLs and dates in it) and, when asked, the text in another script.
+numbers, URLs and dates in it) and, when asked, the text in another script or language.
 
 Language, keywords and transliteration come from the platform's Vaani ports, when the context
 offers them; readability and sentiment are computed here, for English, where they mean something.
 """
 
+import re
 from typing import Annotated, Any, ClassVar
 
 import msgspec
@@ -15,6 +16,7 @@ from core.ports.vaani import DetectedLanguage, KeywordExtractor, LanguageDetecto
 from plugins.agents.text.entities import Entities, find_entities
 from plugins.agents.text.readability import Readability, readability
 from plugins.agents.text.sentiment import Sentiment, sentiment
+from plugins.agents.text.translation import asked_language, translated
 from plugins.inputs import read_inputs
 
 MAX_TEXT_CHARS = 100_000
@@ -26,6 +28,8 @@ class TextOptions(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     """A scheme of the ``Transliterator`` port: ``iast``, ``itrans``, ``devanagari``, ``tamil``..."""
     transliterate_from: str | None = None
     """Default: the scheme of the text's own script, when it is an Indic one."""
+    translate_to: str | None = None
+    """A language code (``hi``, ``en``...); also read from the words ("translate it into Hindi")."""
 
 
 class TextAgent(Agent):
@@ -73,7 +77,8 @@ class TextAgent(Agent):
 
     async def run(self, task: AgentTask, context: AgentContext) -> AgentResult:
         options = read_inputs(task, TextOptions)
-        text = task.text[:MAX_TEXT_CHARS]
+        # In a plan, the words are the instruction and the step before gave the text.
+        text = (task.previous or task.text)[:MAX_TEXT_CHARS]
         detected = await _detect(text, context)
         language = detected.language if detected and detected.language else task.language
         english = language == "en"
@@ -86,6 +91,9 @@ class TextAgent(Agent):
         }
         if options.transliterate_to:
             found["transliteration"] = await _transliterate(text, options, detected, context)
+        target = options.translate_to or asked_language(task.text)
+        if target:
+            found["translation"] = await translated(_material(text), language, target, context)
         return AgentResult(
             answer=_report(found),
             engine="rules",
@@ -130,8 +138,22 @@ async def _transliterate(
     return {"source": source, "target": target, "text": converted}
 
 
+def _material(text: str) -> str:
+    """What to translate: the quoted text, or what follows the colon, else the whole message."""
+    quoted = re.search(r"['\u2018\"\u201c](.+?)['\u2019\"\u201d]\s*$", text, re.DOTALL)
+    if quoted:
+        return quoted.group(1)
+    _, colon, rest = text.partition(":")
+    return rest.strip() if colon and rest.strip() else text
+
+
 def _report(found: dict[str, Any]) -> str:
     lines = []
+    translation = found.get("translation")
+    if translation and translation.get("text"):
+        lines.append(f"Translation ({translation['target']}): {translation['text']}")
+    elif translation:
+        lines.append(f"No translation into {translation['target']}: {translation['reason']}.")
     if found["language"]:
         language = found["language"]
         lines.append(f"Language: {language['language'] or 'unknown'} ({language['confidence']:.2f}).")
