@@ -57,6 +57,15 @@ class KnowledgeAgent(Agent):
         "the warranty policy: who pays for replaced parts? cite the document",
         "वारंटी नीति में क्या लिखा है, दस्तावेज़ का हवाला दीजिए",
         "handbook me probation period kitna likha hai, page bhi batao",
+        "how long does delivery to Mumbai take",
+        "how many days does shipping to Chennai take",
+        "do we ship abroad and what does it cost",
+        "when will an order placed today arrive",
+        "what are the delivery charges for small orders",
+        "दिल्ली तक डिलीवरी में कितने दिन लगते हैं",
+        "विदेश में शिपिंग होती है क्या",
+        "delivery kitne din me hoti hai bangalore tak",
+        "shipping charges kitne lagte hai",
     )
     keywords: ClassVar[tuple[str, ...]] = (
         "document",

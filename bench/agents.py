@@ -1,0 +1,105 @@
+"""What a routed agent query costs, in one run of ``bhiv up --demo`` (embedded default, a
+temporary data dir): p50/p99 through the gateway of
+
+- ``GET /api/orchestration/v1/whoami`` (the floor: gateway, token check, one service hop);
+- ``POST /api/llm/v1/embeddings`` of one short sentence (what routing adds at least: the query's
+  embedding, here in the LLM service);
+- ``POST /api/orchestration/v1/query`` with a Knowledge question over the demo handbook, no agent
+  named: crisis screen, routing (the query's embedding), knowledge search (words and vectors),
+  the extractive answer, the run record and the session.
+
+Requests go one at a time as the demo sales user (customers may not call the LLM API), the three
+kinds interleaved so they see the same moments of a noisy machine; read the ratios.
+Run: python bench/agents.py [rounds]
+"""
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from apps._shared.settings import SERVICE_NAMES
+from tests.support.processes import (
+    ADMIN,
+    FAST_HASHING,
+    free_port_block,
+    interrupt,
+    start_bhiv,
+    wait_until_ready,
+)
+
+QUESTION = "How long do deliveries to Delhi take?"
+WARM_UP = 3
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def signed_in(base: str, data_dir: Path) -> httpx.Client:
+    logins = data_dir / "demo-logins.json"
+    deadline = time.monotonic() + 180
+    while not (logins.exists() and json.loads(logins.read_text())["seeded"]):
+        if time.monotonic() > deadline:
+            raise SystemExit("the demo data was not loaded")
+        time.sleep(0.5)
+    sales = next(login for login in json.loads(logins.read_text())["logins"] if login["role"] == "sales")
+    client = httpx.Client(base_url=base, timeout=60)
+    form = {"grant_type": "password", "username": sales["email"], "password": sales["password"]}
+    token = client.post("/auth/token", data=form).json()["access_token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+def main(rounds: int) -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix="bhiv-bench-agents-"))
+    base_port = free_port_block(len(SERVICE_NAMES))
+    process = start_bhiv(
+        ["up", "--demo", "--data-dir", str(data_dir), "--base-port", str(base_port)],
+        env={**ADMIN, **FAST_HASHING},
+    )
+    try:
+        for offset in range(len(SERVICE_NAMES)):
+            wait_until_ready(f"http://127.0.0.1:{base_port + offset}", process)
+        client = signed_in(f"http://127.0.0.1:{base_port}", data_dir)
+        calls = {
+            "whoami": lambda: client.get("/api/orchestration/v1/whoami"),
+            "one embedding": lambda: client.post(
+                "/api/llm/v1/embeddings", json={"model": "embed", "input": "deliveries to Delhi"}
+            ),
+            "routed knowledge query": lambda: client.post(
+                "/api/orchestration/v1/query", json={"text": QUESTION}
+            ),
+        }
+        timings: dict[str, list[float]] = {name: [] for name in calls}
+        agents: set[str] = set()
+        for round_ in range(rounds + WARM_UP):
+            for name, call in calls.items():
+                started = time.perf_counter()
+                answer = call()
+                elapsed = (time.perf_counter() - started) * 1000
+                if answer.status_code != 200:
+                    raise SystemExit(f"{name}: {answer.status_code} {answer.text}")
+                if name.startswith("routed"):
+                    agents.add(answer.json()["agent"])
+                if round_ >= WARM_UP:
+                    timings[name].append(elapsed)
+        floor = statistics.median(timings["whoami"])
+        print(f"{rounds} rounds through the gateway, one at a time (load average {os.getloadavg()[0]:.1f})")
+        for name, values in timings.items():
+            p50, p99 = statistics.median(values), percentile(values, 0.99)
+            print(f"  {name:<24} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  p50 {p50 / floor:5.1f}x whoami")
+        print(f"  the routed query was answered by: {', '.join(sorted(agents))}")
+    finally:
+        interrupt(process)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50)
