@@ -29,9 +29,12 @@ class AnswerQuery:
       self-harm (English, Hindi, Hindi typed in Latin script) is answered with the Wellness
       crisis template and its helplines, by `wellness`, whatever agent was named; the run is
       flagged and `orchestration.crisis_escalated` is published (without the message).
-    - Otherwise the named `agent`, else the best match of the agents' keywords and examples
-      among those the caller may use, else `qna`, else 422 `no_agent`; `orchestrator` is never
-      chosen by routing.
+    - Otherwise the named `agent`, else the router among the agents the caller may use: the one
+      whose examples the request is nearest to; a request outside the platform is declined and
+      a vague one gets a clarifying question, both answered by `orchestrator` itself; several
+      asks in one message go to `planner`, whose steps run in order, each given the answer
+      before; below the threshold `qna`, else 422 `no_agent`. The `orchestrator` agent itself
+      never runs for a routed query.
     - An unknown agent is 404 `agent_not_found`; one whose permission the caller lacks 403.
     - An agent that runs past its time answers 504 `agent_timeout`; one that fails 502
       `agent_failed`. At most a few runs at once per caller (429 `too_many_runs`).
