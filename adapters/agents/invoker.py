@@ -4,9 +4,11 @@ never the service."""
 import asyncio
 import logging
 import traceback
+from collections.abc import Coroutine
+from typing import Any
 
 from core.domain.agents.errors import AgentFailed, AgentTimedOut
-from core.ports.agent_runs import AgentInvoker
+from core.ports.agent_runs import AgentInvoker, DeltaSink
 from core.ports.agents import Agent, AgentContext, AgentResult, AgentTask
 
 log = logging.getLogger("bhiv.agents")
@@ -14,9 +16,17 @@ log = logging.getLogger("bhiv.agents")
 
 class AsyncioAgentInvoker(AgentInvoker):
     async def invoke(self, agent: Agent, task: AgentTask, context: AgentContext) -> AgentResult:
+        return await self._guarded(agent, agent.run(task, context))
+
+    async def stream(
+        self, agent: Agent, task: AgentTask, context: AgentContext, send: DeltaSink
+    ) -> AgentResult:
+        return await self._guarded(agent, _streamed(agent, task, context, send))
+
+    async def _guarded(self, agent: Agent, running: Coroutine[Any, Any, AgentResult]) -> AgentResult:
         try:
             async with asyncio.timeout(agent.timeout_seconds):
-                result = await agent.run(task, context)
+                result = await running
         except TimeoutError:
             log.warning("agent %s ran past %.1f s", agent.name, agent.timeout_seconds)
             raise AgentTimedOut(
@@ -31,3 +41,13 @@ class AsyncioAgentInvoker(AgentInvoker):
             log.error("agent %s answered a %s, not an AgentResult", agent.name, type(result).__name__)
             raise AgentFailed(f"the {agent.name} agent failed", agent=agent.name)
         return result
+
+
+async def _streamed(agent: Agent, task: AgentTask, context: AgentContext, send: DeltaSink) -> AgentResult:
+    """The result a stream ends with, its partial answers sent on; a stream that ends without
+    one is the agent's failure."""
+    async for part in agent.stream(task, context):
+        if isinstance(part, AgentResult):
+            return part
+        await send(part)
+    raise RuntimeError(f"the {agent.name} agent's stream ended without its result")

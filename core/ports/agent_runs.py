@@ -44,10 +44,23 @@ class AgentsUnitOfWork(UnitOfWork, Protocol):
     runs: AgentRunLog
 
 
+class DeltaSink(Protocol):
+    async def __call__(self, text: str) -> None:
+        """Pass on a partial answer (text to append) as the agent makes it."""
+        ...
+
+
 class AgentInvoker(Protocol):
     async def invoke(self, agent: Agent, task: AgentTask, context: AgentContext) -> AgentResult:
         """``agent.run`` within ``agent.timeout_seconds``: raises ``AgentTimedOut`` past it and
         ``AgentFailed`` for whatever the agent raises (logged, without the task's text)."""
+        ...
+
+    async def stream(
+        self, agent: Agent, task: AgentTask, context: AgentContext, send: DeltaSink
+    ) -> AgentResult:
+        """``agent.stream``, each partial answer passed to ``send``, under the same deadline and
+        isolation as ``invoke``; the result is the one the stream ends with."""
         ...
 
 

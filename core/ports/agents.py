@@ -256,9 +256,12 @@ class Agent(ABC):
     @abstractmethod
     async def run(self, task: AgentTask, context: AgentContext) -> AgentResult: ...
 
-    async def stream(self, task: AgentTask, context: AgentContext) -> AsyncIterator[str]:
-        """Partial answers as they come; by default the whole answer at once."""
-        yield (await self.run(task, context)).answer
+    async def stream(self, task: AgentTask, context: AgentContext) -> AsyncIterator[str | AgentResult]:
+        """Partial answers as they come (text to append), then the ``AgentResult`` last, which
+        the caller keeps; by default ``run``'s answer at once, then its result."""
+        result = await self.run(task, context)
+        yield result.answer
+        yield result
 
 
 class AgentInfo(msgspec.Struct, frozen=True, kw_only=True):

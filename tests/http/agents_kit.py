@@ -142,6 +142,27 @@ class GateAgent(Agent):
         return AgentResult(answer="through", engine="rules", confidence=1.0)
 
 
+class TellerAgent(Agent):
+    """Streams its answer a word at a time, then its result; ``stumble`` fails after two words."""
+
+    name = "teller"
+    title = "Teller"
+    description = "Tells a story slowly."
+
+    def __init__(self, stumble: bool = False) -> None:
+        self.stumble = stumble
+
+    async def run(self, task: AgentTask, context: AgentContext) -> AgentResult:
+        return AgentResult(answer="once upon a time", engine="rules", confidence=1.0)
+
+    async def stream(self, task: AgentTask, context: AgentContext) -> AsyncIterator[str | AgentResult]:
+        for n, word in enumerate(["once ", "upon ", "a ", "time"]):
+            if self.stumble and n == 2:
+                raise RuntimeError("lost the thread")
+            yield word
+        yield await self.run(task, context)
+
+
 EVERY_AGENT: tuple[Agent, ...] = (
     EchoAgent(),
     StockAgent(),

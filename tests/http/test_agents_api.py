@@ -2,6 +2,7 @@
 told when an agent is missing, forbidden, slow or broken."""
 
 import asyncio
+import json
 import logging
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from tests.http.agents_kit import (
     EchoAgent,
     GateAgent,
     StockAgent,
+    TellerAgent,
     orchestration_app,
     orchestration_with,
     serving,
@@ -252,3 +254,66 @@ async def test_a_message_asking_two_agents_runs_as_a_plan_each_step_given_the_an
     assert [(run["agent"], run["route"]["by"]) for run in runs] == [("planner", "plan")], (
         "one run for the plan"
     )
+
+
+def events_of(body: str) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
+    found = []
+    for block in body.strip().split("\n\n"):
+        name, data = block.split("\n", 1)
+        found.append((name.removeprefix("event: "), json.loads(data.removeprefix("data: "))))
+    return found
+
+
+async def test_a_streamed_query_sends_the_partial_answers_then_the_whole_answer(
+    settings: PlatformSettings, tmp_path: Path
+) -> None:
+    async with orchestration_with(settings, tmp_path, [*EVERY_AGENT, TellerAgent()]) as (client, auth):
+        headers = await auth("asha")
+        streamed = await client.post(
+            "/v1/query", json={"text": "a story", "agent": "teller", "stream": True}, headers=headers
+        )
+        at_once = await client.post(
+            "/v1/query", json={"text": "stock?", "agent": "stock", "stream": True}, headers=headers
+        )
+
+    assert streamed.status_code == 200, streamed.text
+    assert streamed.headers["content-type"].startswith("text/event-stream"), streamed.text
+    events = events_of(streamed.text)
+    assert [name for name, _ in events] == ["delta", "delta", "delta", "delta", "done"]
+    assert "".join(data["text"] for name, data in events if name == "delta") == "once upon a time"
+    done = events[-1][1]
+    assert (done["agent"], done["answer"]) == ("teller", "once upon a time")
+    assert done["run_id"]
+    assert done["session_id"]
+    assert events_of(at_once.text) == [
+        ("delta", {"text": "42 units"}),
+        ("done", events_of(at_once.text)[1][1]),
+    ]
+
+
+async def test_a_stream_fails_as_a_problem_before_its_first_part_and_as_an_error_event_after(
+    settings: PlatformSettings, tmp_path: Path
+) -> None:
+    agents = [*EVERY_AGENT, TellerAgent(stumble=True)]
+    async with orchestration_with(settings, tmp_path, agents) as (client, auth):
+        headers = await auth("asha")
+        unknown = await client.post(
+            "/v1/query", json={"text": "x", "agent": "nobody", "stream": True}, headers=headers
+        )
+        slow = await client.post(
+            "/v1/query", json={"text": "x", "agent": "sleepy", "stream": True}, headers=headers
+        )
+        stumbled = await client.post(
+            "/v1/query", json={"text": "x", "agent": "teller", "stream": True}, headers=headers
+        )
+        runs = (await client.get("/v1/runs", params={"agent": "teller"}, headers=headers)).json()["items"]
+
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "agent_not_found")
+    assert (slow.status_code, slow.json()["code"]) == (504, "agent_timeout")
+    assert stumbled.status_code == 200
+    assert events_of(stumbled.text) == [
+        ("delta", {"text": "once "}),
+        ("delta", {"text": "upon "}),
+        ("error", {"code": "agent_failed", "detail": "the teller agent failed"}),
+    ]
+    assert [run["status"] for run in runs] == ["agent_failed"]

@@ -4,11 +4,13 @@ from inspect import getdoc
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Stream
 
 from adapters.http.access import requires
 from adapters.http.agents.shapes import AgentOut, AgentsOut, AnswerOut, QueryIn, RunIn, RunOut, SessionOut
+from adapters.http.agents.streaming import answered_as_events
 from adapters.http.context import correlation_id
 from adapters.http.pagination import PAGED, PageOut, PageQuery
 from adapters.http.route_policy import gateway_policy
@@ -48,7 +50,7 @@ class AgentsController(Controller):
     @inject
     async def query(
         self, data: JSONBody[QueryIn], principal: FromDishka[Principal], use_case: FromDishka[AnswerQuery]
-    ) -> AnswerOut:
+    ) -> Response[AnswerOut] | Stream:
         request = AgentRequest(
             text=data.text,
             agent=data.agent,
@@ -56,7 +58,9 @@ class AgentsController(Controller):
             language=data.language,
             correlation_id=correlation_id.get(),
         )
-        return AnswerOut.of(await use_case.execute(request, principal))
+        if data.stream:
+            return await answered_as_events(lambda send: use_case.execute(request, principal, send))
+        return Response(AnswerOut.of(await use_case.execute(request, principal)))
 
     @post(
         "/agents/{name:str}/run",
@@ -73,7 +77,7 @@ class AgentsController(Controller):
         data: JSONBody[RunIn],
         principal: FromDishka[Principal],
         use_case: FromDishka[RunAgent],
-    ) -> AnswerOut:
+    ) -> Response[AnswerOut] | Stream:
         request = AgentRequest(
             text=data.text,
             agent=name,
@@ -82,7 +86,9 @@ class AgentsController(Controller):
             language=data.language,
             correlation_id=correlation_id.get(),
         )
-        return AnswerOut.of(await use_case.execute(request, principal))
+        if data.stream:
+            return await answered_as_events(lambda send: use_case.execute(request, principal, send))
+        return Response(AnswerOut.of(await use_case.execute(request, principal)))
 
 
 class SessionsController(Controller):

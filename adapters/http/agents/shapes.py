@@ -23,6 +23,8 @@ class QueryIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     session_id: SessionId | None = None
     """Continue this conversation; otherwise a new one starts."""
     language: LanguageCode | None = None
+    stream: bool = False
+    """Answer as server-sent events: ``delta`` (partial answers), then ``done`` (the answer)."""
 
 
 class RunIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -31,6 +33,8 @@ class RunIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     """Checked against the agent's input schema."""
     session_id: SessionId | None = None
     language: LanguageCode | None = None
+    stream: bool = False
+    """As for ``/v1/query``."""
 
 
 class AnswerOut(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

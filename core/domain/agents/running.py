@@ -25,7 +25,7 @@ from core.domain.agents.sessions import Sessions, SessionState
 from core.domain.agents.slots import RunSlots
 from core.domain.events import publish
 from core.domain.orchestration.events import OrchestrationCrisisEscalated
-from core.ports.agent_runs import AgentContexts, AgentInvoker, AgentsUnitOfWork
+from core.ports.agent_runs import AgentContexts, AgentInvoker, AgentsUnitOfWork, DeltaSink
 from core.ports.agents import (
     Agent,
     AgentCatalog,
@@ -82,7 +82,10 @@ class AgentRunner:
         self._sessions, self._slots, self._contexts, self._invoker = sessions, slots, contexts, invoker
         self._uow, self._clock, self._ids = uow, clock, ids
 
-    async def answer(self, request: AgentRequest, by: Principal) -> AgentAnswer:
+    async def answer(
+        self, request: AgentRequest, by: Principal, send: DeltaSink | None = None
+    ) -> AgentAnswer:
+        """``send`` receives the agent's partial answers as it makes them (a streamed query)."""
         require(by, Permission.AGENTS_USE)
         began = self._clock.now()
         finding = screen(request.text, request.language)
@@ -137,7 +140,10 @@ class AgentRunner:
         async with self._slots.held(by.subject, agent.timeout_seconds):
             try:
                 context = self._contexts.bind(caller, self._sessions.memory(session, agent.name), routing)
-                result = await self._invoker.invoke(agent, task, context)
+                if send is not None and agent.name != PLANNER:
+                    result = await self._invoker.stream(agent, task, context, send)
+                else:
+                    result = await self._invoker.invoke(agent, task, context)
                 if agent.name == PLANNER:
                     steps = PlanSteps(agents, self._invoker, self._contexts, self._sessions, session, routing)
                     result = await steps.follow(result, task, caller)

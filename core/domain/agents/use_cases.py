@@ -4,7 +4,7 @@ from core.domain.access import Permission, Principal, require
 from core.domain.agents.errors import RunNotFound
 from core.domain.agents.running import AgentAnswer, AgentRequest, AgentRunner
 from core.domain.agents.sessions import Sessions, SessionView
-from core.ports.agent_runs import AgentsUnitOfWork, RunFilter
+from core.ports.agent_runs import AgentsUnitOfWork, DeltaSink, RunFilter
 from core.ports.agents import AgentCatalog, AgentInfo, RunRecord
 from core.ports.pagination import Page, PageRequest
 
@@ -39,13 +39,18 @@ class AnswerQuery:
     - An agent that runs past its time answers 504 `agent_timeout`; one that fails 502
       `agent_failed`. At most a few runs at once per caller (429 `too_many_runs`).
     - Without `session_id` a new session starts; another's or an expired one is 404.
-    - Every run is recorded (agent, route, latency, status, engine), never the text or answer."""
+    - Every run is recorded (agent, route, latency, status, engine), never the text or answer.
+    - With `stream: true` the answer comes as server-sent events: `delta` events with the
+      partial answers as the agent makes them, then `done` with the whole answer (or `error`
+      with the problem, for a failure after the stream began)."""
 
     def __init__(self, runner: AgentRunner) -> None:
         self._runner = runner
 
-    async def execute(self, request: AgentRequest, by: Principal) -> AgentAnswer:
-        return await self._runner.answer(request, by)
+    async def execute(
+        self, request: AgentRequest, by: Principal, send: DeltaSink | None = None
+    ) -> AgentAnswer:
+        return await self._runner.answer(request, by, send)
 
 
 class RunAgent:
@@ -56,8 +61,10 @@ class RunAgent:
     def __init__(self, runner: AgentRunner) -> None:
         self._runner = runner
 
-    async def execute(self, request: AgentRequest, by: Principal) -> AgentAnswer:
-        return await self._runner.answer(request, by)
+    async def execute(
+        self, request: AgentRequest, by: Principal, send: DeltaSink | None = None
+    ) -> AgentAnswer:
+        return await self._runner.answer(request, by, send)
 
 
 class GetSession:
