@@ -367,11 +367,6 @@ def test_image_reads_the_words_in_an_uploaded_png_and_its_size(demo: Demo) -> No
     assert answer["sources"][0]["id"] == image
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="POST /v1/query has no `inputs` (QueryIn forbids unknown fields: 422), so the image agent "
-    "and the audio agent's facts mode cannot be reached through /query, only /agents/{name}/run",
-)
 def test_the_query_route_carries_an_agents_inputs(demo: Demo) -> None:
     image = upload_file(demo.customer, "dot.png", _png_with("HELLO"), "image/png")
 
@@ -432,10 +427,8 @@ def test_planner_lays_out_the_users_tasks_as_steps_with_estimates(demo: Demo) ->
 
 def test_planner_runs_a_two_intent_message_as_agent_steps(demo: Demo) -> None:
     answer = ask(demo.customer, "Find the shipping times in the handbook and then summarise it")
-    if answer["agent"] != "planner":
-        answer = ask(
-            demo.customer, "Find the shipping times in the handbook and then summarise it", agent="planner"
-        )
+
+    assert answer["agent"] == "planner", "two asks of two agents: a plan"
 
     steps = answer["data"]["steps"]
     assert len(steps) == 2
@@ -443,12 +436,6 @@ def test_planner_runs_a_two_intent_message_as_agent_steps(demo: Demo) -> None:
     assert steps[1]["agent"] == "summarizer"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the plan's first step 'Find the shipping times in the handbook' goes to the text agent "
-    "(which analyses the words of the request) instead of knowledge, and the summariser ignores the "
-    "previous step's answer (task.previous) and summarises the words 'summarise it'",
-)
 def test_a_two_intent_plan_finds_the_shipping_times_and_summarises_them(demo: Demo) -> None:
     answer = ask(
         demo.customer, "Find the shipping times in the handbook and then summarise it", agent="planner"

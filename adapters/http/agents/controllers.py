@@ -54,6 +54,7 @@ class AgentsController(Controller):
         request = AgentRequest(
             text=data.text,
             agent=data.agent,
+            inputs=data.inputs,
             session_id=data.session_id,
             language=data.language,
             correlation_id=correlation_id.get(),

@@ -23,6 +23,9 @@ class QueryIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     session_id: SessionId | None = None
     """Continue this conversation; otherwise a new one starts."""
     language: LanguageCode | None = None
+    inputs: dict[str, Any] = msgspec.field(default_factory=dict)
+    """Structured inputs (a ``file_id``...), checked against the input schema of the agent that
+    answers."""
     stream: bool = False
     """Answer as server-sent events: ``delta`` (partial answers), then ``done`` (the answer)."""
 

@@ -9,6 +9,7 @@ and the sources are the passages the answer used, each with its document's title
 character offsets of the passage in it.
 """
 
+import re
 from typing import ClassVar
 
 from core.ports.agents import Agent, AgentContext, AgentResult, AgentTask, KnowledgeHit, Source
@@ -66,6 +67,10 @@ class KnowledgeAgent(Agent):
         "विदेश में शिपिंग होती है क्या",
         "delivery kitne din me hoti hai bangalore tak",
         "shipping charges kitne lagte hai",
+        "find the shipping times in the handbook",
+        "look up the returns section of the policy document",
+        "हैंडबुक में शिपिंग का समय ढूँढो",
+        "handbook me return policy dhundo",
     )
     keywords: ClassVar[tuple[str, ...]] = (
         "document",
@@ -80,9 +85,13 @@ class KnowledgeAgent(Agent):
     async def run(self, task: AgentTask, context: AgentContext) -> AgentResult:
         question = task.text.strip()
         hits = await context.knowledge.search(question, limit=PASSAGES)
-        strong = [hit for hit in hits if overlap(question, hit.text) >= MIN_COVERAGE]
+        asked = _without_asking(question)
+        # A passage covers what its document's title says too ("Shipping times").
+        strong = [hit for hit in hits if overlap(asked, f"{hit.title}\n{hit.text}") >= MIN_COVERAGE]
         if not strong:
             return _not_found(question, context.llm.engine, task.language, retrieved=len(hits))
+        if _LOOKUP.match(question) and "?" not in question:
+            return _quoted(question, strong[0], len(hits), task.language)
         completion = await context.llm.chat(
             ChatRequest(model=MODEL, messages=_conversation(question, strong), temperature=0.0)
         )
@@ -98,6 +107,34 @@ class KnowledgeAgent(Agent):
             data={"retrieved": len(hits), "provider": context.llm.name},
             language=task.language,
         )
+
+
+_ASKING = re.compile(
+    r"\b(?:find|look\s+up|search|show|tell|quote|cite|check|according\s+to|what\s+does|say|says|"
+    r"handbook|documents?|policy\s+document|manual|guide|knowledge\s+base|section|page|source)\b",
+    re.IGNORECASE,
+)
+
+
+_LOOKUP = re.compile(r"^\s*(?:please\s+)?(?:find|look\s+up|show|get|pull\s+up|search\s+for)\b", re.IGNORECASE)
+"""A lookup ("find the shipping times in the handbook") is answered with the passage itself."""
+
+
+def _quoted(question: str, hit: KnowledgeHit, retrieved: int, language: str | None) -> AgentResult:
+    return AgentResult(
+        answer=f"{hit.title}: {hit.text.strip()}",
+        engine="extractive",
+        confidence=_confidence(question, [hit]),
+        sources=(_source(hit),),
+        data={"retrieved": retrieved, "quoted": True},
+        language=language,
+    )
+
+
+def _without_asking(question: str) -> str:
+    """The question without the words of asking ("find ... in the handbook"): what a passage
+    must cover is what is asked about, not where to look."""
+    return _ASKING.sub(" ", question) if _ASKING.sub(" ", question).split() else question
 
 
 def _conversation(question: str, hits: list[KnowledgeHit]) -> tuple[ChatMessage, ...]:
