@@ -52,15 +52,19 @@ class Platform:
     logistics: Client
     integrations: Client
     clock: FakeClock
-    minter: Litestar
-    """An app never started, whose token issuer is used from the test's own loop only (each
-    test client runs its app on a loop of its own, and a database pool is bound to one loop)."""
+    minters: tuple[Litestar, Litestar]
+    """Apps never started, whose token issuers are used from the test's own loop only (each
+    test client runs its app on a loop of its own, and a database pool is bound to one loop):
+    one on the system clock for logistics, one on the test clock for integrations."""
 
-    async def headers(self, role: Role, subject: str | None = None) -> dict[str, str]:
+    async def headers(
+        self, role: Role, subject: str | None = None, *, service: str = "integrations"
+    ) -> dict[str, str]:
         principal = Principal(
             subject=subject or f"{role}-1", kind="user", role=role, permissions=permissions_for(role)
         )
-        return {"Authorization": f"Bearer {await mint_token(self.minter, principal)}"}
+        minter = self.minters[1] if service == "integrations" else self.minters[0]
+        return {"Authorization": f"Bearer {await mint_token(minter, principal)}"}
 
     async def subscribe(self, url: str, events: list[str], role: Role = Role.OPS) -> dict[str, Any]:
         answer = await self.integrations.post(
@@ -75,7 +79,9 @@ class Platform:
     async def new_product(self, sku: str) -> dict[str, Any]:
         body = {"sku": sku, "name": f"Chair {sku}", "unit_price": "12.50", "currency": "INR",
                 "reorder_point": 5, "reorder_quantity": 20}  # fmt: skip
-        answer = await self.logistics.post("/v1/products", json=body, headers=await self.headers(Role.OPS))
+        answer = await self.logistics.post(
+            "/v1/products", json=body, headers=await self.headers(Role.OPS, service="logistics")
+        )
         assert answer.status_code == 201, answer.text
         product: dict[str, Any] = answer.json()
         return product
@@ -98,8 +104,12 @@ async def webhooks_platform(settings: PlatformSettings, **webhooks: Any) -> Asyn
         integrations = await stack.enter_async_context(
             AsyncTestClient(create_service_app("integrations", settings, shared, ClockAt(clock)))
         )
-        minter = create_service_app("llm", settings, shared)
+        minters = (
+            create_service_app("llm", settings, shared),
+            create_service_app("llm", settings, ClockAt(clock)),
+        )
         try:
-            yield Platform(logistics, integrations, clock, minter)
+            yield Platform(logistics, integrations, clock, minters)
         finally:
-            await minter.state.dishka_container.close()
+            for minter in minters:
+                await minter.state.dishka_container.close()
