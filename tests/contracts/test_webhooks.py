@@ -61,8 +61,10 @@ class Kit:
         )
         return subscription.id, secret
 
-    def worker(self, name: str, sealer: SecretSealer | None = None) -> DeliverDue:
-        sender = HttpxWebhookSender(self.policy, timeout_seconds=5, max_response_bytes=1024)
+    def worker(
+        self, name: str, sealer: SecretSealer | None = None, policy: EndpointPolicy | None = None
+    ) -> DeliverDue:
+        sender = HttpxWebhookSender(policy or self.policy, timeout_seconds=5, max_response_bytes=1024)
         schedule = RetrySchedule(delays_seconds=(0, 5, 60), jitter=0)
         return DeliverDue(self.uow(), sender, sealer or self.sealer, self.clock, ids, schedule, worker=name)
 
@@ -166,4 +168,22 @@ async def test_a_seal_key_that_cannot_open_the_secret_is_a_platform_failure_then
         3,
     )
     assert "does not open" in (message.last_error or "")
+    assert receiver.connections == 0
+
+
+async def test_the_address_is_checked_again_at_delivery_and_a_refused_one_is_never_connected_to(
+    kit: Kit, receiver: WebhookReceiver
+) -> None:
+    subscription_id, _ = await kit.subscribe(["logistics.*"])
+    await AcceptEvent(kit.uow(), kit.clock, ids).execute(an_event())
+
+    await kit.worker("a", policy=EndpointPolicy([])).execute()  # the allowlist was narrowed since
+
+    [message] = await kit.messages(subscription_id)
+    assert (message.status, message.failure, message.attempts) == (
+        MessageStatus.PENDING,
+        FailureOrigin.ENDPOINT,
+        1,
+    )
+    assert "loopback" in (message.last_error or "")
     assert receiver.connections == 0
