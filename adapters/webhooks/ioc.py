@@ -44,7 +44,9 @@ class WebhooksProvider(Provider):
     @provide
     def schedule(self, settings: WebhookSettings) -> RetrySchedule:
         return RetrySchedule(
-            delays_seconds=tuple(settings.retry_schedule_seconds), jitter=settings.retry_jitter
+            delays_seconds=tuple(settings.retry_schedule_seconds),
+            jitter=settings.retry_jitter,
+            disable_after_seconds=settings.disable_after_seconds,
         )
 
     @provide

@@ -17,6 +17,8 @@ class WebhookSettings(msgspec.Struct, frozen=True):
     retry_schedule_seconds: list[float] = msgspec.field(default_factory=lambda: list(DEFAULT_SCHEDULE))
     """The wait before each attempt, the first included."""
     retry_jitter: float = 0.1
+    disable_after_seconds: float = 432_000.0
+    """A subscription whose endpoint has failed, without one success, for this long is disabled."""
     poll_interval_seconds: float = 0.5
     lease_seconds: float = 60.0
     batch_size: int = 50

@@ -10,8 +10,11 @@ from typing import Any
 import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
+from sqlalchemy import select
 from standardwebhooks import Webhook
 
+from adapters.db.engine import create_engine
+from adapters.db.tables import outbox
 from adapters.webhooks.sealing import new_seal_key
 from adapters.webhooks.settings import IntegrationsSettings
 from apps._shared.settings import PlatformSettings
@@ -168,3 +171,33 @@ async def test_readiness_fails_when_the_seal_key_cannot_open_the_stored_secrets(
     assert ready.status_code == 200, ready.text
     assert not_ready.status_code == 503
     assert "does not open" in not_ready.json()["checks"]["seal_key"]
+
+
+async def test_a_subscription_failing_for_long_is_disabled_and_its_owner_told_by_an_event(
+    settings: PlatformSettings, receiver: WebhookReceiver
+) -> None:
+    schedule = {"retry_schedule_seconds": [0, 300, 300, 300], "disable_after_seconds": 600}
+    async with webhooks_platform(settings, **schedule) as platform:
+        subscription = await platform.subscribe(receiver.url, ["logistics.*"])
+        receiver.stop()
+        start = platform.clock.now()
+        await platform.new_product("DOWN-1")
+        for attempts in (1, 2):
+            await attempts_reach(platform, subscription, 1, attempts)
+            platform.clock.advance(300)
+
+        async def disabled() -> bool:
+            return not (await platform.get(f"/v1/webhooks/{subscription['id']}"))["active"]
+
+        await wait_for(disabled)
+        read = await platform.get(f"/v1/webhooks/{subscription['id']}")
+
+    engine = create_engine(settings.database)
+    async with engine.connect() as connection:
+        told = (await connection.execute(select(outbox.c.payload).where(outbox.c.stream == "webhooks"))).all()
+    await engine.dispose()
+    assert read["disabled_reason"] == (f"its endpoint has failed since {start.isoformat()} without a success")
+    assert [json.loads(row.payload) for row in told] == [
+        {"type": "webhooks.subscription_disabled", "subscription_id": subscription["id"], "owner": "ops-1",
+         "reason": read["disabled_reason"]},
+    ]  # fmt: skip

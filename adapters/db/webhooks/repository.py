@@ -36,6 +36,7 @@ def _subscription_values(s: Subscription) -> dict[str, Any]:
         "previous_secret": s.secrets.previous,
         "previous_until": s.secrets.previous_until,
         "disabled_reason": s.disabled_reason,
+        "failing_since": s.failing_since,
         "created_at": s.created_at,
         "updated_at": s.updated_at,
     }
@@ -54,6 +55,7 @@ def _subscription(row: Any) -> Subscription:
             current=row.secret, previous=row.previous_secret, previous_until=row.previous_until
         ),
         disabled_reason=row.disabled_reason,
+        failing_since=row.failing_since,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )

@@ -31,6 +31,7 @@ subscriptions = Table(
     Column("previous_secret", LargeBinary, nullable=True, comment="sealed; signs until previous_until"),
     Column("previous_until", UtcDateTime, nullable=True),
     Column("disabled_reason", Text, nullable=True),
+    Column("failing_since", UtcDateTime, nullable=True, comment="first failure since the last success"),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )

@@ -3,10 +3,12 @@ wants it, and a worker sends the due ones in event order, retrying on the schedu
 
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import msgspec
 
+from core.domain.events import publish
+from core.domain.webhooks.events import WebhooksSubscriptionDisabled
 from core.domain.webhooks.model import (
     Attempt,
     FailureOrigin,
@@ -153,18 +155,43 @@ class DeliverDue:
             error=result.error,
             origin=None if settled.status is MessageStatus.DELIVERED else settled.failure,
         )
+        changed, reason = self._judged(subscription, settled, result, now)
         async with self._uow as uow:
             await uow.messages.record(attempt)
             await uow.messages.settle(settled)
-            if result.status_code == 410:
-                gone = msgspec.structs.replace(
-                    subscription,
-                    active=False,
-                    disabled_reason="the endpoint answered 410 Gone",
-                    updated_at=now,
+            if changed is not None:
+                await uow.subscriptions.update(changed)
+            if reason is not None:
+                disabled = WebhooksSubscriptionDisabled(
+                    subscription_id=subscription.id, owner=subscription.owner, reason=reason
                 )
-                await uow.subscriptions.update(gone)
+                publish(uow, disabled, self._ids.new_id(), now)
             await uow.commit()
+
+    def _judged(
+        self, subscription: Subscription, settled: Message, result: SendResult, now: datetime
+    ) -> tuple[Subscription | None, str | None]:
+        """The subscription after this attempt (None: unchanged), and why it was disabled, if it
+        was: a 410 Gone, or an endpoint failing with no success for ``disable_after_seconds``."""
+        if not subscription.active or settled.failure is FailureOrigin.PLATFORM:
+            return None, None
+        if settled.status is MessageStatus.DELIVERED:
+            if subscription.failing_since is None:
+                return None, None
+            return msgspec.structs.replace(subscription, failing_since=None), None
+        reason = None
+        if result.status_code == 410:
+            reason = "the endpoint answered 410 Gone"
+        elif subscription.failing_since is None:
+            return msgspec.structs.replace(subscription, failing_since=now), None
+        elif now - subscription.failing_since >= timedelta(seconds=self._schedule.disable_after_seconds):
+            reason = (
+                f"its endpoint has failed since {subscription.failing_since.isoformat()} without a success"
+            )
+        if reason is None:
+            return None, None
+        disabled = msgspec.structs.replace(subscription, active=False, disabled_reason=reason, updated_at=now)
+        return disabled, reason
 
     async def _send(
         self, message: Message, subscription: Subscription

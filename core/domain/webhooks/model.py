@@ -92,6 +92,8 @@ class Subscription(msgspec.Struct, frozen=True, kw_only=True):
     """Its creator held ``threats:manage``: ``identity.*`` and ``threat.*`` events may reach it."""
     secrets: SealedSecrets
     disabled_reason: str | None = None
+    failing_since: datetime | None = None
+    """When its endpoint began to fail with no success since; None while it succeeds."""
     created_at: datetime
     updated_at: datetime
 
@@ -157,6 +159,8 @@ class RetrySchedule(msgspec.Struct, frozen=True, kw_only=True):
     jitter: float = 0.1
     """Each wait is stretched by up to this fraction, at random, so failed messages spread out."""
     max_retry_after_seconds: float = 86_400.0
+    disable_after_seconds: float = 5 * 86_400.0
+    """A subscription whose endpoint has failed, without one success, for this long is disabled."""
 
     def __post_init__(self) -> None:
         if not self.delays_seconds or any(d < 0 for d in self.delays_seconds) or self.jitter < 0:

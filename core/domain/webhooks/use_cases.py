@@ -145,7 +145,9 @@ class UpdateSubscription:
                 after = msgspec.structs.replace(after, description=_description(changes.description))
             if changes.active is not None:
                 reason = None if changes.active else "disabled by its owner"
-                after = msgspec.structs.replace(after, active=changes.active, disabled_reason=reason)
+                after = msgspec.structs.replace(
+                    after, active=changes.active, disabled_reason=reason, failing_since=None
+                )
             now = self._clock.now()
             after = msgspec.structs.replace(after, updated_at=now)
             await uow.subscriptions.update(after)

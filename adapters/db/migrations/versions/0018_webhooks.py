@@ -36,6 +36,7 @@ def upgrade() -> None:
         ),
         sa.Column("previous_until", WHEN, nullable=True),
         sa.Column("disabled_reason", sa.Text(), nullable=True),
+        sa.Column("failing_since", WHEN, nullable=True, comment="first failure since the last success"),
         sa.Column("created_at", WHEN, nullable=False),
         sa.Column("updated_at", WHEN, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_subscriptions")),
