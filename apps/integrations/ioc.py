@@ -13,6 +13,7 @@ from core.domain.webhooks.use_cases import (
     ListMessages,
     ListSubscriptions,
     ReplayMessage,
+    ReplaySince,
     RotateSecret,
     SendTestEvent,
     UpdateSubscription,
@@ -32,6 +33,7 @@ class IntegrationsProvider(Provider):
         ListDeliveries,
         ListMessages,
         ReplayMessage,
+        ReplaySince,
         SendTestEvent,
         AcceptEvent,
     )

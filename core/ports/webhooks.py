@@ -60,6 +60,13 @@ class MessageRepository(Protocol):
         """Newest event first."""
         ...
 
+    async def replay_since(
+        self, subscription_id: str, since: datetime, statuses: frozenset[MessageStatus], now: datetime
+    ) -> int:
+        """Messages of events since ``since`` in one of ``statuses`` start their chain again, due
+        at ``now``; returns how many."""
+        ...
+
     async def record(self, attempt: Attempt) -> None: ...
 
     async def attempts(self, subscription_id: str, request: PageRequest) -> Page[Attempt]:

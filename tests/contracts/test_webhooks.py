@@ -187,3 +187,28 @@ async def test_the_address_is_checked_again_at_delivery_and_a_refused_one_is_nev
     )
     assert "loopback" in (message.last_error or "")
     assert receiver.connections == 0
+
+
+async def test_replay_since_restarts_the_chains_of_dead_letters_from_then_on(kit: Kit) -> None:
+    subscription_id, _ = await kit.subscribe(["logistics.*"])
+    kit.receiver.stop()
+    events = [an_event() for _ in range(3)]
+    for event in events:
+        await AcceptEvent(kit.uow(), kit.clock, ids).execute(event)
+    for wait in (0, 5, 60):
+        kit.clock.advance(wait)
+        await kit.worker("a").execute()
+    since = (await kit.messages(subscription_id))[1].occurred_at  # newest first: the second event
+
+    async with kit.uow() as uow:
+        dead = frozenset({MessageStatus.DEAD})
+        count = await uow.messages.replay_since(subscription_id, since, dead, kit.clock.now())
+        await uow.commit()
+
+    after = {m.event_id: (m.status, m.attempts) for m in await kit.messages(subscription_id)}
+    assert count == 2
+    assert after == {
+        events[0].id: (MessageStatus.DEAD, 3),
+        events[1].id: (MessageStatus.PENDING, 0),
+        events[2].id: (MessageStatus.PENDING, 0),
+    }

@@ -201,3 +201,37 @@ async def test_a_subscription_failing_for_long_is_disabled_and_its_owner_told_by
         {"type": "webhooks.subscription_disabled", "subscription_id": subscription["id"], "owner": "ops-1",
          "reason": read["disabled_reason"]},
     ]  # fmt: skip
+
+
+async def test_everything_dead_lettered_since_a_time_is_replayed_in_event_order(
+    settings: PlatformSettings, receiver: WebhookReceiver
+) -> None:
+    async with webhooks_platform(settings, retry_schedule_seconds=[0]) as platform:
+        subscription = await platform.subscribe(receiver.url, ["logistics.product_created"])
+        url = f"/v1/webhooks/{subscription['id']}/replay"
+        ops = await platform.headers(Role.OPS)
+        receiver.answers += [(500, {}), (500, {})]
+        products = [await platform.new_product(f"LATER-{n}") for n in range(2)]
+        await attempts_reach(platform, subscription, 2, 1)
+        dead = await messages(platform, subscription, status="dead")
+        since = dead[0]["occurred_at"]
+
+        naive = await platform.integrations.post(url, json={"since": since.removesuffix("Z")}, headers=ops)
+        replayed = await platform.integrations.post(url, json={"since": since}, headers=ops)
+        await attempts_reach(platform, subscription, 2, 1)  # attempts start again from none
+
+        async def delivered() -> bool:
+            return {m["status"] for m in await messages(platform, subscription)} == {"delivered"}
+
+        await wait_for(delivered)
+        again = await platform.integrations.post(
+            url, json={"since": since, "include_delivered": True}, headers=ops
+        )
+        await wait_for(delivered)
+
+    assert len(dead) == 2
+    assert naive.status_code == 422
+    assert (replayed.status_code, replayed.json()) == (202, {"replayed": 2})
+    assert again.json() == {"replayed": 2}
+    skus = [json.loads(r.body)["data"]["sku"] for r in receiver.requests]
+    assert skus == [p["sku"] for p in products] * 3

@@ -216,6 +216,30 @@ class SqlMessageRepository(MessageRepository):
         return Page.of([_message(row) for row in rows], request, lambda x: (x.occurred_at, x.id))
 
     @translated
+    async def replay_since(
+        self, subscription_id: str, since: datetime, statuses: frozenset[MessageStatus], now: datetime
+    ) -> int:
+        m = messages.c
+        result = await self._session.execute(
+            update(messages)
+            .where(
+                m.subscription_id == subscription_id,
+                m.occurred_at >= since,
+                m.status.in_(sorted(status.value for status in statuses)),
+            )
+            .values(
+                status=MessageStatus.PENDING.value,
+                attempts=0,
+                next_attempt_at=now,
+                failure=None,
+                finished_at=None,
+                lease_owner=None,
+                lease_until=None,
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    @translated
     async def record(self, attempt: Attempt) -> None:
         values = msgspec.structs.asdict(attempt)
         values["origin"] = None if attempt.origin is None else attempt.origin.value

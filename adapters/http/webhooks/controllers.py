@@ -25,6 +25,7 @@ from core.domain.webhooks.use_cases import (
     ListSubscriptions,
     NewSubscription,
     ReplayMessage,
+    ReplaySince,
     RotateSecret,
     SendTestEvent,
     SubscriptionChanges,
@@ -43,6 +44,15 @@ class SubscriptionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
 class RotateIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     overlap_seconds: int = 86_400
     """How long the previous secret still signs, besides the new one."""
+
+
+class ReplayIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    since: datetime
+    include_delivered: bool = False
+
+
+class ReplayedOut(msgspec.Struct, frozen=True, kw_only=True):
+    replayed: int
 
 
 class SubscriptionOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -264,6 +274,24 @@ class WebhooksController(Controller):
         principal: FromDishka[Principal],
     ) -> MessageOut:
         return MessageOut.of(await use_case.execute(subscription_id, message_id, principal))
+
+    @post(
+        "/{subscription_id:str}/replay",
+        operation_id="ReplaySince",
+        description=getdoc(ReplaySince),
+        opt=MANAGE,
+        status_code=202,
+    )
+    @inject
+    async def replay_since(
+        self,
+        subscription_id: FromPath[str],
+        data: JSONBody[ReplayIn],
+        use_case: FromDishka[ReplaySince],
+        principal: FromDishka[Principal],
+    ) -> ReplayedOut:
+        count = await use_case.execute(subscription_id, data.since, data.include_delivered, principal)
+        return ReplayedOut(replayed=count)
 
     @post(
         "/{subscription_id:str}/test",

@@ -1,6 +1,6 @@
 """The subscriptions API: each subscription is its creator's (admins see and manage all)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import msgspec
 
@@ -249,6 +249,29 @@ class ReplayMessage:
             await uow.messages.settle(again)
             await uow.commit()
         return again
+
+
+class ReplaySince:
+    """- Every dead-lettered message of an event since `since` starts its chain again at once, in
+    event order; with `include_delivered`, the delivered ones too (receivers de-duplicate on
+    `webhook-id`). Answers how many."""
+
+    def __init__(self, uow: WebhooksUnitOfWork, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def execute(
+        self, subscription_id: str, since: datetime, include_delivered: bool, principal: Principal
+    ) -> int:
+        if since.utcoffset() is None:
+            raise RuleViolated("since needs a time zone (e.g. 2026-12-03T10:00:00Z)")
+        statuses = {MessageStatus.DEAD} | ({MessageStatus.DELIVERED} if include_delivered else set())
+        async with self._uow as uow:
+            await owned(uow, subscription_id, principal)
+            count = await uow.messages.replay_since(
+                subscription_id, since, frozenset(statuses), self._clock.now()
+            )
+            await uow.commit()
+        return count
 
 
 class SendTestEvent:
