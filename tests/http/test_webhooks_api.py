@@ -187,3 +187,29 @@ async def test_a_name_resolving_to_loopback_is_refused_without_the_allowlist_and
     assert "loopback" in by_name.json()["detail"]
     assert by_address.status_code == 422
     assert receiver.connections == 0
+
+
+async def test_a_rotated_secret_is_shown_once_and_both_secrets_sign_during_the_overlap(
+    platform: Platform, receiver: WebhookReceiver
+) -> None:
+    created = await platform.subscribe(receiver.url, ["logistics.*"])
+    rotate = f"/v1/webhooks/{created['id']}/secret/rotate"
+    ops = await platform.headers(Role.OPS)
+
+    rotated = await platform.integrations.post(rotate, json={"overlap_seconds": 600}, headers=ops)
+    too_long = await platform.integrations.post(rotate, json={"overlap_seconds": 8 * 86400}, headers=ops)
+    await platform.new_product("ROT-1")
+
+    async def arrived() -> bool:
+        return len(receiver.requests) == 1
+
+    await wait_for(arrived)
+    [request] = receiver.requests
+
+    assert rotated.status_code == 200, rotated.text
+    new = rotated.json()["secret"]
+    assert new.startswith("whsec_")
+    assert new != created["secret"]
+    assert too_long.status_code == 422
+    for secret in (created["secret"], new):
+        assert Webhook(secret).verify(request.body, request.headers)["data"]["sku"] == "ROT-1"
