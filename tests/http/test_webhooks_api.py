@@ -2,13 +2,20 @@
 logistics events reaching a receiver on loopback, signed as Standard Webhooks says (checked with
 the official library), and endpoints the platform refuses to call."""
 
+import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from standardwebhooks import Webhook
 
+from adapters.db.engine import create_engine, session_factory
+from adapters.db.uow import SqlUnitOfWork
+from adapters.system.clock import Uuid7IdGenerator
 from apps._shared.settings import PlatformSettings
 from core.domain.access import Role
+from core.domain.events import publish
+from core.domain.identity.events import IdentityLoginFailed
 from tests.http.webhooks_kit import PROBLEM, Platform, webhooks_platform
 from tests.support.webhook_receiver import WebhookReceiver, wait_for
 
@@ -213,3 +220,34 @@ async def test_a_rotated_secret_is_shown_once_and_both_secrets_sign_during_the_o
     assert too_long.status_code == 422
     for secret in (created["secret"], new):
         assert Webhook(secret).verify(request.body, request.headers)["data"]["sku"] == "ROT-1"
+
+
+async def test_identity_events_reach_only_subscriptions_whose_creator_holds_threats_manage(
+    settings: PlatformSettings, platform: Platform, receiver: WebhookReceiver
+) -> None:
+    by_ops = await platform.subscribe(receiver.url + "?by=ops", ["*"])
+    by_admin = await platform.subscribe(receiver.url + "?by=admin", ["*"], role=Role.ADMIN)
+    engine = create_engine(settings.database)
+    try:
+        async with SqlUnitOfWork(session_factory(engine)) as uow:  # as the gateway publishes it
+            failed = IdentityLoginFailed(email_sha256="0" * 64, ip="203.0.113.9", reason="bad_password")
+            publish(uow, failed, Uuid7IdGenerator().new_id(), datetime.now(UTC))
+            await uow.commit()
+    finally:
+        await engine.dispose()
+    await platform.new_product("SEEN-BY-ALL")
+
+    async def both_delivered() -> bool:
+        return len(receiver.requests) == 3
+
+    await wait_for(both_delivered)
+    got = sorted((r.path.split("=")[1], json.loads(r.body)["type"]) for r in receiver.requests)
+    to_ops = next(r for r in receiver.requests if r.path.endswith("ops"))
+
+    assert got == [
+        ("admin", "identity.login_failed"),
+        ("admin", "logistics.product_created"),
+        ("ops", "logistics.product_created"),
+    ]
+    assert Webhook(by_ops["secret"]).verify(to_ops.body, to_ops.headers)["data"]["sku"] == "SEEN-BY-ALL"
+    assert by_admin["events"] == ["*"]
