@@ -50,7 +50,10 @@ class AesGcmSecretSealer(SecretSealer):
         try:
             return self._aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], bound_to.encode()).decode()
         except InvalidTag:
-            raise SealBroken(f"the secret of webhook {bound_to} does not open with this seal key") from None
+            raise SealBroken(
+                f"the secret of webhook {bound_to} does not open with this seal key"
+                " (BHIV_INTEGRATIONS_SEAL_KEY)"
+            ) from None
 
 
 class MissingSealer(SecretSealer):

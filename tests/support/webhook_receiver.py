@@ -79,7 +79,7 @@ class WebhookReceiver:
             self._server = None
 
 
-async def wait_for(condition: Callable[[], Awaitable[object]], within: float = 10.0) -> None:
+async def wait_for(condition: Callable[[], Awaitable[object]], within: float = 20.0) -> None:
     """Polls while the apps (in their test clients' threads) and the receiver do the work."""
     deadline = time.monotonic() + within
     while not await condition():
