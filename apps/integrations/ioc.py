@@ -5,17 +5,19 @@ from dishka import Provider, Scope, provide, provide_all
 from adapters.webhooks.settings import IntegrationsSettings, WebhookSettings
 from apps._shared.settings import PlatformSettings
 from core.domain.webhooks.delivery import AcceptEvent
+from core.domain.webhooks.messages import (
+    ListDeliveries,
+    ListMessages,
+    ReplayMessage,
+    ReplaySince,
+    SendTestEvent,
+)
 from core.domain.webhooks.use_cases import (
     CreateSubscription,
     DeleteSubscription,
     GetSubscription,
-    ListDeliveries,
-    ListMessages,
     ListSubscriptions,
-    ReplayMessage,
-    ReplaySince,
     RotateSecret,
-    SendTestEvent,
     UpdateSubscription,
 )
 

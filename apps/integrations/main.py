@@ -1,7 +1,8 @@
 from dishka import Provider
 from litestar import Litestar
 
-from adapters.http.webhooks.controllers import WebhooksController
+from adapters.http.webhooks.messages import WebhookMessagesController
+from adapters.http.webhooks.subscriptions import WebhooksController
 from adapters.webhooks.ioc import WebhooksProvider
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
@@ -14,7 +15,7 @@ SPEC = ServiceSpec(
     description=(
         "Webhook subscriptions and deliveries, notifiers (Slack, email, webhook) and event consumers."
     ),
-    route_handlers=[WebhooksController],
+    route_handlers=[WebhooksController, WebhookMessagesController],
     providers=[WebhooksProvider(), IntegrationsProvider()],
     background=[*CONSUMERS, deliver_webhooks],
 )

@@ -1,5 +1,4 @@
-"""``/v1/webhooks``: subscriptions to the platform's events, their delivery log, dead letters,
-replay and test events, for holders of ``integrations:manage``."""
+"""``/v1/webhooks``: subscriptions to the platform's events, for holders of ``integrations:manage``."""
 
 from datetime import datetime
 from inspect import getdoc
@@ -8,26 +7,21 @@ from typing import Annotated
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from adapters.http.access import requires
 from adapters.http.pagination import PAGED, PageOut, PageQuery
 from adapters.http.route_policy import gateway_policy
 from core.domain.access import Permission, Principal
 from core.domain.audit.model import Invocation
-from core.domain.webhooks.model import Attempt, FailureOrigin, Message, MessageStatus, Subscription
+from core.domain.webhooks.model import Subscription
 from core.domain.webhooks.use_cases import (
     CreateSubscription,
     DeleteSubscription,
     GetSubscription,
-    ListDeliveries,
-    ListMessages,
     ListSubscriptions,
     NewSubscription,
-    ReplayMessage,
-    ReplaySince,
     RotateSecret,
-    SendTestEvent,
     SubscriptionChanges,
     UpdateSubscription,
 )
@@ -44,15 +38,6 @@ class SubscriptionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
 class RotateIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     overlap_seconds: int = 86_400
     """How long the previous secret still signs, besides the new one."""
-
-
-class ReplayIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    since: datetime
-    include_delivered: bool = False
-
-
-class ReplayedOut(msgspec.Struct, frozen=True, kw_only=True):
-    replayed: int
 
 
 class SubscriptionOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -74,41 +59,6 @@ class SubscriptionOut(msgspec.Struct, frozen=True, kw_only=True):
 class SubscriptionWithSecretOut(SubscriptionOut, frozen=True, kw_only=True):
     secret: str
     """`whsec_...`: shown in this answer only."""
-
-
-class AttemptOut(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    message_id: str
-    event_id: str
-    number: int
-    attempted_at: datetime
-    status_code: int | None
-    latency_ms: int
-    response_excerpt: str
-    error: str | None
-    failure: FailureOrigin | None
-
-    @classmethod
-    def of(cls, attempt: Attempt) -> "AttemptOut":
-        fields = msgspec.structs.asdict(attempt)
-        return cls(**{k: v for k, v in fields.items() if k in cls.__struct_fields__}, failure=attempt.origin)
-
-
-class MessageOut(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    event_id: str
-    event_type: str
-    occurred_at: datetime
-    status: MessageStatus
-    attempts: int
-    next_attempt_at: datetime | None
-    failure: FailureOrigin | None
-    last_error: str | None
-    finished_at: datetime | None
-
-    @classmethod
-    def of(cls, message: Message) -> "MessageOut":
-        return msgspec.convert(message, cls, from_attributes=True)
 
 
 def _with_secret(subscription: Subscription, secret: str) -> SubscriptionWithSecretOut:
@@ -222,89 +172,3 @@ class WebhooksController(Controller):
         overlap = (data or RotateIn()).overlap_seconds
         subscription, secret = await use_case.execute(subscription_id, overlap, principal, by)
         return _with_secret(subscription, secret)
-
-    @get(
-        "/{subscription_id:str}/deliveries",
-        operation_id="ListDeliveries",
-        description=getdoc(ListDeliveries),
-        opt=MANAGE,
-        dependencies=PAGED,
-    )
-    @inject
-    async def deliveries(
-        self,
-        subscription_id: FromPath[str],
-        page: PageQuery,
-        use_case: FromDishka[ListDeliveries],
-        principal: FromDishka[Principal],
-    ) -> PageOut[AttemptOut]:
-        return PageOut.mapped(await use_case.execute(subscription_id, principal, page), AttemptOut.of)
-
-    @get(
-        "/{subscription_id:str}/messages",
-        operation_id="ListMessages",
-        description=getdoc(ListMessages),
-        opt=MANAGE,
-        dependencies=PAGED,
-    )
-    @inject
-    async def messages(
-        self,
-        subscription_id: FromPath[str],
-        page: PageQuery,
-        use_case: FromDishka[ListMessages],
-        principal: FromDishka[Principal],
-        status: FromQuery[MessageStatus | None] = None,
-    ) -> PageOut[MessageOut]:
-        return PageOut.mapped(await use_case.execute(subscription_id, status, principal, page), MessageOut.of)
-
-    @post(
-        "/{subscription_id:str}/messages/{message_id:str}/replay",
-        operation_id="ReplayMessage",
-        description=getdoc(ReplayMessage),
-        opt=MANAGE,
-        status_code=202,
-    )
-    @inject
-    async def replay(
-        self,
-        subscription_id: FromPath[str],
-        message_id: FromPath[str],
-        use_case: FromDishka[ReplayMessage],
-        principal: FromDishka[Principal],
-    ) -> MessageOut:
-        return MessageOut.of(await use_case.execute(subscription_id, message_id, principal))
-
-    @post(
-        "/{subscription_id:str}/replay",
-        operation_id="ReplaySince",
-        description=getdoc(ReplaySince),
-        opt=MANAGE,
-        status_code=202,
-    )
-    @inject
-    async def replay_since(
-        self,
-        subscription_id: FromPath[str],
-        data: JSONBody[ReplayIn],
-        use_case: FromDishka[ReplaySince],
-        principal: FromDishka[Principal],
-    ) -> ReplayedOut:
-        count = await use_case.execute(subscription_id, data.since, data.include_delivered, principal)
-        return ReplayedOut(replayed=count)
-
-    @post(
-        "/{subscription_id:str}/test",
-        operation_id="SendTestEvent",
-        description=getdoc(SendTestEvent),
-        opt=MANAGE,
-        status_code=202,
-    )
-    @inject
-    async def test(
-        self,
-        subscription_id: FromPath[str],
-        use_case: FromDishka[SendTestEvent],
-        principal: FromDishka[Principal],
-    ) -> MessageOut:
-        return MessageOut.of(await use_case.execute(subscription_id, principal))
