@@ -19,6 +19,8 @@ class WebhookSettings(msgspec.Struct, frozen=True):
     retry_jitter: float = 0.1
     disable_after_seconds: float = 432_000.0
     """A subscription whose endpoint has failed, without one success, for this long is disabled."""
+    retention_days: float = 30.0
+    """Delivered and dead-lettered messages, with their attempts, are deleted this long after."""
     poll_interval_seconds: float = 0.5
     lease_seconds: float = 60.0
     batch_size: int = 50

@@ -6,12 +6,14 @@ import functools
 import logging
 import os
 import uuid
+from datetime import timedelta
 
 from dishka import AsyncContainer
 
 from adapters.webhooks.settings import WebhookSettings
 from apps._shared.consumers import run_consumer
 from core.domain.webhooks.delivery import AcceptEvent, DeliverDue
+from core.domain.webhooks.messages import PurgeFinishedMessages
 from core.domain.webhooks.model import RetrySchedule
 from core.ports.clock import Clock, IdGenerator
 from core.ports.errors import Unavailable
@@ -22,6 +24,7 @@ log = logging.getLogger("bhiv.webhooks")
 STREAMS = ("identity", "threat", "logistics", "crm", "llm", "orchestration")
 """Every context that publishes (docs/events.md): a subscription may want any of its types."""
 GROUP = "integrations-webhooks"
+PURGE_EVERY_SECONDS = 600.0
 
 
 async def accept_events(stream: str, container: AsyncContainer) -> None:
@@ -48,10 +51,18 @@ async def deliver_webhooks(container: AsyncContainer) -> None:
         worker=f"webhooks-{os.getpid()}-{uuid.uuid4().hex[:8]}",
         lease_seconds=settings.lease_seconds,
     )
+    clock = await container.get(Clock)
+    purge = PurgeFinishedMessages(
+        (await container.get(WebhooksUnitsOfWork))(), clock, timedelta(days=settings.retention_days)
+    )
+    next_purge = clock.monotonic()
     while True:
         made = 0
         try:
             made = await deliver.execute(settings.batch_size)
+            if clock.monotonic() >= next_purge:
+                await purge.execute()
+                next_purge = clock.monotonic() + PURGE_EVERY_SECONDS
         except Unavailable as error:
             log.warning("webhook delivery paused: %s", error)
         except Exception:  # the loop must outlive one bad row; the next round tries again

@@ -67,6 +67,11 @@ class MessageRepository(Protocol):
         at ``now``; returns how many."""
         ...
 
+    async def purge_finished(self, before: datetime) -> int:
+        """Delete delivered and dead messages finished before ``before``, with their attempts;
+        returns how many messages."""
+        ...
+
     async def record(self, attempt: Attempt) -> None: ...
 
     async def attempts(self, subscription_id: str, request: PageRequest) -> Page[Attempt]:

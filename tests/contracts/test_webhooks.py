@@ -6,7 +6,7 @@ import asyncio
 import base64
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, select
@@ -22,6 +22,7 @@ from adapters.webhooks.settings import IntegrationsSettings
 from core.domain.access import Principal, Role, permissions_for
 from core.domain.audit.model import Actor, Invocation
 from core.domain.webhooks.delivery import AcceptEvent, DeliverDue
+from core.domain.webhooks.messages import PurgeFinishedMessages
 from core.domain.webhooks.model import FailureOrigin, Message, MessageStatus, RetrySchedule
 from core.domain.webhooks.use_cases import CreateSubscription, NewSubscription, RotateSecret
 from core.ports.events import Event
@@ -212,3 +213,30 @@ async def test_replay_since_restarts_the_chains_of_dead_letters_from_then_on(kit
         events[1].id: (MessageStatus.PENDING, 0),
         events[2].id: (MessageStatus.PENDING, 0),
     }
+
+
+async def test_finished_messages_and_their_attempts_are_purged_after_the_retention_period(
+    kit: Kit, receiver: WebhookReceiver
+) -> None:
+    subscription_id, _ = await kit.subscribe(["logistics.*"])
+    receiver.answers.append((400, {}))
+    old = [an_event(), an_event()]  # one dead-lettered (400), one delivered
+    for event in old:
+        await AcceptEvent(kit.uow(), kit.clock, ids).execute(event)
+        await kit.worker("a").execute()
+    kit.clock.advance(31 * 86_400)
+    recent, waiting = an_event(), an_event()
+    await AcceptEvent(kit.uow(), kit.clock, ids).execute(recent)
+    await kit.worker("a").execute()
+    kit.receiver.stop()
+    await AcceptEvent(kit.uow(), kit.clock, ids).execute(waiting)
+    await kit.worker("a").execute()
+
+    purged = await PurgeFinishedMessages(kit.uow(), kit.clock, timedelta(days=30)).execute()
+
+    left = {m.event_id: m.status for m in await kit.messages(subscription_id)}
+    async with kit.uow() as uow:
+        log = (await uow.messages.attempts(subscription_id, PageRequest(limit=50))).items
+    assert purged == 2
+    assert left == {recent.id: MessageStatus.DELIVERED, waiting.id: MessageStatus.PENDING}
+    assert {a.event_id for a in log} == {recent.id, waiting.id}

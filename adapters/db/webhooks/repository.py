@@ -240,6 +240,16 @@ class SqlMessageRepository(MessageRepository):
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     @translated
+    async def purge_finished(self, before: datetime) -> int:
+        m = messages.c
+        finished = select(m.id).where(m.status != MessageStatus.PENDING.value, m.finished_at < before)
+        await self._session.execute(delete(attempts).where(attempts.c.message_id.in_(finished)))
+        result = await self._session.execute(
+            delete(messages).where(m.status != MessageStatus.PENDING.value, m.finished_at < before)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    @translated
     async def record(self, attempt: Attempt) -> None:
         values = msgspec.structs.asdict(attempt)
         values["origin"] = None if attempt.origin is None else attempt.origin.value

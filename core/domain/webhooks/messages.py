@@ -1,7 +1,7 @@
 """What a subscription was sent: its messages (the dead-letter list among them), every attempt,
 replays and test events. Only for whoever may manage the subscription (``owned``)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import msgspec
 
@@ -118,3 +118,17 @@ class SendTestEvent:
             await uow.messages.add_if_absent(message)
             await uow.commit()
         return message
+
+
+class PurgeFinishedMessages:
+    """- Delivered and dead-lettered messages, and their attempts, are kept for the retention
+    period after they finish (the events' data, customers' included, goes with them)."""
+
+    def __init__(self, uow: WebhooksUnitOfWork, clock: Clock, retention: timedelta) -> None:
+        self._uow, self._clock, self._retention = uow, clock, retention
+
+    async def execute(self) -> int:
+        async with self._uow as uow:
+            purged = await uow.messages.purge_finished(self._clock.now() - self._retention)
+            await uow.commit()
+        return purged
