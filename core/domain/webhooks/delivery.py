@@ -108,11 +108,12 @@ class DeliverDue:
                 lease_until = now + timedelta(seconds=self._lease)
                 if not await uow.messages.claim(message.id, self._worker, now, lease_until):
                     continue
+                claimed = await uow.messages.get(message.id)  # as it is now: a replay may have reset it
                 subscription = await uow.subscriptions.get(message.subscription_id)
                 await uow.commit()
-            if subscription is None:
+            if subscription is None or claimed is None:
                 continue
-            await self._attempt(message, subscription)
+            await self._attempt(claimed, subscription)
             made += 1
         return made
 
