@@ -5,13 +5,14 @@ import asyncio
 import getpass
 import os
 import sys
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import msgspec
 
 from adapters.jose.sealing import new_master_key
+from adapters.webhooks.sealing import new_seal_key
 from apps._shared.config import ConfigError, redact_url
 from apps._shared.settings import (
     DEFAULT_BASE_PORT,
@@ -220,6 +221,17 @@ def _embedded(settings: PlatformSettings, args: argparse.Namespace) -> PlatformS
         master_key_file = (args.data_dir / "master.key").resolve()
         ensure_master_key_file(master_key_file)
         auth = msgspec.structs.replace(auth, master_key_file=str(master_key_file))
+    integrations = settings.integrations
+    if (
+        not integrations.seal_key
+        and not integrations.seal_key_file
+        and _is_embedded(database.url, args.data_dir)
+    ):
+        # As the master key: made here for the embedded database only; with another database,
+        # creating a webhook answers 503 until BHIV_INTEGRATIONS_SEAL_KEY(_FILE) is set.
+        seal_key_file = (args.data_dir / "integrations.key").resolve()
+        ensure_key_file(seal_key_file, new_seal_key)
+        integrations = msgspec.structs.replace(integrations, seal_key_file=str(seal_key_file))
     threat = settings.threat
     if "BHIV_THREAT_ALLOWLIST" not in os.environ:
         # A laptop's own scripts are refused when they send an attack, never blocked.
@@ -228,7 +240,13 @@ def _embedded(settings: PlatformSettings, args: argparse.Namespace) -> PlatformS
     if "BHIV_FILES_DIRECTORY" not in os.environ:
         files = msgspec.structs.replace(files, directory=str((args.data_dir / "files").resolve()))
     return msgspec.structs.replace(
-        settings, database=database, http=http, auth=auth, threat=threat, files=files
+        settings,
+        database=database,
+        http=http,
+        auth=auth,
+        threat=threat,
+        files=files,
+        integrations=integrations,
     )
 
 
@@ -296,12 +314,17 @@ def describe(settings: PlatformSettings) -> str:
 
 def ensure_master_key_file(path: Path) -> None:
     """The embedded default's master key: made once, readable by its owner only."""
+    ensure_key_file(path, new_master_key)
+
+
+def ensure_key_file(path: Path, new_key: Callable[[], str]) -> None:
+    """A key of the embedded default: made once, readable by its owner only."""
     if path.exists():
         return
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as file:
-        file.write(new_master_key())
+        file.write(new_key())
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from adapters.db.settings import DatabaseSettings
 from adapters.db.threat.stores import SqlAlertStore, SqlThreatEventStore
 from adapters.db.threat.uow import SqlThreatUnitOfWork
 from adapters.db.uow import SqlUnitOfWork
+from adapters.db.webhooks.uow import SqlWebhooksUnitOfWork
 from core.ports.agent_runs import AgentsUnitOfWork
 from core.ports.audit import AuditReader
 from core.ports.clock import Clock, IdGenerator
@@ -44,6 +45,7 @@ from core.ports.outbox import OutboxStore
 from core.ports.threat import AlertStore, ThreatEventStore, ThreatUnitsOfWork
 from core.ports.tokens import SigningKeyRecords
 from core.ports.uow import UnitOfWork
+from core.ports.webhooks import WebhooksUnitOfWork, WebhooksUnitsOfWork
 
 
 class DatabaseProvider(Provider):
@@ -92,6 +94,12 @@ class DatabaseProvider(Provider):
     ) -> ThreatUnitsOfWork:
         return lambda: SqlThreatUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
 
+    @provide
+    def webhooks_units_of_work(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
+    ) -> WebhooksUnitsOfWork:
+        return lambda: SqlWebhooksUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
+
     @provide(scope=Scope.REQUEST)
     def unit_of_work(
         self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
@@ -127,6 +135,12 @@ class DatabaseProvider(Provider):
         self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
     ) -> KnowledgeUnitOfWork:
         return SqlKnowledgeUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
+
+    @provide(scope=Scope.REQUEST)
+    def webhooks_unit_of_work(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
+    ) -> WebhooksUnitOfWork:
+        return SqlWebhooksUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
 
     @provide(scope=Scope.REQUEST, provides=AnyOf[IdentityUnitOfWork, OAuthUnitOfWork])
     def identity_unit_of_work(

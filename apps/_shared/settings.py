@@ -27,6 +27,9 @@ from adapters.vaani.recognition_settings import ENV_PREFIX as RECOGNITION_PREFIX
 from adapters.vaani.recognition_settings import RecognitionSettings
 from adapters.vaani.settings import ENV_PREFIX as VAANI_PREFIX
 from adapters.vaani.settings import VaaniSettings
+from adapters.webhooks.settings import ENV_PREFIX as WEBHOOK_PREFIX
+from adapters.webhooks.settings import SEAL_ENV_PREFIX as INTEGRATIONS_PREFIX
+from adapters.webhooks.settings import IntegrationsSettings, WebhookSettings
 from apps._shared.config import load_settings
 from core.domain.identity.lockout import LoginPolicy
 from core.domain.llm.policy import LlmPolicy
@@ -125,6 +128,8 @@ class PlatformSettings(msgspec.Struct, frozen=True):
     recognition: RecognitionSettings = msgspec.field(default_factory=RecognitionSettings)
     files: FileStoreSettings = msgspec.field(default_factory=FileStoreSettings)
     agents: AgentsSettings = msgspec.field(default_factory=AgentsSettings)
+    webhooks: WebhookSettings = msgspec.field(default_factory=WebhookSettings)
+    integrations: IntegrationsSettings = msgspec.field(default_factory=IntegrationsSettings)
 
 
 SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
@@ -147,6 +152,8 @@ SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
     "recognition": (RecognitionSettings, RECOGNITION_PREFIX),
     "files": (FileStoreSettings, FILES_PREFIX),
     "agents": (AgentsSettings, AGENTS_PREFIX),
+    "webhooks": (WebhookSettings, WEBHOOK_PREFIX),
+    "integrations": (IntegrationsSettings, INTEGRATIONS_PREFIX),
 }
 """Each section of PlatformSettings, its settings class and its environment prefix."""
 

@@ -1,8 +1,13 @@
 from dishka import Provider
 from litestar import Litestar
 
+from adapters.http.webhooks.messages import WebhookMessagesController
+from adapters.http.webhooks.subscriptions import WebhooksController
+from adapters.webhooks.ioc import WebhooksProvider
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
+from apps.integrations.deliveries import CONSUMERS, deliver_webhooks
+from apps.integrations.ioc import IntegrationsProvider
 
 SPEC = ServiceSpec(
     name="integrations",
@@ -10,6 +15,9 @@ SPEC = ServiceSpec(
     description=(
         "Webhook subscriptions and deliveries, notifiers (Slack, email, webhook) and event consumers."
     ),
+    route_handlers=[WebhooksController, WebhookMessagesController],
+    providers=[WebhooksProvider(), IntegrationsProvider()],
+    background=[*CONSUMERS, deliver_webhooks],
 )
 
 

@@ -14,7 +14,8 @@ import adapters.db.knowledge.tables
 import adapters.db.llm.tables
 import adapters.db.logistics.tables
 import adapters.db.oauth.tables
-import adapters.db.threat.tables  # noqa: F401 (every context's tables join the shared metadata)
+import adapters.db.threat.tables
+import adapters.db.webhooks.tables  # noqa: F401 (every context's tables join the shared metadata)
 from adapters.db.crm.tables import SQLITE_FTS_SHADOW_TABLES, SQLITE_FTS_TABLE
 from adapters.db.knowledge.tables import SQLITE_FTS_SHADOW_TABLES as KB_FTS_SHADOW_TABLES
 from adapters.db.knowledge.tables import SQLITE_FTS_TABLE as KB_FTS_TABLE

@@ -1,0 +1,16 @@
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.db.uow import SqlUnitOfWork
+from adapters.db.webhooks.repository import SqlMessageRepository, SqlSubscriptionRepository
+from core.ports.webhooks import WebhooksUnitOfWork
+
+
+class SqlWebhooksUnitOfWork(SqlUnitOfWork, WebhooksUnitOfWork):
+    """Subscriptions, their messages and attempts: one transaction."""
+
+    subscriptions: SqlSubscriptionRepository
+    messages: SqlMessageRepository
+
+    def bind_repositories(self, session: AsyncSession) -> None:
+        self.subscriptions = SqlSubscriptionRepository(session)
+        self.messages = SqlMessageRepository(session)

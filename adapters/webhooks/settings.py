@@ -1,0 +1,34 @@
+import msgspec
+
+from core.domain.webhooks.model import DEFAULT_SCHEDULE
+
+ENV_PREFIX = "BHIV_WEBHOOK_"
+SEAL_ENV_PREFIX = "BHIV_INTEGRATIONS_"
+
+
+class WebhookSettings(msgspec.Struct, frozen=True):
+    """``BHIV_WEBHOOK_*``: where outbound webhooks may go and how they are retried."""
+
+    allow_cidrs: list[str] = msgspec.field(default_factory=list)
+    """Ranges otherwise refused (loopback, private, link-local) that endpoints may resolve into,
+    and over plain http; e.g. ``127.0.0.1/32`` for a receiver on this machine."""
+    timeout_seconds: float = 10.0
+    max_response_bytes: int = 65_536
+    retry_schedule_seconds: list[float] = msgspec.field(default_factory=lambda: list(DEFAULT_SCHEDULE))
+    """The wait before each attempt, the first included."""
+    retry_jitter: float = 0.1
+    disable_after_seconds: float = 432_000.0
+    """A subscription whose endpoint has failed, without one success, for this long is disabled."""
+    retention_days: float = 30.0
+    """Delivered and dead-lettered messages, with their attempts, are deleted this long after."""
+    poll_interval_seconds: float = 0.5
+    lease_seconds: float = 60.0
+    batch_size: int = 50
+
+
+class IntegrationsSettings(msgspec.Struct, frozen=True):
+    """``BHIV_INTEGRATIONS_*``: the key that seals webhook secrets at rest."""
+
+    seal_key: str | None = None
+    """base64url of 32 random bytes."""
+    seal_key_file: str | None = None

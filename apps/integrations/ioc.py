@@ -1,0 +1,49 @@
+"""The integrations service's own wiring: its settings sections and the webhooks' use cases."""
+
+from dishka import Provider, Scope, provide, provide_all
+
+from adapters.webhooks.settings import IntegrationsSettings, WebhookSettings
+from apps._shared.settings import PlatformSettings
+from core.domain.webhooks.delivery import AcceptEvent
+from core.domain.webhooks.messages import (
+    ListDeliveries,
+    ListMessages,
+    ReplayMessage,
+    ReplaySince,
+    SendTestEvent,
+)
+from core.domain.webhooks.use_cases import (
+    CreateSubscription,
+    DeleteSubscription,
+    GetSubscription,
+    ListSubscriptions,
+    RotateSecret,
+    UpdateSubscription,
+)
+
+
+class IntegrationsProvider(Provider):
+    scope = Scope.REQUEST
+
+    use_cases = provide_all(
+        CreateSubscription,
+        ListSubscriptions,
+        GetSubscription,
+        UpdateSubscription,
+        DeleteSubscription,
+        RotateSecret,
+        ListDeliveries,
+        ListMessages,
+        ReplayMessage,
+        ReplaySince,
+        SendTestEvent,
+        AcceptEvent,
+    )
+
+    @provide(scope=Scope.APP)
+    def webhook_settings(self, settings: PlatformSettings) -> WebhookSettings:
+        return settings.webhooks
+
+    @provide(scope=Scope.APP)
+    def integrations_settings(self, settings: PlatformSettings) -> IntegrationsSettings:
+        return settings.integrations

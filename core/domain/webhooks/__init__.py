@@ -1,0 +1,1 @@
+"""Outbound webhooks: subscriptions to the platform's events and their signed delivery."""
