@@ -73,6 +73,7 @@ async def ingest(
                     title=path.stem,
                     visibility=visibility,
                     owner=subject,
+                    may_share=True,  # an operator at the console
                 )
             except (DomainError, OSError) as error:
                 failed += 1

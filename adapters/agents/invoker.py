@@ -8,6 +8,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 from core.domain.agents.errors import AgentFailed, AgentTimedOut
+from core.domain.errors import DomainError
 from core.ports.agent_runs import AgentInvoker, DeltaSink
 from core.ports.agents import Agent, AgentContext, AgentResult, AgentTask
 
@@ -32,6 +33,8 @@ class AsyncioAgentInvoker(AgentInvoker):
             raise AgentTimedOut(
                 f"the {agent.name} agent did not answer within {agent.timeout_seconds:g} s", agent=agent.name
             ) from None
+        except DomainError:
+            raise  # the caller's mistake (a file not theirs, an image too large): its 4xx as it is
         except Exception as error:
             # The traceback's frames, not the exception's message: that may quote the user's text.
             frames = "".join(traceback.format_tb(error.__traceback__))

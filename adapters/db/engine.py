@@ -31,6 +31,7 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     engine = create_async_engine(
         url,
         echo=settings.echo,
+        hide_parameters=True,  # error logs quote statements, never what users typed into them
         pool_size=settings.pool_size,
         max_overflow=settings.max_overflow,
         pool_timeout=settings.pool_timeout_seconds,
@@ -90,7 +91,7 @@ def postgres_ssl(settings: DatabaseSettings) -> ssl.SSLContext | str | bool:
 
 
 def _sqlite_engine(url: URL, settings: DatabaseSettings) -> AsyncEngine:
-    options: dict[str, Any] = {"echo": settings.echo}
+    options: dict[str, Any] = {"echo": settings.echo, "hide_parameters": True}
     if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
         _create_private_file(Path(url.database).expanduser())
         options |= {

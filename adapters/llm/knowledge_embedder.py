@@ -10,7 +10,9 @@ from core.ports.agents import QueryEmbedder
 from core.ports.knowledge import TextEmbedder
 from core.ports.llm import EmbeddingRequest, LlmProvider
 
-BATCH = 64
+BATCH = 8
+"""Passages go to the embedder this many at a time: it serves one batch at a time for the whole
+process, so a large document being ingested lets routing and searches in between its batches."""
 
 
 class LlmTextEmbedder(TextEmbedder):

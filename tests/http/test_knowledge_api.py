@@ -107,7 +107,7 @@ async def test_a_shared_document_is_found_by_everyone_and_leaves_search_when_del
 ) -> None:
     word = "s" + uuid.uuid4().hex[:8]
     async with orchestration_with(settings, tmp_path, AGENTS) as (client, auth):
-        asha, ravi = await auth("asha"), await auth("ravi", Role.SUPPORT)
+        asha, ravi = await auth("asha", Role.ADMIN), await auth("ravi", Role.SUPPORT)
         document = (
             await upload(
                 client,
@@ -179,3 +179,15 @@ async def test_only_text_documents_are_accepted(settings: PlatformSettings, tmp_
 
     assert pdf.status_code == 415
     assert anonymous.status_code == 401
+
+
+async def test_a_control_character_in_a_search_is_ignored_not_a_database_error(
+    settings: PlatformSettings, tmp_path: Path
+) -> None:
+    async with orchestration_with(settings, tmp_path, AGENTS) as (client, auth):
+        asha = await auth("asha")
+        await upload(client, asha, "Refund policy: refunds take five days.", title="Refunds")
+        found = await client.get("/v1/kb/search", params={"q": "refund\x00policy"}, headers=asha)
+
+    assert found.status_code == 200, found.text
+    assert found.json()["items"][0]["text"].startswith("Refund policy")

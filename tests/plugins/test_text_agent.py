@@ -146,7 +146,7 @@ async def test_without_a_generative_translator_it_says_so_and_never_passes_the_t
     alone = await analyse("Translate to Hindi: good morning", FakeContext(), translate_to="hi")
 
     assert data["translation"]["available"] is False
-    assert "no generative provider" in data["translation"]["reason"]
+    assert data["translation"]["reason"] == "no generative model is configured to translate"
     assert alone["translation"] == {
         "target": "hi",
         "available": False,

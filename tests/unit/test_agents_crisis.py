@@ -62,3 +62,40 @@ def test_devanagari_is_answered_in_hindi_first_and_always_in_english_with_the_he
     assert answer.index("कृपया") < answer.index("Please")
     assert "14416" in answer
     assert "1800-599-0019" in answer
+
+
+HIDDEN = [
+    "I want to kil\u200bl myself",  # zero-width space
+    "I want to k\u200dill myself",  # zero-width joiner
+    "आत्म\u200dहत्या करना चाहता हूँ",
+    "\uff4b\uff49\uff4c\uff4c \uff4d\uff59\uff53\uff45\uff4c\uff46",  # fullwidth
+    "I will \U0001d424\U0001d422\U0001d425\U0001d425 myself",  # mathematical bold
+    "I want to kill\u0301 myself",  # a combining accent
+    "k\u0456ll myself",  # Cyrillic i
+    "I will k\u0130ll myself",  # Turkish dotted capital I
+    "I will k.i.l.l myself",
+]
+UNLISTED_BEFORE = [
+    "मुझे मरना है",
+    "mujhe marna hai",
+    "main mar jaana chahta hoon",
+    "I don't wanna live anymore",
+    "there is no reason for me to live anymore",
+    "I'm going to end it tonight",
+    "kms",
+    "I want to unalive myself",
+]
+
+
+@pytest.mark.parametrize("text", HIDDEN + UNLISTED_BEFORE)
+def test_words_hidden_by_look_alike_or_invisible_characters_and_common_phrasings_are_caught(
+    text: str,
+) -> None:
+    assert screen(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text", ["the k.p.i. report is due", "a U.S.A. trip", "café time", "end it with a smile"]
+)
+def test_the_normalisation_leaves_ordinary_words_alone(text: str) -> None:
+    assert screen(text) is None

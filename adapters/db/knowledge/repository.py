@@ -30,7 +30,8 @@ _fts = table(SQLITE_FTS_TABLE, column("rowid"), column("rank"))
 def query_words(typed: str) -> list[str]:
     """Distinct words with a letter or digit, at most ``MAX_QUERY_WORDS``, trimmed of punctuation."""
     found: dict[str, None] = {}
-    for raw in typed.split():
+    # Control characters (a NUL ends an FTS5 string early) separate words like spaces.
+    for raw in "".join(char if char.isprintable() else " " for char in typed).split():
         word = raw.strip(_EDGES).casefold()
         if any(char.isalnum() for char in word):
             found.setdefault(word, None)

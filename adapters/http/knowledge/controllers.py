@@ -90,6 +90,7 @@ class KnowledgeController(Controller):
             title=data.title,
             visibility=data.visibility,
             owner=principal.subject,
+            may_share=principal.has(Permission.AGENTS_ADMIN),
         )
         return DocumentOut.of(document)
 

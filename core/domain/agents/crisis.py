@@ -27,6 +27,12 @@ _EN_INTENT = (
     r"\b(no|nothing)\s+(reason|point)\s+(to|in)\s+(live|living|going\s+on)\b",
     r"\b(life|living)\s+(is\s+)?not\s+worth\s+(it|living)\b",
     r"\bnot\s+worth\s+living\b",
+    r"\b(don'?t|do\s+not)\s+(want|wanna)\s+to\s+(live|be\s+alive|exist)\b",
+    r"\b(dont|don'?t)\s+wanna\s+(live|be\s+alive|exist)\b",
+    r"\bno\s+(reason|point)\s+(for\s+me\s+)?(to|in)\s+(live|living|go\s+on|going\s+on)\b",
+    r"\b(going|gonna|want|wanna|plan|planning)\s+(to\s+)?end\s+it\s+(all|tonight|today|now)\b",
+    r"\bkms\b",
+    r"\bunalive\s+(my\s?self|me)\b",
 )
 _EN_SELF_HARM = (
     r"\b(cut|cutting|hurt|hurting|harm|harming|burn|burning|starve|starving)\s+my\s?self\b",
@@ -46,6 +52,8 @@ _HI_INTENT = (
     r"मरना\s+चाहत[ाीे]",
     r"मर\s+जाना\s+चाहत[ाीे]",
     r"मर\s+जाऊं",
+    r"मरना\s+है",
+    r"मर\s+जाना\s+है",
     r"आत्महत्या",
     r"खुदकुशी",
     r"जीना\s+नहीं",
@@ -58,7 +66,8 @@ _HI_SELF_HARM = (r"(खुद|अपने\s+आप)\s+को\s+(मार|न�
 _HI_METHOD = (r"जहर\s+(खा|पी)", r"फांसी\s+(लगा|लगाना)")
 _LATIN_HI_INTENT = (
     r"\bmarn[ae]\s+(chah?ta|chah?ti|chah?te)\b",
-    r"\bmar\s+jana\s+(chah?ta|chah?ti)\b",
+    r"\bmar\s+ja+na\s+(chah?ta|chah?ti|chah?te|hai)\b",
+    r"\bmarna\s+hai\b",
     r"\bmar\s+ja(u|un|oon|unga|ungi)\b",
     r"\b(jeena|jina|jeene|jine)\s+(nahi|nahin|nai)\b",
     r"\b(jeene|jine)\s+ka\s+(mann?|man)\s+(nahi|nahin|nai)\b",
@@ -88,11 +97,23 @@ class CrisisFinding(msgspec.Struct, frozen=True, kw_only=True):
 
 def normalise(text: str) -> str:
     """Lower case, one space between words, curly apostrophes straight, Devanagari without
-    nukta and with chandrabindu read as anusvara (people type both ways)."""
-    text = unicodedata.normalize("NFC", text).lower().replace("\u2019", "'")
-    text = unicodedata.normalize("NFD", text).replace("\u093c", "")
-    text = unicodedata.normalize("NFC", text).replace("\u0901", "\u0902")
+    nukta and with chandrabindu read as anusvara (people type both ways). What hides words from
+    a pattern goes first: compatibility forms (fullwidth, mathematical letters) become plain
+    ones, invisible format characters and Latin accents are dropped, Cyrillic and Greek letters
+    that look Latin read as Latin, and letters spelt out one by one ("k.i.l.l") join up."""
+    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = unicodedata.normalize("NFD", text.lower())
+    # Latin letters lose their accents; Devanagari keeps its vowel signs but not the nukta.
+    text = "".join(ch for ch in text if not (unicodedata.combining(ch) and ch < "\u0900") and ch != "\u093c")
+    text = unicodedata.normalize("NFC", text.translate(_LOOKALIKES)).replace("\u0901", "\u0902")
+    text = _SPELT_OUT.sub(lambda m: re.sub(r"[.\-_* ]", "", m.group(0)), text)
     return " ".join(re.sub(r"[^\w\s'\u0900-\u097F-]", " ", text).split())
+
+
+# Cyrillic and Greek letters that pass for Latin ones (Unicode's confusables, the lower-case few).
+_LOOKALIKES = str.maketrans("аеіјорсухѕԁɡνοτκмнвιαρх", "aeijopcyxsdgvotkmhbiapx")
+_SPELT_OUT = re.compile(r"\b(?:[a-z][.\-_* ]){2,}[a-z]\b")
 
 
 def screen(text: str, language: str | None = None) -> CrisisFinding | None:

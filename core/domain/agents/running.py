@@ -10,19 +10,18 @@ import msgspec
 from core.domain.access import Permission, Principal, require
 from core.domain.agents.crisis import Helpline, crisis_answer, screen
 from core.domain.agents.errors import (
-    AgentFailed,
     AgentForbidden,
     AgentNotFound,
-    AgentTimedOut,
     InvalidAgentInput,
     NoAgent,
     SessionNotFound,
 )
 from core.domain.agents.intents import CLARIFY, DECLINE, clarify_answer, decline_answer
-from core.domain.agents.plans import PlanSteps
+from core.domain.agents.plans import MAX_STEPS, PlanSteps
 from core.domain.agents.routing import ORCHESTRATOR, PLANNER, AgentRouter, CallerRouting
 from core.domain.agents.sessions import Sessions, SessionState
 from core.domain.agents.slots import RunSlots
+from core.domain.errors import DomainError
 from core.domain.events import publish
 from core.domain.orchestration.events import OrchestrationCrisisEscalated
 from core.ports.agent_runs import AgentContexts, AgentInvoker, AgentsUnitOfWork, DeltaSink
@@ -137,7 +136,7 @@ class AgentRunner:
         caller = Caller(subject=by.subject, role=str(by.role), permissions=by.permissions)
         routing = CallerRouting(self._router, allowed)
         started = self._clock.monotonic()
-        async with self._slots.held(by.subject, agent.timeout_seconds):
+        async with self._slots.held(by.subject, _longest(agent, agents)):
             try:
                 context = self._contexts.bind(caller, self._sessions.memory(session, agent.name), routing)
                 if send is not None and agent.name != PLANNER:
@@ -147,7 +146,7 @@ class AgentRunner:
                 if agent.name == PLANNER:
                     steps = PlanSteps(agents, self._invoker, self._contexts, self._sessions, session, routing)
                     result = await steps.follow(result, task, caller)
-            except (AgentTimedOut, AgentFailed, AgentForbidden) as error:
+            except DomainError as error:  # timed out, failed, or the caller's mistake (a 4xx)
                 latency = _ms(self._clock.monotonic() - started)
                 run = await self._record(
                     by, decision, session, began, latency, error.code, None, error=error.code
@@ -245,3 +244,11 @@ def _validate(agent: Agent, inputs: dict[str, Any]) -> None:
 
 def _ms(seconds: float) -> int:
     return max(0, round(seconds * 1000))
+
+
+def _longest(agent: Agent, agents: Mapping[str, Agent]) -> float:
+    """How long a run may take: a planner's plan runs up to ``MAX_STEPS`` agents after it."""
+    if agent.name != PLANNER:
+        return agent.timeout_seconds
+    slowest = max((other.timeout_seconds for other in agents.values()), default=0.0)
+    return agent.timeout_seconds + MAX_STEPS * slowest

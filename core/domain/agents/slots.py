@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from core.domain.agents.errors import TooManyRuns
+from core.ports.clock import IdGenerator
 from core.ports.kv import KeyValueStore
 
 PREFIX = "agents:running:"
@@ -13,17 +14,18 @@ LEASE_MARGIN_SECONDS = 5.0
 
 
 class RunSlots:
-    def __init__(self, store: KeyValueStore, limit: int) -> None:
-        self._store, self._limit = store, limit
+    def __init__(self, store: KeyValueStore, limit: int, ids: IdGenerator) -> None:
+        self._store, self._limit, self._ids = store, limit, ids
 
     @asynccontextmanager
     async def held(self, subject: str, seconds: float) -> AsyncIterator[None]:
         """Raises ``TooManyRuns`` (with ``retry_after``) when all of ``subject``'s slots are taken."""
         keys = [f"{PREFIX}{subject}:{n}" for n in range(self._limit)]
         lease = seconds + LEASE_MARGIN_SECONDS
+        token = self._ids.new_id().encode()
         taken = None
         for key in keys:
-            if await self._store.add(key, b"1", ttl_seconds=lease):
+            if await self._store.add(key, token, ttl_seconds=lease):
                 taken = key
                 break
         if taken is None:
@@ -34,4 +36,6 @@ class RunSlots:
         try:
             yield
         finally:
-            await self._store.delete(taken)
+            # Only our own lease: past its end the slot may be another run's.
+            if await self._store.get(taken) == token:
+                await self._store.delete(taken)

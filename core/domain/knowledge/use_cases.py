@@ -2,7 +2,7 @@
 in the store's query (``Reader``), never by filtering what a search already ranked."""
 
 from core.domain.access import Permission, Principal
-from core.domain.errors import NotFound, RuleViolated
+from core.domain.errors import Forbidden, NotFound, RuleViolated
 from core.domain.knowledge.chunking import chunk_spans
 from core.domain.knowledge.ranking import fuse
 from core.ports.agents import Caller, KnowledgeHit, KnowledgeSearch
@@ -18,7 +18,8 @@ from core.ports.knowledge import (
 )
 
 TEXT_TYPES = ("text/plain", "text/markdown")
-MAX_BYTES = 2_000_000
+MAX_BYTES = 1_000_000
+"""About a thousand passages, embedded within the gateway's minute on two cores."""
 MAX_TITLE = 200
 MAX_LIMIT = 50
 CANDIDATES = 30
@@ -56,10 +57,12 @@ def document_text(data: bytes, content_type: str) -> str:
 
 
 class IngestDocument:
-    """- Text (`text/plain`, `text/markdown`, UTF-8, up to 2 MB; anything else 415) becomes a
+    """- Text (`text/plain`, `text/markdown`, UTF-8, up to 1 MB; anything else 415) becomes a
       document of the caller's, cut into passages of about 500 to 1000 characters by paragraph
       and sentence, each searchable by its words and by its meaning.
-    - `private`: only its owner (and admins) ever find it; `shared`: everyone who uses agents."""
+    - `private`: only its owner (and admins) ever find it; `shared`: everyone who uses agents,
+      so only a holder of `agents:admin` may share one (403): agents quote shared documents to
+      everyone as the organisation's own."""
 
     def __init__(
         self, uow: KnowledgeUnitOfWork, embedder: TextEmbedder, clock: Clock, ids: IdGenerator
@@ -67,8 +70,18 @@ class IngestDocument:
         self._uow, self._embedder, self._clock, self._ids = uow, embedder, clock, ids
 
     async def execute(
-        self, data: bytes, *, content_type: str, title: str, visibility: Visibility, owner: str
+        self,
+        data: bytes,
+        *,
+        content_type: str,
+        title: str,
+        visibility: Visibility,
+        owner: str,
+        may_share: bool,
     ) -> KnowledgeDocument:
+        """``may_share``: the uploader holds ``agents:admin`` (or is an operator at the console)."""
+        if visibility == "shared" and not may_share:
+            raise Forbidden("sharing a document with every user needs the agents:admin permission")
         text = document_text(data, content_type)
         title = " ".join(title.split())
         if not title or len(title) > MAX_TITLE:

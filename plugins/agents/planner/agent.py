@@ -11,6 +11,7 @@ from typing import ClassVar
 
 import msgspec
 
+from core.domain.agents.plans import MAX_STEPS as MAX_RUN_STEPS
 from core.ports.agents import (
     Agent,
     AgentContext,
@@ -27,6 +28,8 @@ from plugins.inputs import read_inputs
 
 MODEL = "default"
 MAX_STEPS = 20
+NOT_STEPS = frozenset({"planner", "orchestrator"})
+"""Agents a step is never given: a plan does not plan again."""
 AGENT_CONFIDENCE = 0.5
 """A step is given to an agent only when the router is at least this sure of it."""
 
@@ -85,7 +88,9 @@ class PlannerAgent(Agent):
             written = await _written_plan(goal, context)
             if written:
                 steps, engine = written, "generative"
-        runs_agents = options.run_agents and len(steps) >= 2 and all(step.agent for step in steps)
+        # Steps from a document are shown, never run: whoever wrote it must not act for the caller.
+        runnable = 2 <= len(steps) <= MAX_RUN_STEPS and all(step.agent for step in steps)
+        runs_agents = options.run_agents and not sources and runnable
         plan = AgentPlan(goal=goal, steps=tuple(steps), runs_agents=runs_agents)
         asks_for_tasks = len(steps) == 1 and steps[0].agent is None and not sources
         return AgentResult(
@@ -105,7 +110,8 @@ async def _steps(goal: str, drafts: list[StepDraft], context: AgentContext) -> l
         agent = None
         if routing is not None and len(drafts) > 1:
             decision = await routing.route(step.title)
-            if decision.by == "classifier" and decision.confidence >= AGENT_CONFIDENCE:
+            sure = decision.by == "classifier" and decision.confidence >= AGENT_CONFIDENCE
+            if sure and decision.agent not in NOT_STEPS:
                 agent = decision.agent
         before = steps[-1] if steps else None
         depends_on: tuple[str, ...] = ()

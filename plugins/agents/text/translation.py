@@ -36,6 +36,10 @@ async def translated(text: str, source: str | None, target: str, context: AgentC
         done = await translator.translate(text, source=source or "en", target=target)
     except LookupError:
         return {"target": target, "available": False, "reason": "this platform offers no translator"}
-    except TranslationUnavailable as missing:
-        return {"target": target, "available": False, "reason": str(missing)}
+    except TranslationUnavailable:  # its message names server settings: for operators, not callers
+        return {
+            "target": target,
+            "available": False,
+            "reason": "no generative model is configured to translate",
+        }
     return {"target": target, "text": done.text, "engine": done.engine}
