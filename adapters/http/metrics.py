@@ -23,7 +23,7 @@ disable_created_metrics()  # type: ignore[no-untyped-call]
 class HttpMetrics:
     content_type = CONTENT_TYPE_LATEST
 
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, version: str = "unknown") -> None:
         self.registry = CollectorRegistry()
         ProcessCollector(registry=self.registry)
         self.requests = Counter(
@@ -45,6 +45,13 @@ class HttpMetrics:
             ["service"],
             registry=self.registry,
         )
+        self.build_info = Gauge(
+            "bhiv_build_info",
+            "Always 1: the service and the version it runs (a new version is a deployment).",
+            ["service", "version"],
+            registry=self.registry,
+        )
+        self.build_info.labels(service, version).set(1)
         self.audit_chain_intact = Gauge(
             "bhiv_audit_chain_intact",
             "1 when the last verification of the audit chain found it intact, 0 when it found a broken link.",

@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from apps._shared.app import VERSION
 from tests.support.monitoring import (
     PENDING,
     PROMETHEUS_OWN,
@@ -52,6 +53,8 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
             assert httpx.get(url + "/health/live", timeout=30).status_code == 200
             texts[service] = httpx.get(url + "/metrics", timeout=30).text
     assert 'bhiv_audit_chain_intact{chain="gateway"} 1.0' in texts["gateway"], "the gateway's chain is intact"
+    for service, text in texts.items():
+        assert f'bhiv_build_info{{service="{service}",version="{VERSION}"}} 1.0' in text, service
     return {service: exported_names(text) for service, text in texts.items()}
 
 
@@ -91,6 +94,7 @@ def test_the_http_and_process_metrics_are_exported_by_every_service(exported: di
             "bhiv_http_request_duration_seconds_sum",
             "bhiv_http_request_duration_seconds_count",
             "bhiv_http_requests_in_flight",
+            "bhiv_build_info",
             "process_start_time_seconds",
             "process_cpu_seconds_total",
             "process_resident_memory_bytes",

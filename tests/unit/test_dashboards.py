@@ -84,6 +84,7 @@ def test_the_http_metrics_and_process_metrics_are_what_the_queries_read() -> Non
         "bhiv_http_request_duration_seconds_bucket",
         "bhiv_http_requests_in_flight",
         "bhiv_audit_chain_intact",
+        "bhiv_build_info",
         "process_start_time_seconds",
     } <= read & rendered
 
