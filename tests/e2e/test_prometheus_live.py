@@ -8,7 +8,6 @@ seconds, not minutes."""
 
 import json
 import queue
-import shutil
 import signal
 import subprocess
 import threading
@@ -22,15 +21,9 @@ import httpx
 import pytest
 import yaml
 
-from tests.support.monitoring import RULES, SERVICES
+from tests.support.monitoring import RULES, SERVICES, debian_tools
 from tests.support.processes import bhiv_up, free_port_block, interrupt, start_bhiv, wait_until_ready
 
-PROMETHEUS = shutil.which("prometheus")
-ALERTMANAGER = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
-pytestmark = pytest.mark.skipif(
-    PROMETHEUS is None or ALERTMANAGER is None,
-    reason="needs Debian's Prometheus and Alertmanager: apt-get install prometheus prometheus-alertmanager",
-)
 WAIT = 120.0
 
 
@@ -132,6 +125,7 @@ def _until(what: str, check: Any, logs: list[Path]) -> Any:
 def test_service_down_fires_and_alertmanager_posts_it(
     tmp_path: Path, receiver: tuple[str, "queue.Queue[dict[str, Any]]"]
 ) -> None:
+    prometheus_binary, alertmanager_binary = debian_tools("prometheus", "prometheus-alertmanager")
     receiver_url, posts = receiver
     lone, prometheus_port, alertmanager_port = (free_port_block(1) for _ in range(3))
     fast_rule, prometheus_yml, alertmanager_yml = (
@@ -158,7 +152,7 @@ def test_service_down_fires_and_alertmanager_posts_it(
             _alertmanager_config(alertmanager_yml, receiver_url)
             alertmanager = _started(
                 [
-                    str(ALERTMANAGER),
+                    alertmanager_binary,
                     f"--config.file={alertmanager_yml}",
                     f"--storage.path={tmp_path / 'alertmanager'}",
                     f"--web.listen-address=127.0.0.1:{alertmanager_port}",
@@ -168,7 +162,7 @@ def test_service_down_fires_and_alertmanager_posts_it(
             )
             prometheus = _started(
                 [
-                    str(PROMETHEUS),
+                    prometheus_binary,
                     f"--config.file={prometheus_yml}",
                     f"--storage.tsdb.path={tmp_path / 'prometheus'}",
                     f"--web.listen-address=127.0.0.1:{prometheus_port}",

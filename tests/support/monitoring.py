@@ -2,13 +2,16 @@
 each one reads, and the names a service's ``/metrics`` text exports."""
 
 import json
+import os
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import promql_parser
+import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -26,6 +29,21 @@ PENDING = {
 }
 """Names the rules and dashboards read before any service exports them, each with who will.
 The live test fails once a pending name is exported, so this list only shrinks."""
+
+
+def debian_tools(*names: str) -> list[str]:
+    """The paths of Debian's monitoring binaries (packages ``prometheus``,
+    ``prometheus-alertmanager``); skips the test without one, and fails it instead where
+    ``BHIV_TEST_MONITORING`` is set (CI, which installs them)."""
+    found = {name: shutil.which(name) for name in names}
+    missing = sorted(name for name, path in found.items() if path is None)
+    if missing:
+        reason = f"{', '.join(missing)} not installed: apt-get install prometheus prometheus-alertmanager"
+        if os.environ.get("BHIV_TEST_MONITORING"):
+            pytest.fail(f"BHIV_TEST_MONITORING is set and {reason}")
+        pytest.skip(reason)
+    return [str(found[name]) for name in names]
+
 
 _GRAFANA_VARIABLES = {
     "$__rate_interval": "1m",

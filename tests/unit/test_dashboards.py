@@ -6,7 +6,6 @@ a running ``bhiv up``."""
 
 import functools
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from tests.support.monitoring import (
     as_promql,
     dashboard_queries,
     dashboards,
+    debian_tools,
     exported_names,
     metric_names,
     recorded_names,
@@ -127,11 +127,8 @@ def test_every_alert_has_a_severity_a_runbook_section_and_tests_both_ways() -> N
         assert any(not case["exp_alerts"] for case in cases), f"{name}: no test where it stays silent"
 
 
-@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool not installed (Debian: prometheus)")
-@pytest.mark.skipif(
-    shutil.which("amtool") is None, reason="amtool not installed (Debian: prometheus-alertmanager)"
-)
 def test_validate_monitoring_passes() -> None:
+    debian_tools("promtool", "amtool")
     result = subprocess.run(
         [str(DEPLOY / "validate-monitoring.sh")], capture_output=True, text=True, timeout=120, check=False
     )
