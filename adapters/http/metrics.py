@@ -23,7 +23,7 @@ disable_created_metrics()  # type: ignore[no-untyped-call]
 class HttpMetrics:
     content_type = CONTENT_TYPE_LATEST
 
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, version: str = "unknown") -> None:
         self.registry = CollectorRegistry()
         ProcessCollector(registry=self.registry)
         self.requests = Counter(
@@ -45,6 +45,25 @@ class HttpMetrics:
             ["service"],
             registry=self.registry,
         )
+        self.build_info = Gauge(
+            "bhiv_build_info",
+            "Always 1: the service and the version it runs (a new version is a deployment).",
+            ["service", "version"],
+            registry=self.registry,
+        )
+        self.build_info.labels(service, version).set(1)
+        self.audit_chain_intact = Gauge(
+            "bhiv_audit_chain_intact",
+            "1 when the last verification of the audit chain found it intact, 0 when it found a broken link.",
+            ["chain"],
+            registry=self.registry,
+        )
+        self.audit_chain_verified = Gauge(
+            "bhiv_audit_chain_verified_timestamp_seconds",
+            "When the audit chain was last verified (Unix time).",
+            ["chain"],
+            registry=self.registry,
+        )
         self._service = service
         self._in_flight = self.in_flight.labels(service)
         # Looking a labelled child up costs more than using it: keep them (routes are templates,
@@ -63,6 +82,11 @@ class HttpMetrics:
         if latency is None:
             latency = self._latencies[method, route] = self.latency.labels(self._service, method, route)
         latency.observe(seconds)
+
+    def audit_verified(self, chain: str, intact: bool) -> None:
+        """A verification's outcome, for alerting (chains are service names: few)."""
+        self.audit_chain_intact.labels(chain).set(1 if intact else 0)
+        self.audit_chain_verified.labels(chain).set_to_current_time()
 
     def started(self) -> None:
         self._in_flight.inc()

@@ -104,7 +104,7 @@ def build_service_app(
             await asyncio.gather(*loops, return_exceptions=True)
             await container.close()
 
-    http_metrics = HttpMetrics(spec.name)
+    http_metrics = HttpMetrics(spec.name, VERSION)
     app = Litestar(
         route_handlers=[
             HealthController,

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import Parameter
 
 from adapters.http.access import requires
+from adapters.http.metrics import HttpMetrics
 from adapters.http.pagination import PAGED, PageOut, PageQuery
 from core.domain.access import Permission
 from core.domain.audit.model import ActorKind
@@ -100,8 +101,15 @@ class AuditController(Controller):
         opt=requires(Permission.AUDIT_READ),
     )
     @inject
-    async def verify(self, use_case: FromDishka[VerifyAudit], chain: _Text = None) -> AuditVerification:
-        return await use_case.execute(self.own_chain or chain)
+    async def verify(
+        self, request: Request[Any, Any, Any], use_case: FromDishka[VerifyAudit], chain: _Text = None
+    ) -> AuditVerification:
+        verification = await use_case.execute(self.own_chain or chain)
+        metrics = request.app.state.get("metrics")
+        if isinstance(metrics, HttpMetrics):  # bhiv_audit_chain_intact: the AuditChainBroken alert
+            for checked in verification.chains:
+                metrics.audit_verified(checked.chain, checked.ok)
+        return verification
 
 
 def service_audit_controller(service: str) -> type[AuditController]:
