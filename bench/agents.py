@@ -13,7 +13,6 @@ kinds interleaved so they see the same moments of a noisy machine; read the rati
 Run: python bench/agents.py [rounds]
 """
 
-import json
 import os
 import statistics
 import sys
@@ -25,6 +24,7 @@ import httpx
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from apps._shared.settings import SERVICE_NAMES
+from tests.support.demo import seeded_logins, signed_in
 from tests.support.processes import (
     ADMIN,
     FAST_HASHING,
@@ -43,21 +43,6 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def signed_in(base: str, data_dir: Path) -> httpx.Client:
-    logins = data_dir / "demo-logins.json"
-    deadline = time.monotonic() + 180
-    while not (logins.exists() and json.loads(logins.read_text())["seeded"]):
-        if time.monotonic() > deadline:
-            raise SystemExit("the demo data was not loaded")
-        time.sleep(0.5)
-    sales = next(login for login in json.loads(logins.read_text())["logins"] if login["role"] == "sales")
-    client = httpx.Client(base_url=base, timeout=60)
-    form = {"grant_type": "password", "username": sales["email"], "password": sales["password"]}
-    token = client.post("/auth/token", data=form).json()["access_token"]
-    client.headers["Authorization"] = f"Bearer {token}"
-    return client
-
-
 def main(rounds: int) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="bhiv-bench-agents-"))
     base_port = free_port_block(len(SERVICE_NAMES))
@@ -68,7 +53,9 @@ def main(rounds: int) -> None:
     try:
         for offset in range(len(SERVICE_NAMES)):
             wait_until_ready(f"http://127.0.0.1:{base_port + offset}", process)
-        client = signed_in(f"http://127.0.0.1:{base_port}", data_dir)
+        sales = seeded_logins(data_dir)["sales"]
+        client = httpx.Client(base_url=f"http://127.0.0.1:{base_port}", timeout=60)
+        signed_in(client, sales["email"], sales["password"])
         calls = {
             "whoami": lambda: client.get("/api/orchestration/v1/whoami"),
             "one embedding": lambda: client.post(

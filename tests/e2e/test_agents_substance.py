@@ -7,11 +7,9 @@ theirs: another user's search and agents never show it."""
 import io
 import json
 import re
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,7 +17,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from tests.contracts.vaani_kit import LATIN_FONT, needs_binary, needs_font, needs_tesseract_data
-from tests.support.processes import PATIENCE, bhiv_up
+from tests.support.demo import seeded_logins, signed_in
+from tests.support.processes import bhiv_up
 
 QUERY = "/api/orchestration/v1/query"
 FILES = "/api/orchestration/v1/files"
@@ -40,28 +39,14 @@ class Demo:
 
 def _signed_in(base: int, login: dict[str, str]) -> httpx.Client:
     client = httpx.Client(base_url=f"http://127.0.0.1:{base}", timeout=ANSWER_TIMEOUT)
-    form = {"grant_type": "password", "username": login["email"], "password": login["password"]}
-    answer = client.post("/auth/token", data=form)
-    assert answer.status_code == 200, answer.text
-    client.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
-    return client
-
-
-def _seeded_logins(data_dir: Path) -> dict[str, dict[str, str]]:
-    kept = data_dir / "demo-logins.json"
-    deadline = time.monotonic() + PATIENCE
-    while time.monotonic() < deadline:
-        if kept.exists() and (logins := json.loads(kept.read_text()))["seeded"]:
-            return {login["role"]: login for login in logins["logins"]}
-        time.sleep(0.2)
-    raise AssertionError("the demo data was not loaded")
+    return signed_in(client, login["email"], login["password"])
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     data_dir = tmp_path_factory.mktemp("agents") / "data"
     with bhiv_up(data_dir, 6, "--demo") as base:
-        logins = _seeded_logins(data_dir)
+        logins = seeded_logins(data_dir)
         clients = Demo(
             customer=_signed_in(base, logins["customer"]),
             support=_signed_in(base, logins["support"]),

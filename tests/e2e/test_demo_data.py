@@ -1,31 +1,12 @@
 """``bhiv up --demo`` loads a small data set through the API and prints a sign-in per role; a
 second run loads nothing more; without ``--demo`` nothing is seeded."""
 
-import json
-import time
 from pathlib import Path
 
 import httpx
 
-from tests.support.processes import PATIENCE, bhiv_up
-
-
-def _signed_in(client: httpx.Client, email: str, password: str) -> httpx.Client:
-    form = {"grant_type": "password", "username": email, "password": password}
-    answer = client.post("/auth/token", data=form)
-    assert answer.status_code == 200, answer.text
-    client.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
-    return client
-
-
-def _seeded_logins(data_dir: Path) -> dict[str, dict[str, str]]:
-    kept = data_dir / "demo-logins.json"
-    deadline = time.monotonic() + PATIENCE
-    while time.monotonic() < deadline:
-        if kept.exists() and (logins := json.loads(kept.read_text()))["seeded"]:
-            return {login["role"]: login for login in logins["logins"]}
-        time.sleep(0.2)
-    raise AssertionError("the demo data was not loaded")
+from tests.support.demo import seeded_logins, signed_in
+from tests.support.processes import bhiv_up
 
 
 def _counts(base: int, logins: dict[str, dict[str, str]]) -> dict[str, int]:
@@ -33,7 +14,7 @@ def _counts(base: int, logins: dict[str, dict[str, str]]) -> dict[str, int]:
 
     def items(role: str, path: str) -> list[dict[str, object]]:
         with httpx.Client(base_url=url, timeout=30) as client:
-            _signed_in(client, logins[role]["email"], logins[role]["password"])
+            signed_in(client, logins[role]["email"], logins[role]["password"])
             answer = client.get(path, params={"limit": 200})
             assert answer.status_code == 200, answer.text
             return list(answer.json()["items"])
@@ -53,7 +34,7 @@ def _counts(base: int, logins: dict[str, dict[str, str]]) -> dict[str, int]:
 
 def _asked(base: int, login: dict[str, str], question: str) -> dict[str, object]:
     with httpx.Client(base_url=f"http://127.0.0.1:{base}", timeout=60) as client:
-        _signed_in(client, login["email"], login["password"])
+        signed_in(client, login["email"], login["password"])
         answer = client.post("/api/orchestration/v1/query", json={"text": question, "agent": "knowledge"})
         assert answer.status_code == 200, answer.text
         return dict(answer.json())
@@ -62,7 +43,7 @@ def _asked(base: int, login: dict[str, str], question: str) -> dict[str, object]
 def test_demo_loads_once_and_every_role_can_sign_in(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     with bhiv_up(data_dir, 6, "--demo") as base:
-        logins = _seeded_logins(data_dir)
+        logins = seeded_logins(data_dir)
         first = _counts(base, logins)
         answer = _asked(base, logins["customer"], "How long do deliveries to Delhi take?")
 
@@ -84,12 +65,12 @@ def test_demo_loads_once_and_every_role_can_sign_in(tmp_path: Path) -> None:
     assert (data_dir / "demo-logins.json").stat().st_mode & 0o077 == 0, "only the owner reads it"
 
     with bhiv_up(data_dir, 6, "--demo") as base:
-        assert _counts(base, _seeded_logins(data_dir)) == first
+        assert _counts(base, seeded_logins(data_dir)) == first
 
 
 def test_without_demo_nothing_is_seeded(tmp_path: Path) -> None:
     with bhiv_up(tmp_path / "data", 6) as base:
         admin = httpx.Client(base_url=f"http://127.0.0.1:{base}", timeout=30)
-        _signed_in(admin, "root@example.com", "violet-kettle-harbour")
+        signed_in(admin, "root@example.com", "violet-kettle-harbour")
         assert len(admin.get("/api/admin/users").json()["items"]) == 1
         assert not (tmp_path / "data" / "demo-logins.json").exists()
