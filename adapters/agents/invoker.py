@@ -7,10 +7,11 @@ import traceback
 from collections.abc import Coroutine
 from typing import Any
 
-from core.domain.agents.errors import AgentFailed, AgentTimedOut
+from core.domain.agents.errors import AgentFailed, AgentTimedOut, LanguageModelQuotaUsed
 from core.domain.errors import DomainError
 from core.ports.agent_runs import AgentInvoker, DeltaSink
 from core.ports.agents import Agent, AgentContext, AgentResult, AgentTask
+from core.ports.llm import RateLimited
 
 log = logging.getLogger("bhiv.agents")
 
@@ -35,6 +36,11 @@ class AsyncioAgentInvoker(AgentInvoker):
             ) from None
         except DomainError:
             raise  # the caller's mistake (a file not theirs, an image too large): its 4xx as it is
+        except RateLimited as limited:  # the caller's LLM quota, spent by the agent on their behalf
+            raise LanguageModelQuotaUsed(
+                f"your language-model quota is used up for now; the {agent.name} agent could not finish",
+                retry_after=limited.retry_after or 1.0,
+            ) from None
         except Exception as error:
             # The traceback's frames, not the exception's message: that may quote the user's text.
             frames = "".join(traceback.format_tb(error.__traceback__))

@@ -13,6 +13,7 @@ from apps._shared.settings import PlatformSettings
 from core.domain.access import Role
 from core.domain.errors import RuleViolated
 from core.ports.agents import Agent, AgentContext, AgentResult, AgentTask
+from core.ports.llm import RateLimited
 from plugins.agents.planner import PlannerAgent
 from tests.http.agents_kit import (
     EVERY_AGENT,
@@ -341,3 +342,24 @@ async def test_an_agent_refusing_the_caller_s_input_answers_its_4xx_not_a_failur
     assert (refused.status_code, refused.json()["code"]) == (422, "rule_violated")
     assert refused.json()["detail"] == "the picky agent reads images only"
     assert [(run["status"], run["error"]) for run in runs] == [("rule_violated", "rule_violated")]
+
+
+class ThrottledAgent(Agent):
+    name = "throttled"
+    title = "Throttled"
+    description = "Its LLM calls are over the caller's quota."
+
+    async def run(self, task: AgentTask, context: AgentContext) -> AgentResult:
+        raise RateLimited("too many LLM requests for now", retry_after=7.0)
+
+
+async def test_the_caller_s_llm_quota_running_out_in_an_agent_is_a_429_to_retry_not_a_failure(
+    settings: PlatformSettings, tmp_path: Path
+) -> None:
+    async with orchestration_with(settings, tmp_path, [*EVERY_AGENT, ThrottledAgent()]) as (client, auth):
+        answer = await client.post(
+            "/v1/query", json={"text": "x", "agent": "throttled"}, headers=await auth("asha")
+        )
+
+    assert (answer.status_code, answer.json()["code"]) == (429, "llm_rate_limited")
+    assert answer.headers["retry-after"] == "7"

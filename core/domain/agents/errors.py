@@ -47,6 +47,12 @@ class TooManyRuns(TooManyRequests):
     code = "too_many_runs"
 
 
+class LanguageModelQuotaUsed(TooManyRequests):
+    """The caller's own LLM quota or rate ran out while an agent worked for them."""
+
+    code = "llm_rate_limited"
+
+
 class AgentTimedOut(DomainError):
     """The agent did not answer within its own ``timeout_seconds``."""
 
