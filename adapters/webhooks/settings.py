@@ -32,3 +32,17 @@ class IntegrationsSettings(msgspec.Struct, frozen=True):
     seal_key: str | None = None
     """base64url of 32 random bytes."""
     seal_key_file: str | None = None
+
+
+CARRIER_ENV_PREFIX = "BHIV_CARRIER_"
+
+
+class CarrierSettings(msgspec.Struct, frozen=True):
+    """``BHIV_CARRIER_*``: who may post tracking updates to ``/v1/inbound/carriers/{carrier}``."""
+
+    secrets: dict[str, str] = msgspec.field(default_factory=dict)
+    """Each carrier's signing secret by name: ``dhl=whsec_...,ups=whsec_...`` or a JSON object."""
+    secrets_file: str | None = None
+    """A JSON object file of the same, merged over ``secrets`` (for a secrets manager's mount)."""
+    tolerance_seconds: float = 300.0
+    """How far a message's ``webhook-timestamp`` may be from now."""

@@ -2,9 +2,10 @@
 
 from dishka import Provider, Scope, provide, provide_all
 
-from adapters.webhooks.settings import IntegrationsSettings, WebhookSettings
+from adapters.webhooks.settings import CarrierSettings, IntegrationsSettings, WebhookSettings
 from apps._shared.settings import PlatformSettings
 from core.domain.webhooks.delivery import AcceptEvent
+from core.domain.webhooks.inbound import ReceiveCarrierUpdate
 from core.domain.webhooks.messages import (
     ListDeliveries,
     ListMessages,
@@ -38,6 +39,7 @@ class IntegrationsProvider(Provider):
         ReplaySince,
         SendTestEvent,
         AcceptEvent,
+        ReceiveCarrierUpdate,
     )
 
     @provide(scope=Scope.APP)
@@ -47,3 +49,7 @@ class IntegrationsProvider(Provider):
     @provide(scope=Scope.APP)
     def integrations_settings(self, settings: PlatformSettings) -> IntegrationsSettings:
         return settings.integrations
+
+    @provide(scope=Scope.APP)
+    def carrier_settings(self, settings: PlatformSettings) -> CarrierSettings:
+        return settings.carriers

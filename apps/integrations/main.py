@@ -1,6 +1,7 @@
 from dishka import Provider
 from litestar import Litestar
 
+from adapters.http.webhooks.inbound import InboundCarriersController
 from adapters.http.webhooks.messages import WebhookMessagesController
 from adapters.http.webhooks.subscriptions import WebhooksController
 from adapters.webhooks.ioc import WebhooksProvider
@@ -15,7 +16,7 @@ SPEC = ServiceSpec(
     description=(
         "Webhook subscriptions and deliveries, notifiers (Slack, email, webhook) and event consumers."
     ),
-    route_handlers=[WebhooksController, WebhookMessagesController],
+    route_handlers=[WebhooksController, WebhookMessagesController, InboundCarriersController],
     providers=[WebhooksProvider(), IntegrationsProvider()],
     background=[*CONSUMERS, deliver_webhooks],
 )

@@ -15,5 +15,23 @@ class WebhooksSubscriptionDisabled(
     reason: str
 
 
-WebhooksEvent = WebhooksSubscriptionDisabled
-"""The union consumers decode (one type so far)."""
+class WebhooksCarrierUpdateReceived(
+    DomainEvent, frozen=True, kw_only=True, tag="webhooks.carrier_update_received"
+):
+    """A carrier's signed tracking update, verified (signature, timestamp, not replayed) at
+    `POST /api/integrations/v1/inbound/carriers/{carrier}`; logistics applies it to the carrier's
+    shipment with that tracking number."""
+
+    carrier: str
+    """The carrier's name as configured in `BHIV_CARRIER_SECRETS` (lower case)."""
+    message_id: str
+    """The carrier's `webhook-id`."""
+    tracking_number: str
+    status: str
+    """picked, in_transit, delivered or exception."""
+    location: str = ""
+    note: str = ""
+
+
+WebhooksEvent = WebhooksSubscriptionDisabled | WebhooksCarrierUpdateReceived
+"""The union consumers decode."""
