@@ -9,12 +9,14 @@ from dishka import Provider, Scope, provide
 
 from adapters.webhooks.guard import EndpointPolicy, ResolvingEndpointGuard
 from adapters.webhooks.health import SealKeyProbe
+from adapters.webhooks.mail import SmtpMailer
 from adapters.webhooks.sealing import AesGcmSecretSealer, MissingSealer, seal_key_of
 from adapters.webhooks.sender import HttpxWebhookSender
-from adapters.webhooks.settings import CarrierSettings, IntegrationsSettings, WebhookSettings
+from adapters.webhooks.settings import CarrierSettings, IntegrationsSettings, SmtpSettings, WebhookSettings
 from core.domain.webhooks.inbound import CarrierKeys
 from core.domain.webhooks.model import RetrySchedule
 from core.ports.health import HealthProbe
+from core.ports.notifications import Mailer
 from core.ports.webhooks import EndpointGuard, SecretSealer, WebhookSender, WebhooksUnitsOfWork
 
 
@@ -66,3 +68,7 @@ class WebhooksProvider(Provider):
                 raise RuntimeError(f"BHIV_CARRIER_SECRETS_FILE cannot be read: {error}") from None
         lowered = {name.lower(): secret.strip() for name, secret in secrets.items()}
         return CarrierKeys(secrets=lowered, tolerance_seconds=settings.tolerance_seconds)
+
+    @provide
+    def mailer(self, settings: SmtpSettings) -> Mailer:
+        return SmtpMailer(settings)

@@ -46,3 +46,21 @@ class CarrierSettings(msgspec.Struct, frozen=True):
     """A JSON object file of the same, merged over ``secrets`` (for a secrets manager's mount)."""
     tolerance_seconds: float = 300.0
     """How far a message's ``webhook-timestamp`` may be from now."""
+
+
+SMTP_ENV_PREFIX = "BHIV_SMTP_"
+
+
+class SmtpSettings(msgspec.Struct, frozen=True):
+    """``BHIV_SMTP_*``: the mail server email channels and customer emails go through."""
+
+    host: str | None = None
+    """Unset: email notifications fail with "no SMTP server configured" (and are recorded so)."""
+    port: int = 587
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    """Upgrade the connection with STARTTLS before authenticating (refused if the server cannot)."""
+    sender: str = "BHIV Core <bhiv@localhost>"
+    """The From header."""
+    timeout_seconds: float = 10.0

@@ -30,7 +30,8 @@ from adapters.vaani.settings import VaaniSettings
 from adapters.webhooks.settings import CARRIER_ENV_PREFIX as CARRIER_PREFIX
 from adapters.webhooks.settings import ENV_PREFIX as WEBHOOK_PREFIX
 from adapters.webhooks.settings import SEAL_ENV_PREFIX as INTEGRATIONS_PREFIX
-from adapters.webhooks.settings import CarrierSettings, IntegrationsSettings, WebhookSettings
+from adapters.webhooks.settings import SMTP_ENV_PREFIX as SMTP_PREFIX
+from adapters.webhooks.settings import CarrierSettings, IntegrationsSettings, SmtpSettings, WebhookSettings
 from apps._shared.config import load_settings
 from core.domain.identity.lockout import LoginPolicy
 from core.domain.llm.policy import LlmPolicy
@@ -132,6 +133,7 @@ class PlatformSettings(msgspec.Struct, frozen=True):
     webhooks: WebhookSettings = msgspec.field(default_factory=WebhookSettings)
     integrations: IntegrationsSettings = msgspec.field(default_factory=IntegrationsSettings)
     carriers: CarrierSettings = msgspec.field(default_factory=CarrierSettings)
+    smtp: SmtpSettings = msgspec.field(default_factory=SmtpSettings)
 
 
 SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
@@ -157,6 +159,7 @@ SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
     "webhooks": (WebhookSettings, WEBHOOK_PREFIX),
     "integrations": (IntegrationsSettings, INTEGRATIONS_PREFIX),
     "carriers": (CarrierSettings, CARRIER_PREFIX),
+    "smtp": (SmtpSettings, SMTP_PREFIX),
 }
 """Each section of PlatformSettings, its settings class and its environment prefix."""
 

@@ -2,8 +2,18 @@
 
 from dishka import Provider, Scope, provide, provide_all
 
-from adapters.webhooks.settings import CarrierSettings, IntegrationsSettings, WebhookSettings
+from adapters.webhooks.settings import CarrierSettings, IntegrationsSettings, SmtpSettings, WebhookSettings
 from apps._shared.settings import PlatformSettings
+from core.domain.notifications.routing import RouteEvent
+from core.domain.notifications.use_cases import (
+    CreateChannel,
+    CreateRule,
+    DeleteChannel,
+    DeleteRule,
+    ListChannels,
+    ListNotifications,
+    ListRules,
+)
 from core.domain.webhooks.delivery import AcceptEvent
 from core.domain.webhooks.inbound import ReceiveCarrierUpdate
 from core.domain.webhooks.messages import (
@@ -40,6 +50,14 @@ class IntegrationsProvider(Provider):
         SendTestEvent,
         AcceptEvent,
         ReceiveCarrierUpdate,
+        CreateChannel,
+        ListChannels,
+        DeleteChannel,
+        CreateRule,
+        ListRules,
+        DeleteRule,
+        ListNotifications,
+        RouteEvent,
     )
 
     @provide(scope=Scope.APP)
@@ -53,3 +71,7 @@ class IntegrationsProvider(Provider):
     @provide(scope=Scope.APP)
     def carrier_settings(self, settings: PlatformSettings) -> CarrierSettings:
         return settings.carriers
+
+    @provide(scope=Scope.APP)
+    def smtp_settings(self, settings: PlatformSettings) -> SmtpSettings:
+        return settings.smtp

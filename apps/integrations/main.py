@@ -1,6 +1,11 @@
 from dishka import Provider
 from litestar import Litestar
 
+from adapters.http.notifications.controllers import (
+    ChannelsController,
+    NotificationsController,
+    RulesController,
+)
 from adapters.http.webhooks.inbound import InboundCarriersController
 from adapters.http.webhooks.messages import WebhookMessagesController
 from adapters.http.webhooks.subscriptions import WebhooksController
@@ -9,6 +14,7 @@ from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.settings import PlatformSettings, load_platform_settings
 from apps.integrations.deliveries import CONSUMERS, deliver_webhooks
 from apps.integrations.ioc import IntegrationsProvider
+from apps.integrations.notifications import ROUTERS, send_notifications
 
 SPEC = ServiceSpec(
     name="integrations",
@@ -16,9 +22,16 @@ SPEC = ServiceSpec(
     description=(
         "Webhook subscriptions and deliveries, notifiers (Slack, email, webhook) and event consumers."
     ),
-    route_handlers=[WebhooksController, WebhookMessagesController, InboundCarriersController],
+    route_handlers=[
+        WebhooksController,
+        WebhookMessagesController,
+        InboundCarriersController,
+        ChannelsController,
+        RulesController,
+        NotificationsController,
+    ],
     providers=[WebhooksProvider(), IntegrationsProvider()],
-    background=[*CONSUMERS, deliver_webhooks],
+    background=[*CONSUMERS, deliver_webhooks, *ROUTERS, send_notifications],
 )
 
 
