@@ -10,9 +10,11 @@ from core.domain.notifications.use_cases import (
     CreateRule,
     DeleteChannel,
     DeleteRule,
+    GetEmailPreferences,
     ListChannels,
     ListNotifications,
     ListRules,
+    SetEmailPreferences,
 )
 from core.domain.webhooks.delivery import AcceptEvent
 from core.domain.webhooks.inbound import ReceiveCarrierUpdate
@@ -58,6 +60,8 @@ class IntegrationsProvider(Provider):
         DeleteRule,
         ListNotifications,
         RouteEvent,
+        GetEmailPreferences,
+        SetEmailPreferences,
     )
 
     @provide(scope=Scope.APP)

@@ -3,6 +3,7 @@ from litestar import Litestar
 
 from adapters.http.notifications.controllers import (
     ChannelsController,
+    CustomerEmailsController,
     NotificationsController,
     RulesController,
 )
@@ -29,6 +30,7 @@ SPEC = ServiceSpec(
         ChannelsController,
         RulesController,
         NotificationsController,
+        CustomerEmailsController,
     ],
     providers=[WebhooksProvider(), IntegrationsProvider()],
     background=[*CONSUMERS, deliver_webhooks, *ROUTERS, send_notifications],

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Protocol
 
-from core.domain.notifications.model import Channel, Notification, NotificationStatus, Rule
+from core.domain.notifications.model import Channel, CustomerContact, Notification, NotificationStatus, Rule
 from core.ports.errors import Unavailable
 from core.ports.pagination import Page, PageRequest
 from core.ports.uow import UnitOfWork
@@ -59,7 +59,18 @@ class NotificationRepository(Protocol):
         ...
 
 
+class CustomerContactRepository(Protocol):
+    async def get(self, customer_id: str) -> CustomerContact | None: ...
+
+    async def save(self, contact: CustomerContact) -> None:
+        """Insert or replace."""
+        ...
+
+    async def forget(self, customer_id: str) -> None: ...
+
+
 class NotificationsUnitOfWork(UnitOfWork, Protocol):
+    contacts: CustomerContactRepository
     channels: ChannelRepository
     rules: RuleRepository
     throttles: ThrottleRepository

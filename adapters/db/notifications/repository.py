@@ -9,11 +9,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.errors import translated
-from adapters.db.notifications.tables import channels, notifications, rules, throttles
+from adapters.db.notifications.tables import channels, contacts, notifications, rules, throttles
 from adapters.db.pagination import newest_first
 from core.domain.notifications.model import (
     Channel,
     ChannelKind,
+    CustomerContact,
     Notification,
     NotificationStatus,
     Rule,
@@ -21,6 +22,7 @@ from core.domain.notifications.model import (
 )
 from core.ports.notifications import (
     ChannelRepository,
+    CustomerContactRepository,
     NotificationRepository,
     RuleRepository,
     ThrottleRepository,
@@ -184,3 +186,31 @@ def _notification(row: Any) -> Notification:
     fields = {name: getattr(row, name) for name in Notification.__struct_fields__}
     fields |= {"status": NotificationStatus(row.status), "severity": Severity(row.severity)}
     return Notification(**fields)
+
+
+class SqlCustomerContactRepository(CustomerContactRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @translated
+    async def get(self, customer_id: str) -> CustomerContact | None:
+        row = (
+            await self._session.execute(select(contacts).where(contacts.c.customer_id == customer_id))
+        ).first()
+        if row is None:
+            return None
+        return CustomerContact(customer_id=row.customer_id, email=row.email, opted_out=row.opted_out,
+                               updated_at=row.updated_at)  # fmt: skip
+
+    @translated
+    async def save(self, contact: CustomerContact) -> None:
+        values = msgspec.structs.asdict(contact)
+        statement = _dialect(self._session).insert(contacts).values(**values)
+        changed = {k: v for k, v in values.items() if k != "customer_id"}
+        await self._session.execute(
+            statement.on_conflict_do_update(index_elements=["customer_id"], set_=changed)
+        )
+
+    @translated
+    async def forget(self, customer_id: str) -> None:
+        await self._session.execute(delete(contacts).where(contacts.c.customer_id == customer_id))

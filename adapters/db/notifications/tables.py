@@ -75,3 +75,12 @@ notifications = Table(
 )
 Index("ix_notify_notifications_due", notifications.c.status, notifications.c.next_attempt_at)
 Index("ix_notify_notifications_created_at", notifications.c.created_at, notifications.c.id)
+
+contacts = Table(
+    "notify_contacts",
+    metadata,
+    Column("customer_id", String(64), primary_key=True),
+    Column("email", String(320), nullable=True, comment="from crm.customer_created; null until known"),
+    Column("opted_out", Boolean, nullable=False, comment="the customer's own choice"),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

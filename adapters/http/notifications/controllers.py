@@ -7,7 +7,7 @@ from inspect import getdoc
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, delete, get, post
+from litestar import Controller, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from adapters.http.access import requires
@@ -26,14 +26,18 @@ from core.domain.notifications.use_cases import (
     CreateRule,
     DeleteChannel,
     DeleteRule,
+    EmailPreferences,
+    GetEmailPreferences,
     ListChannels,
     ListNotifications,
     ListRules,
     NewChannel,
     NewRule,
+    SetEmailPreferences,
 )
 
 MANAGE = requires(Permission.INTEGRATIONS_MANAGE)
+OWN = requires(Permission.ORDERS_OWN, Permission.TICKETS_OWN)
 
 
 class ChannelOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -169,3 +173,25 @@ class NotificationsController(Controller):
         status: FromQuery[NotificationStatus | None] = None,
     ) -> PageOut[NotificationOut]:
         return PageOut.mapped(await use_case.execute(status, page, principal), NotificationOut.of)
+
+
+class CustomerEmailsController(Controller):
+    path = "/v1/customer-emails/me"
+    tags = ["notifications"]
+
+    @get("/", operation_id="GetEmailPreferences", description=getdoc(GetEmailPreferences), opt=OWN)
+    @inject
+    async def preferences(
+        self, use_case: FromDishka[GetEmailPreferences], principal: FromDishka[Principal]
+    ) -> EmailPreferences:
+        return await use_case.execute(principal)
+
+    @put("/", operation_id="SetEmailPreferences", description=getdoc(SetEmailPreferences), opt=OWN)
+    @inject
+    async def choose(
+        self,
+        data: JSONBody[EmailPreferences],
+        use_case: FromDishka[SetEmailPreferences],
+        principal: FromDishka[Principal],
+    ) -> EmailPreferences:
+        return await use_case.execute(data, principal)

@@ -178,3 +178,32 @@ def render(event_type: str, severity: Severity, data: dict[str, Any]) -> tuple[s
     subject = f"[{severity.upper()}] {event_type}"
     fields = [f"{k}: {v}" for k, v in data.items() if k != "type" and isinstance(v, str | int | float | bool)]
     return subject, "\n".join([subject, *fields])
+
+
+class CustomerContact(msgspec.Struct, frozen=True, kw_only=True):
+    """What integrations knows of a CRM customer, from CRM's events: where to write, and whether
+    they asked not to be written to. Erased with the customer."""
+
+    customer_id: str
+    email: str | None = None
+    opted_out: bool = False
+    updated_at: datetime
+
+
+CUSTOMER_CHANNEL = "customer:"
+"""A notification to a customer names ``customer:<customer id>`` as its channel."""
+CUSTOMER_RULE = "customer-emails"
+
+_CUSTOMER_TEXTS = {
+    "logistics.order_shipped": ("Your order has shipped", "Your order {order_id} is on its way."),
+    "crm.ticket_replied": ("We replied to your ticket", "There is a new reply on your ticket {ticket_id}."),
+}
+
+
+def customer_email(event_type: str, data: dict[str, Any]) -> tuple[str, str] | None:
+    """The subject and text a customer gets for this event, or None when they get nothing."""
+    found = _CUSTOMER_TEXTS.get(event_type)
+    if found is None:
+        return None
+    subject, text = found
+    return subject, text.format_map({k: str(v) for k, v in data.items()})

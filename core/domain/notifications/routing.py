@@ -6,11 +6,16 @@ from typing import Any
 import msgspec
 
 from core.domain.notifications.model import (
+    CUSTOMER_CHANNEL,
+    CUSTOMER_RULE,
     Channel,
     ChannelConfig,
     ChannelKind,
+    CustomerContact,
     Notification,
     NotificationStatus,
+    Severity,
+    customer_email,
     render,
     severity_of,
 )
@@ -29,7 +34,10 @@ class RouteEvent:
     """- Each rule that wants the event (type and severity) opens its group's window (the values
       of its `group_by` fields) or, when the window is open, counts the event as suppressed.
     - An opened window makes one notification per channel of the rule; an event seen again
-      (redelivered, or by another replica) adds nothing."""
+      (redelivered, or by another replica) adds nothing.
+    - Customers: `crm.customer_created` tells where to write to them, `crm.customer_erased`
+      forgets them; `logistics.order_shipped` and `crm.ticket_replied` make an email to the
+      customer unless they opted out."""
 
     def __init__(self, uow: NotificationsUnitOfWork, clock: Clock, ids: IdGenerator) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
@@ -40,6 +48,7 @@ class RouteEvent:
         subject, text = render(event.type, severity, data)
         now, added = self._clock.now(), 0
         async with self._uow as uow:
+            added += await self._for_customer(uow, event, data)
             for rule in await uow.rules.all():
                 if not rule.wants(event.type, severity):
                     continue
@@ -55,6 +64,32 @@ class RouteEvent:
                         next_attempt_at=now, created_at=now))  # fmt: skip
             await uow.commit()
         return added
+
+    async def _for_customer(self, uow: NotificationsUnitOfWork, event: Event, data: dict[str, Any]) -> int:
+        customer_id = data.get("customer_id")
+        if not isinstance(customer_id, str):
+            return 0
+        now = self._clock.now()
+        contact = await uow.contacts.get(customer_id)
+        if event.type == "crm.customer_created" and isinstance(data.get("email"), str):
+            opted_out = contact is not None and contact.opted_out
+            known = CustomerContact(
+                customer_id=customer_id, email=data["email"], opted_out=opted_out, updated_at=now
+            )
+            await uow.contacts.save(known)
+            return 0
+        if event.type == "crm.customer_erased":
+            await uow.contacts.forget(customer_id)
+            return 0
+        email = customer_email(event.type, data)
+        if email is None or contact is None or contact.email is None or contact.opted_out:
+            return 0
+        subject, text = email
+        return int(await uow.notifications.add_if_absent(Notification(
+            id=self._ids.new_id(), event_id=event.id, event_type=event.type, rule_id=CUSTOMER_RULE,
+            channel_id=CUSTOMER_CHANNEL + customer_id, severity=Severity.INFO, group_key="", subject=subject,
+            text=text, data=event.payload, status=NotificationStatus.PENDING, attempts=0, next_attempt_at=now,
+            created_at=now)))  # fmt: skip
 
 
 class SendDue:
@@ -81,12 +116,33 @@ class SendDue:
             channels = {n.channel_id: await uow.channels.get(n.channel_id) for n in claimed}
             await uow.commit()
         for notification in claimed:
+            if notification.channel_id.startswith(CUSTOMER_CHANNEL):
+                error = await self._to_customer(notification)
+                settled = _settled(notification, error, self._clock.now())
+                async with self._uow as uow:
+                    await uow.notifications.settle(settled)
+                    await uow.commit()
+                continue
             error = await self._attempt(notification, channels.get(notification.channel_id))
             settled = _settled(notification, error, self._clock.now())
             async with self._uow as uow:
                 await uow.notifications.settle(settled)
                 await uow.commit()
         return len(due)
+
+    async def _to_customer(self, notification: Notification) -> str | None:
+        """Asked again at sending: a customer who opted out or was erased since gets nothing."""
+        async with self._uow as uow:
+            contact = await uow.contacts.get(notification.channel_id.removeprefix(CUSTOMER_CHANNEL))
+        if contact is None or contact.email is None:
+            return "the customer is unknown or erased"
+        if contact.opted_out:
+            return "the customer opted out of emails"
+        try:
+            await self._mailer.send([contact.email], notification.subject, notification.text)
+        except Unavailable as error:
+            return str(error)
+        return None
 
     async def _attempt(self, notification: Notification, channel: Channel | None) -> str | None:
         if channel is None:

@@ -3,12 +3,13 @@
 import msgspec
 
 from core.domain.access import Principal, Role
-from core.domain.errors import Forbidden, RuleViolated
+from core.domain.errors import Forbidden, NotFound, RuleViolated
 from core.domain.notifications.model import (
     Channel,
     ChannelConfig,
     ChannelKind,
     ChannelNotFound,
+    CustomerContact,
     Notification,
     NotificationStatus,
     Rule,
@@ -174,3 +175,47 @@ class ListNotifications:
             return found
         visible = [n for n in found.items if n.event_type.split(".", 1)[0] not in ("identity", "threat")]
         return Page(items=visible, next_cursor=found.next_cursor)
+
+
+class EmailPreferences(msgspec.Struct, frozen=True, kw_only=True):
+    opted_out: bool
+
+
+def _customer_of(by: Principal) -> str:
+    if by.customer_id is None:  # staff holding orders:own (admins) have no preferences of their own
+        raise NotFound("email preferences are a customer's own; this caller is no customer")
+    return by.customer_id
+
+
+class GetEmailPreferences:
+    """- A customer's own choice: whether they get emails when their order ships or their
+    ticket gets a reply (they do unless they opted out)."""
+
+    def __init__(self, uow: NotificationsUnitOfWork) -> None:
+        self._uow = uow
+
+    async def execute(self, by: Principal) -> EmailPreferences:
+        async with self._uow as uow:
+            contact = await uow.contacts.get(_customer_of(by))
+        return EmailPreferences(opted_out=contact is not None and contact.opted_out)
+
+
+class SetEmailPreferences:
+    """- The customer themself opts out of (or back into) emails about their orders and
+    tickets; it holds for emails already queued too. Callers without `orders:own` or
+      `tickets:own` are 403, staff without a customer record 404."""
+
+    def __init__(self, uow: NotificationsUnitOfWork, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def execute(self, preferences: EmailPreferences, by: Principal) -> EmailPreferences:
+        customer_id = _customer_of(by)
+        async with self._uow as uow:
+            found = await uow.contacts.get(customer_id)
+            contact = found or CustomerContact(customer_id=customer_id, updated_at=self._clock.now())
+            changed = msgspec.structs.replace(
+                contact, opted_out=preferences.opted_out, updated_at=self._clock.now()
+            )
+            await uow.contacts.save(changed)
+            await uow.commit()
+        return preferences

@@ -1,5 +1,6 @@
 """Inbound webhooks: the webhook-ids received from carriers (replays refused), and shipments found
-by tracking number. Notifiers: channels (sealed configs), rules, throttle windows, notifications.
+by tracking number. Notifiers: channels (sealed configs), rules, throttle windows, notifications,
+customer contacts.
 
 Revision ID: 0019
 Revises: 0018
@@ -99,9 +100,20 @@ def upgrade() -> None:
     )
     op.create_index("ix_notify_notifications_due", "notify_notifications", ["status", "next_attempt_at"])
     op.create_index("ix_notify_notifications_created_at", "notify_notifications", ["created_at", "id"])
+    op.create_table(
+        "notify_contacts",
+        sa.Column("customer_id", sa.String(64), nullable=False),
+        sa.Column(
+            "email", sa.String(320), nullable=True, comment="from crm.customer_created; null until known"
+        ),
+        sa.Column("opted_out", sa.Boolean(), nullable=False, comment="the customer's own choice"),
+        sa.Column("updated_at", WHEN, nullable=False),
+        sa.PrimaryKeyConstraint("customer_id", name=op.f("pk_notify_contacts")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("notify_contacts")
     op.drop_index("ix_notify_notifications_created_at", table_name="notify_notifications")
     op.drop_index("ix_notify_notifications_due", table_name="notify_notifications")
     op.drop_table("notify_notifications")
