@@ -4,11 +4,13 @@ worker sending due notifications. Every replica runs both; the database decides 
 import asyncio
 import functools
 import logging
+from datetime import timedelta
 
 from dishka import AsyncContainer
 
+from adapters.webhooks.settings import WebhookSettings
 from apps._shared.consumers import run_consumer
-from core.domain.notifications.routing import RouteEvent, SendDue
+from core.domain.notifications.routing import PurgeFinishedNotifications, RouteEvent, SendDue
 from core.ports.clock import Clock
 from core.ports.errors import Unavailable
 from core.ports.events import Event
@@ -20,6 +22,7 @@ STREAMS = ("identity", "threat", "logistics", "crm", "orchestration", "webhooks"
 GROUP = "integrations-notify"
 BATCH = 50
 POLL_SECONDS = 0.5
+PURGE_EVERY_SECONDS = 600.0
 
 
 async def route_events(stream: str, container: AsyncContainer) -> None:
@@ -42,10 +45,18 @@ async def send_notifications(container: AsyncContainer) -> None:
         await container.get(SecretSealer),
         await container.get(Clock),
     )
+    clock, retention_days = await container.get(Clock), (await container.get(WebhookSettings)).retention_days
+    purge = PurgeFinishedNotifications(
+        (await container.get(NotificationsUnitsOfWork))(), clock, timedelta(days=retention_days)
+    )
+    next_purge = clock.monotonic()
     while True:
         made = 0
         try:
             made = await send.execute(BATCH)
+            if clock.monotonic() >= next_purge:
+                await purge.execute()
+                next_purge = clock.monotonic() + PURGE_EVERY_SECONDS
         except Unavailable as error:
             log.warning("notifications paused: %s", error)
         except Exception:  # the loop must outlive one bad row; the next round tries again

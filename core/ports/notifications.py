@@ -58,6 +58,11 @@ class NotificationRepository(Protocol):
         """Newest first."""
         ...
 
+    async def purge_finished(self, before: datetime) -> int:
+        """Delete sent and failed notifications made before ``before``, and throttle windows
+        that closed before it; returns how many notifications."""
+        ...
+
 
 class CustomerContactRepository(Protocol):
     async def get(self, customer_id: str) -> CustomerContact | None: ...

@@ -6,6 +6,7 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import pytest
 from sqlalchemy import delete
 
@@ -14,7 +15,7 @@ from adapters.db.notifications.uow import SqlNotificationsUnitOfWork
 from adapters.db.webhooks.tables import inbound_receipts
 from adapters.db.webhooks.uow import SqlWebhooksUnitOfWork
 from adapters.system.clock import Uuid7IdGenerator
-from core.domain.notifications.model import Channel, ChannelKind, Rule
+from core.domain.notifications.model import Channel, ChannelKind, NotificationStatus, Rule
 from core.domain.notifications.routing import RouteEvent
 from core.ports.events import Event
 from core.ports.pagination import PageRequest
@@ -85,6 +86,15 @@ async def test_racing_replicas_route_an_event_once_and_a_window_lets_one_event_p
     async with SqlNotificationsUnitOfWork(clean.sessions, clock) as reading:
         made = (await reading.notifications.page(None, PageRequest(limit=50))).items
 
+    async with SqlNotificationsUnitOfWork(clean.sessions, clock) as purging:
+        nothing_yet = await purging.notifications.purge_finished(now + timedelta(days=1))  # all pending
+        sent = msgspec.structs.replace(made[0], status=NotificationStatus.SENT, sent_at=now)
+        await purging.notifications.settle(sent)
+        purged = await purging.notifications.purge_finished(now + timedelta(days=1))
+        left = (await purging.notifications.page(None, PageRequest(limit=50))).items
+        await purging.commit()
+
+    assert (nothing_yet, purged, len(left)) == (0, 1, 5)
     assert sorted(raced) == [0, 0, 2]
     assert (same_ip, other_ip, later) == (0, 2, 2)
     assert sorted(n.group_key for n in made) == ["ip=203.0.113.7"] * 4 + ["ip=203.0.113.8"] * 2

@@ -181,6 +181,16 @@ class SqlNotificationRepository(NotificationRepository):
         rows = await self._session.execute(newest_first(statement, request, n.created_at, n.id))
         return Page.of([_notification(row) for row in rows], request, lambda x: (x.created_at, x.id))
 
+    @translated
+    async def purge_finished(self, before: datetime) -> int:
+        n = notifications.c
+        finished = (NotificationStatus.SENT.value, NotificationStatus.FAILED.value)
+        result = await self._session.execute(
+            delete(notifications).where(n.status.in_(finished), n.created_at < before)
+        )
+        await self._session.execute(delete(throttles).where(throttles.c.window_until < before))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
 
 def _notification(row: Any) -> Notification:
     fields = {name: getattr(row, name) for name in Notification.__struct_fields__}

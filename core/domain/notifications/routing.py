@@ -186,3 +186,17 @@ def _settled(notification: Notification, error: str | None, now: datetime) -> No
     wait = timedelta(seconds=RETRY_SECONDS[attempts])
     return msgspec.structs.replace(notification, attempts=attempts, next_attempt_at=now + wait,
                                    last_error=error[:1000])  # fmt: skip
+
+
+class PurgeFinishedNotifications:
+    """- Sent and failed notifications (their copies of events' data among them) are deleted
+    `BHIV_WEBHOOK_RETENTION_DAYS` after they were made, as webhook messages are."""
+
+    def __init__(self, uow: NotificationsUnitOfWork, clock: Clock, keep: timedelta) -> None:
+        self._uow, self._clock, self._keep = uow, clock, keep
+
+    async def execute(self) -> int:
+        async with self._uow as uow:
+            purged = await uow.notifications.purge_finished(self._clock.now() - self._keep)
+            await uow.commit()
+        return purged
