@@ -27,6 +27,7 @@ class SmtpMailer(Mailer):
                 username=s.username,
                 password=s.password,
                 start_tls=s.starttls,
+                cert_bundle=s.ca_file,
                 use_tls=False,
                 timeout=s.timeout_seconds,
             )

@@ -61,6 +61,8 @@ class SmtpSettings(msgspec.Struct, frozen=True):
     password: str | None = None
     starttls: bool = True
     """Upgrade the connection with STARTTLS before authenticating (refused if the server cannot)."""
+    ca_file: str | None = None
+    """PEM certificates to trust for the server's (a private CA); unset: the system's."""
     sender: str = "BHIV Core <bhiv@localhost>"
     """The From header."""
     timeout_seconds: float = 10.0
