@@ -16,7 +16,7 @@ from adapters.webhooks.settings import CarrierSettings, IntegrationsSettings, Sm
 from core.domain.webhooks.inbound import CarrierKeys
 from core.domain.webhooks.model import RetrySchedule
 from core.ports.health import HealthProbe
-from core.ports.notifications import Mailer
+from core.ports.notifications import Mailer, NotificationsUnitsOfWork
 from core.ports.webhooks import EndpointGuard, SecretSealer, WebhookSender, WebhooksUnitsOfWork
 
 
@@ -55,8 +55,10 @@ class WebhooksProvider(Provider):
         )
 
     @provide
-    def seal_key_probe(self, units: WebhooksUnitsOfWork, sealer: SecretSealer) -> HealthProbe:
-        return SealKeyProbe(units, sealer)
+    def seal_key_probe(
+        self, units: WebhooksUnitsOfWork, sealer: SecretSealer, channels: NotificationsUnitsOfWork
+    ) -> HealthProbe:
+        return SealKeyProbe(units, sealer, channels)
 
     @provide
     def carrier_keys(self, settings: CarrierSettings) -> CarrierKeys:

@@ -14,16 +14,19 @@ import msgspec
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from litestar.testing import AsyncTestClient
 
 from adapters.db.engine import create_engine, session_factory
 from adapters.db.uow import SqlUnitOfWork
 from adapters.system.clock import Uuid7IdGenerator
-from adapters.webhooks.settings import SmtpSettings
+from adapters.webhooks.sealing import new_seal_key
+from adapters.webhooks.settings import IntegrationsSettings, SmtpSettings
 from apps._shared.settings import PlatformSettings
+from apps.services import create_service_app
 from core.domain.access import Role
 from core.domain.events import publish
 from core.domain.threat.events import ThreatIpBlocked
-from tests.http.webhooks_kit import Platform, webhooks_platform
+from tests.http.webhooks_kit import Platform, webhook_settings, webhooks_platform
 from tests.support.webhook_receiver import WebhookReceiver, wait_for
 
 
@@ -163,3 +166,22 @@ async def test_channel_configs_are_never_answered_and_security_is_for_admins(
     assert threat_rule_by_ops.status_code == 403
     assert stock_rule.status_code == 201, stock_rule.text
     assert (unsafe.status_code, unsafe.json()["code"]) == (422, "unsafe_endpoint")
+
+
+async def test_readiness_fails_when_the_seal_key_cannot_open_a_stored_channel(
+    settings: PlatformSettings, receiver: WebhookReceiver
+) -> None:
+    async with webhooks_platform(settings) as platform:
+        made = await post(platform, "/v1/channels", channel("ops slack", "slack", {"url": receiver.url}))
+        ready = await platform.integrations.get("/health/ready")
+
+    other_key = msgspec.structs.replace(
+        webhook_settings(settings), integrations=IntegrationsSettings(seal_key=new_seal_key())
+    )
+    async with AsyncTestClient(create_service_app("integrations", other_key)) as integrations:
+        not_ready = await integrations.get("/health/ready")
+
+    assert made.status_code == 201
+    assert ready.status_code == 200, ready.text
+    assert not_ready.status_code == 503
+    assert "does not open" in not_ready.json()["checks"]["seal_key"]
