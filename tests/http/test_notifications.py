@@ -18,15 +18,19 @@ from litestar.testing import AsyncTestClient
 
 from adapters.db.engine import create_engine, session_factory
 from adapters.db.uow import SqlUnitOfWork
+from adapters.memory.ioc import MemoryProvider
+from adapters.memory.state import MemoryState
 from adapters.system.clock import Uuid7IdGenerator
 from adapters.webhooks.sealing import new_seal_key
 from adapters.webhooks.settings import IntegrationsSettings, SmtpSettings
 from apps._shared.settings import PlatformSettings
 from apps.services import create_service_app
-from core.domain.access import Role
-from core.domain.events import publish
+from core.domain.access import Principal, Role, permissions_for
+from core.domain.events import DomainEvent, publish
+from core.domain.logistics.events import LogisticsProductCreated
 from core.domain.threat.events import ThreatIpBlocked
 from tests.http.webhooks_kit import Platform, webhook_settings, webhooks_platform
+from tests.support.principals import mint_token
 from tests.support.webhook_receiver import WebhookReceiver, wait_for
 
 
@@ -67,16 +71,20 @@ async def platform(settings: PlatformSettings, mailbox: tuple[Mailbox, int]) -> 
         yield running
 
 
-async def blocked(settings: PlatformSettings, ip: str) -> None:
-    """Published as the gateway's threat defence publishes a block (core/domain/threat)."""
+async def published(settings: PlatformSettings, event: DomainEvent) -> None:
+    """Through the outbox, as the service owning the event publishes it."""
     engine = create_engine(settings.database)
     try:
         async with SqlUnitOfWork(session_factory(engine)) as uow:
-            event = ThreatIpBlocked(ip=ip, kind="sqli", block_seconds=300.0, threat_event_id="t-1")
             publish(uow, event, Uuid7IdGenerator().new_id(), datetime.now(UTC))
             await uow.commit()
     finally:
         await engine.dispose()
+
+
+async def blocked(settings: PlatformSettings, ip: str) -> None:
+    """Published as the gateway's threat defence publishes a block (core/domain/threat)."""
+    await published(settings, ThreatIpBlocked(ip=ip, kind="sqli", block_seconds=300.0, threat_event_id="t-1"))
 
 
 def channel(name: str, kind: str, config: dict[str, Any], security: bool = False) -> dict[str, Any]:
@@ -185,3 +193,42 @@ async def test_readiness_fails_when_the_seal_key_cannot_open_a_stored_channel(
     assert ready.status_code == 200, ready.text
     assert not_ready.status_code == 503
     assert "does not open" in not_ready.json()["checks"]["seal_key"]
+
+
+async def test_a_dead_lettered_webhook_message_is_routed_to_its_rule(
+    settings: PlatformSettings, receiver: WebhookReceiver
+) -> None:
+    """The integrations service alone (logistics consumes the webhooks stream too, and the
+    in-process bus serves a stream to one event loop); the product event is published as
+    logistics publishes it."""
+    endpoint = WebhookReceiver(answers=[(400, {})]).start()  # a 4xx is final: dead at once
+    chosen = webhook_settings(settings)
+    shared = MemoryProvider(MemoryState(), override=True)
+    minter = create_service_app("llm", chosen, shared)
+    ops = Principal(subject="ops-1", kind="user", role=Role.OPS, permissions=permissions_for(Role.OPS))
+    headers = {"Authorization": f"Bearer {await mint_token(minter, ops)}"}
+    try:
+        async with AsyncTestClient(create_service_app("integrations", chosen, shared)) as api:
+            made = await api.post(
+                "/v1/channels", json=channel("ops", "slack", {"url": receiver.url}), headers=headers
+            )
+            failures = {"name": "failed deliveries", "events": ["webhooks.*"], "min_severity": "warning",
+                        "channel_ids": [made.json()["id"]], "group_by": ["subscription_id"]}  # fmt: skip
+            rule = await api.post("/v1/notification-rules", json=failures, headers=headers)
+            wanted = {"url": endpoint.url, "events": ["logistics.product_*"]}
+            subscription = (await api.post("/v1/webhooks", json=wanted, headers=headers)).json()
+            await published(settings, LogisticsProductCreated(product_id="p-1", sku="DEAD-1"))
+
+            async def told() -> bool:
+                return len(receiver.requests) == 1
+
+            await wait_for(told)
+    finally:
+        endpoint.stop()
+        await minter.state.dishka_container.close()
+
+    assert rule.status_code == 201, rule.text
+    text = json.loads(receiver.requests[0].body)["text"]
+    assert text.splitlines()[0] == "[WARNING] webhooks.message_dead_lettered"
+    assert f"subscription_id: {subscription['id']}" in text
+    assert "event_type: logistics.product_created" in text

@@ -42,6 +42,7 @@ _SEVERITY_OF_TYPE = {
     "logistics.stock_low": Severity.WARNING,
     "crm.ticket_sla_breached": Severity.WARNING,
     "webhooks.subscription_disabled": Severity.WARNING,
+    "webhooks.message_dead_lettered": Severity.WARNING,
 }
 _SEVERITY_WORDS = {"critical": Severity.CRITICAL, "high": Severity.CRITICAL, "medium": Severity.WARNING,
                    "warning": Severity.WARNING}  # fmt: skip

@@ -33,5 +33,21 @@ class WebhooksCarrierUpdateReceived(
     note: str = ""
 
 
-WebhooksEvent = WebhooksSubscriptionDisabled | WebhooksCarrierUpdateReceived
+class WebhooksMessageDeadLettered(
+    DomainEvent, frozen=True, kw_only=True, tag="webhooks.message_dead_lettered"
+):
+    """A message's last attempt failed (or the endpoint refused it for good): it is on the
+    subscription's dead-letter list. For alerting its owner or operators (notification rules)."""
+
+    subscription_id: str
+    owner: str
+    message_id: str
+    event_id: str
+    event_type: str
+    failure: str
+    """endpoint (the receiver failed) or platform (the seal key could not open the secret)."""
+    last_error: str
+
+
+WebhooksEvent = WebhooksSubscriptionDisabled | WebhooksCarrierUpdateReceived | WebhooksMessageDeadLettered
 """The union consumers decode."""
