@@ -24,6 +24,7 @@ from adapters.db.identity.uow import SqlIdentityUnitOfWork
 from adapters.db.knowledge.uow import SqlKnowledgeUnitOfWork
 from adapters.db.llm.uow import SqlLlmUnitOfWork
 from adapters.db.logistics.uow import SqlLogisticsUnitOfWork
+from adapters.db.notifications.uow import SqlNotificationsUnitOfWork
 from adapters.db.oauth.keys import SqlSigningKeyRecords
 from adapters.db.outbox import SqlOutboxStore
 from adapters.db.settings import DatabaseSettings
@@ -40,6 +41,7 @@ from core.ports.identity import IdentityUnitOfWork
 from core.ports.knowledge import KnowledgeUnitOfWork
 from core.ports.llm_usage import LlmUnitOfWork
 from core.ports.logistics import LogisticsUnitOfWork
+from core.ports.notifications import NotificationsUnitOfWork, NotificationsUnitsOfWork
 from core.ports.oauth import OAuthUnitOfWork
 from core.ports.outbox import OutboxStore
 from core.ports.threat import AlertStore, ThreatEventStore, ThreatUnitsOfWork
@@ -100,6 +102,12 @@ class DatabaseProvider(Provider):
     ) -> WebhooksUnitsOfWork:
         return lambda: SqlWebhooksUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
 
+    @provide
+    def notifications_units_of_work(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
+    ) -> NotificationsUnitsOfWork:
+        return lambda: SqlNotificationsUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
+
     @provide(scope=Scope.REQUEST)
     def unit_of_work(
         self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
@@ -141,6 +149,12 @@ class DatabaseProvider(Provider):
         self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
     ) -> WebhooksUnitOfWork:
         return SqlWebhooksUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
+
+    @provide(scope=Scope.REQUEST)
+    def notifications_unit_of_work(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: IdGenerator, chain: AuditChain
+    ) -> NotificationsUnitOfWork:
+        return SqlNotificationsUnitOfWork(sessions, clock, audit_chain=chain, ids=ids)
 
     @provide(scope=Scope.REQUEST, provides=AnyOf[IdentityUnitOfWork, OAuthUnitOfWork])
     def identity_unit_of_work(

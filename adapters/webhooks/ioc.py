@@ -2,16 +2,21 @@
 the retry schedule, from the ``BHIV_WEBHOOK_*`` and ``BHIV_INTEGRATIONS_*`` sections."""
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
+import msgspec
 from dishka import Provider, Scope, provide
 
 from adapters.webhooks.guard import EndpointPolicy, ResolvingEndpointGuard
 from adapters.webhooks.health import SealKeyProbe
+from adapters.webhooks.mail import SmtpMailer
 from adapters.webhooks.sealing import AesGcmSecretSealer, MissingSealer, seal_key_of
 from adapters.webhooks.sender import HttpxWebhookSender
-from adapters.webhooks.settings import IntegrationsSettings, WebhookSettings
+from adapters.webhooks.settings import CarrierSettings, IntegrationsSettings, SmtpSettings, WebhookSettings
+from core.domain.webhooks.inbound import CarrierKeys
 from core.domain.webhooks.model import RetrySchedule
 from core.ports.health import HealthProbe
+from core.ports.notifications import Mailer, NotificationsUnitsOfWork
 from core.ports.webhooks import EndpointGuard, SecretSealer, WebhookSender, WebhooksUnitsOfWork
 
 
@@ -50,5 +55,22 @@ class WebhooksProvider(Provider):
         )
 
     @provide
-    def seal_key_probe(self, units: WebhooksUnitsOfWork, sealer: SecretSealer) -> HealthProbe:
-        return SealKeyProbe(units, sealer)
+    def seal_key_probe(
+        self, units: WebhooksUnitsOfWork, sealer: SecretSealer, channels: NotificationsUnitsOfWork
+    ) -> HealthProbe:
+        return SealKeyProbe(units, sealer, channels)
+
+    @provide
+    def carrier_keys(self, settings: CarrierSettings) -> CarrierKeys:
+        secrets = dict(settings.secrets)
+        if settings.secrets_file:
+            try:
+                secrets |= msgspec.json.decode(Path(settings.secrets_file).read_bytes(), type=dict[str, str])
+            except (OSError, msgspec.DecodeError) as error:
+                raise RuntimeError(f"BHIV_CARRIER_SECRETS_FILE cannot be read: {error}") from None
+        lowered = {name.lower(): secret.strip() for name, secret in secrets.items()}
+        return CarrierKeys(secrets=lowered, tolerance_seconds=settings.tolerance_seconds)
+
+    @provide
+    def mailer(self, settings: SmtpSettings) -> Mailer:
+        return SmtpMailer(settings)

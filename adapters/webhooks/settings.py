@@ -32,3 +32,37 @@ class IntegrationsSettings(msgspec.Struct, frozen=True):
     seal_key: str | None = None
     """base64url of 32 random bytes."""
     seal_key_file: str | None = None
+
+
+CARRIER_ENV_PREFIX = "BHIV_CARRIER_"
+
+
+class CarrierSettings(msgspec.Struct, frozen=True):
+    """``BHIV_CARRIER_*``: who may post tracking updates to ``/v1/inbound/carriers/{carrier}``."""
+
+    secrets: dict[str, str] = msgspec.field(default_factory=dict)
+    """Each carrier's signing secret by name: ``dhl=whsec_...,ups=whsec_...`` or a JSON object."""
+    secrets_file: str | None = None
+    """A JSON object file of the same, merged over ``secrets`` (for a secrets manager's mount)."""
+    tolerance_seconds: float = 300.0
+    """How far a message's ``webhook-timestamp`` may be from now."""
+
+
+SMTP_ENV_PREFIX = "BHIV_SMTP_"
+
+
+class SmtpSettings(msgspec.Struct, frozen=True):
+    """``BHIV_SMTP_*``: the mail server email channels and customer emails go through."""
+
+    host: str | None = None
+    """Unset: email notifications fail with "no SMTP server configured" (and are recorded so)."""
+    port: int = 587
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    """Upgrade the connection with STARTTLS before authenticating (refused if the server cannot)."""
+    ca_file: str | None = None
+    """PEM certificates to trust for the server's (a private CA); unset: the system's."""
+    sender: str = "BHIV Core <bhiv@localhost>"
+    """The From header."""
+    timeout_seconds: float = 10.0

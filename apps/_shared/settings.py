@@ -27,9 +27,11 @@ from adapters.vaani.recognition_settings import ENV_PREFIX as RECOGNITION_PREFIX
 from adapters.vaani.recognition_settings import RecognitionSettings
 from adapters.vaani.settings import ENV_PREFIX as VAANI_PREFIX
 from adapters.vaani.settings import VaaniSettings
+from adapters.webhooks.settings import CARRIER_ENV_PREFIX as CARRIER_PREFIX
 from adapters.webhooks.settings import ENV_PREFIX as WEBHOOK_PREFIX
 from adapters.webhooks.settings import SEAL_ENV_PREFIX as INTEGRATIONS_PREFIX
-from adapters.webhooks.settings import IntegrationsSettings, WebhookSettings
+from adapters.webhooks.settings import SMTP_ENV_PREFIX as SMTP_PREFIX
+from adapters.webhooks.settings import CarrierSettings, IntegrationsSettings, SmtpSettings, WebhookSettings
 from apps._shared.config import load_settings
 from core.domain.identity.lockout import LoginPolicy
 from core.domain.llm.policy import LlmPolicy
@@ -130,6 +132,8 @@ class PlatformSettings(msgspec.Struct, frozen=True):
     agents: AgentsSettings = msgspec.field(default_factory=AgentsSettings)
     webhooks: WebhookSettings = msgspec.field(default_factory=WebhookSettings)
     integrations: IntegrationsSettings = msgspec.field(default_factory=IntegrationsSettings)
+    carriers: CarrierSettings = msgspec.field(default_factory=CarrierSettings)
+    smtp: SmtpSettings = msgspec.field(default_factory=SmtpSettings)
 
 
 SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
@@ -154,6 +158,8 @@ SECTIONS: dict[str, tuple[type[msgspec.Struct], str]] = {
     "agents": (AgentsSettings, AGENTS_PREFIX),
     "webhooks": (WebhookSettings, WEBHOOK_PREFIX),
     "integrations": (IntegrationsSettings, INTEGRATIONS_PREFIX),
+    "carriers": (CarrierSettings, CARRIER_PREFIX),
+    "smtp": (SmtpSettings, SMTP_PREFIX),
 }
 """Each section of PlatformSettings, its settings class and its environment prefix."""
 

@@ -34,6 +34,7 @@ from core.domain.logistics.use_cases.shipments import (
     CreateShipment,
     GetShipment,
     ListShipments,
+    RecordCarrierTracking,
     TrackShipment,
 )
 from core.domain.logistics.use_cases.stock import (
@@ -78,6 +79,7 @@ class LogisticsProvider(Provider):
         CancelOrder,
         CreateShipment,
         TrackShipment,
+        RecordCarrierTracking,
         GetShipment,
         ListShipments,
         StockValuation,

@@ -15,6 +15,7 @@ from adapters.http.logistics.stock import (
 from apps._shared.app import ServiceSpec, build_service_app
 from apps._shared.erasures import follow_erasures
 from apps._shared.settings import PlatformSettings, load_platform_settings
+from apps.logistics.carriers import follow_carrier_updates
 from apps.logistics.ioc import LogisticsProvider
 from core.domain.logistics.use_cases.customers import RecordCustomerErased
 
@@ -39,7 +40,7 @@ SPEC = ServiceSpec(
         PurchaseOrdersController,
     ],
     providers=[LogisticsProvider()],
-    background=[follow_erasures("logistics-erasures", RecordCustomerErased)],
+    background=[follow_erasures("logistics-erasures", RecordCustomerErased), follow_carrier_updates],
 )
 
 

@@ -33,6 +33,7 @@ class ShipmentFilter(msgspec.Struct, frozen=True, kw_only=True):
     order_id: str | None = None
     customer_id: str | None = None
     status: ShipmentStatus | None = None
+    tracking_number: str | None = None
 
 
 class ProductRepository(Protocol):

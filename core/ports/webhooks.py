@@ -79,9 +79,20 @@ class MessageRepository(Protocol):
         ...
 
 
+class InboundReceiptRepository(Protocol):
+    async def add_if_absent(self, carrier: str, message_id: str, expires_at: datetime) -> bool:
+        """False when ``(carrier, message_id)`` is stored already: a replay."""
+        ...
+
+    async def purge_expired(self, now: datetime) -> int:
+        """Forget receipts whose message would now be refused for its timestamp anyway."""
+        ...
+
+
 class WebhooksUnitOfWork(UnitOfWork, Protocol):
     subscriptions: SubscriptionRepository
     messages: MessageRepository
+    receipts: InboundReceiptRepository
 
 
 class SealBroken(Unavailable):

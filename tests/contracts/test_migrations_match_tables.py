@@ -13,6 +13,7 @@ import adapters.db.identity.tables
 import adapters.db.knowledge.tables
 import adapters.db.llm.tables
 import adapters.db.logistics.tables
+import adapters.db.notifications.tables
 import adapters.db.oauth.tables
 import adapters.db.threat.tables
 import adapters.db.webhooks.tables  # noqa: F401 (every context's tables join the shared metadata)

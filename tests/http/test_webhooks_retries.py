@@ -197,7 +197,7 @@ async def test_a_subscription_failing_for_long_is_disabled_and_its_owner_told_by
         told = (await connection.execute(select(outbox.c.payload).where(outbox.c.stream == "webhooks"))).all()
     await engine.dispose()
     assert read["disabled_reason"] == (f"its endpoint has failed since {start.isoformat()} without a success")
-    assert [json.loads(row.payload) for row in told] == [
+    assert [e for e in map(json.loads, (row.payload for row in told)) if e["type"].endswith("_disabled")] == [
         {"type": "webhooks.subscription_disabled", "subscription_id": subscription["id"], "owner": "ops-1",
          "reason": read["disabled_reason"]},
     ]  # fmt: skip

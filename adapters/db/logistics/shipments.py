@@ -59,7 +59,8 @@ class SqlShipmentRepository(ShipmentRepository):
     async def list(self, query: ShipmentFilter, page: PageRequest) -> Page[Shipment]:
         statement = select(shipments)
         for column, wanted in (("order_id", query.order_id), ("customer_id", query.customer_id),
-                               ("status", query.status)):  # fmt: skip
+                               ("status", query.status),
+                               ("tracking_number", query.tracking_number)):  # fmt: skip
             if wanted is not None:
                 statement = statement.where(shipments.c[column] == wanted)
         found = await self._loaded(oldest_first(statement, page, shipments.c.id))

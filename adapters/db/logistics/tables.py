@@ -117,6 +117,7 @@ shipments = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 Index("ix_logistics_shipments_customer", shipments.c.customer_id, shipments.c.id)
+Index("ix_logistics_shipments_tracking_number", shipments.c.tracking_number)
 
 tracking_events = Table(
     "logistics_tracking_events",

@@ -88,3 +88,12 @@ attempts = Table(
 )
 Index("ix_webhook_attempts_subscription_id", attempts.c.subscription_id, attempts.c.attempted_at)
 Index("ix_webhook_attempts_message_id", attempts.c.message_id)
+
+inbound_receipts = Table(
+    "inbound_receipts",
+    metadata,
+    Column("carrier", String(100), primary_key=True),
+    Column("message_id", String(200), primary_key=True, comment="the sender's webhook-id"),
+    Column("expires_at", UtcDateTime, nullable=False, comment="its timestamp plus the tolerance"),
+)
+Index("ix_inbound_receipts_expires_at", inbound_receipts.c.expires_at)

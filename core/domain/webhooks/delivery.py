@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import msgspec
 
 from core.domain.events import publish
-from core.domain.webhooks.events import WebhooksSubscriptionDisabled
+from core.domain.webhooks.events import WebhooksMessageDeadLettered, WebhooksSubscriptionDisabled
 from core.domain.webhooks.model import (
     Attempt,
     FailureOrigin,
@@ -167,6 +167,13 @@ class DeliverDue:
                     subscription_id=subscription.id, owner=subscription.owner, reason=reason
                 )
                 publish(uow, disabled, self._ids.new_id(), now)
+            if settled.status is MessageStatus.DEAD and message.event_type != TEST_EVENT:
+                dead = WebhooksMessageDeadLettered(
+                    subscription_id=subscription.id, owner=subscription.owner, message_id=message.id,
+                    event_id=message.event_id, event_type=message.event_type,
+                    failure=str(settled.failure), last_error=settled.last_error or "",
+                )  # fmt: skip
+                publish(uow, dead, self._ids.new_id(), now)
             await uow.commit()
 
     def _judged(

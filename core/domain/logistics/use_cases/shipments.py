@@ -146,3 +146,40 @@ class ListShipments:
             query = msgspec.structs.replace(query, customer_id=principal.customer_id or "\x00none")
         async with self._uow as uow:
             return await uow.shipments.list(query, page)
+
+
+class CarrierTracking(msgspec.Struct, frozen=True, kw_only=True):
+    carrier: str
+    tracking_number: str
+    status: ShipmentStatus
+    location: str = ""
+    note: str = ""
+
+
+class RecordCarrierTracking:
+    """- A carrier's verified tracking update (from integrations' inbound webhooks) is tracked on
+      the shipment with that tracking number whose carrier has that name (case aside), as
+      `TrackShipment` tracks it; None when there is no such shipment.
+    - An update equal to the shipment's last tracking event (status, location, note) changes
+      nothing, so an update received or handled twice is applied once."""
+
+    def __init__(self, uow: LogisticsUnitOfWork, track: TrackShipment) -> None:
+        self._uow, self._track = uow, track
+
+    async def execute(self, update: CarrierTracking, by: Invocation) -> Shipment | None:
+        async with self._uow as uow:
+            candidates = await uow.shipments.list(
+                ShipmentFilter(tracking_number=update.tracking_number), PageRequest(limit=10)
+            )
+        mine = [s for s in candidates.items if s.carrier.strip().lower() == update.carrier.lower()]
+        if not mine:
+            return None
+        shipment = mine[0]
+        step = NewTrackingEvent(status=update.status, location=update.location, note=update.note)
+        if shipment.events and _same(shipment.events[-1], step):
+            return shipment
+        return await self._track.execute(shipment.id, step, by, expected_version=shipment.version)
+
+
+def _same(last: TrackingEvent, step: NewTrackingEvent) -> bool:
+    return (last.status, last.location, last.note) == (step.status, step.location, step.note)
