@@ -73,3 +73,18 @@ def test_the_check_catches_a_user_and_a_raw_path() -> None:
         f'bhiv_x_total{{client="{EMAIL}"}} 1\n'
     )
     assert len(_violations(bad)) >= 3
+
+
+async def test_the_database_pool_is_measured(settings: PlatformSettings) -> None:
+    async with AsyncTestClient(create_service_app("logistics", settings)) as client:
+        await client.get("/health/ready")
+        text = (await client.get("/metrics")).text
+    samples = {
+        (sample.name, sample.labels.get("state")): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name.startswith("bhiv_db_pool")
+    }
+    assert ("bhiv_db_pool_connections", "in_use") in samples, text
+    assert ("bhiv_db_pool_connections", "idle") in samples
+    assert samples["bhiv_db_pool_size_connections", None] >= 1
