@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.db.settings import DatabaseSettings
 
@@ -28,7 +29,8 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     url = make_url(settings.url)
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url, settings)
-    engine = create_async_engine(
+    # Looked up when called: OpenTelemetry's instrumentation wraps it (apps/_shared/observability.py).
+    engine = sqlalchemy_asyncio.create_async_engine(
         url,
         echo=settings.echo,
         hide_parameters=True,  # error logs quote statements, never what users typed into them
@@ -99,7 +101,8 @@ def _sqlite_engine(url: URL, settings: DatabaseSettings) -> AsyncEngine:
             "max_overflow": settings.max_overflow,
             "pool_timeout": settings.pool_timeout_seconds,
         }
-    engine = create_async_engine(url, **options)
+    # Looked up when called: OpenTelemetry's instrumentation wraps it (apps/_shared/observability.py).
+    engine = sqlalchemy_asyncio.create_async_engine(url, **options)
     event.listen(engine.sync_engine, "connect", _prepare_sqlite_connection)
     event.listen(engine.sync_engine, "begin", _begin_immediate)
     return engine

@@ -4,6 +4,9 @@ A registry per app (not the process-wide default) because ``bhiv up`` runs six s
 one process and each must report only its own traffic.
 """
 
+from collections.abc import Iterator
+from typing import Protocol
+
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -12,12 +15,47 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
+from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.process_collector import ProcessCollector
+from prometheus_client.registry import Collector
 
 UNMATCHED_ROUTE = "<unmatched>"
 # The *_created series double every metric for no use to our dashboards.
 disable_created_metrics()  # type: ignore[no-untyped-call]
+
+
+class ConnectionPool(Protocol):
+    """What SQLAlchemy's ``QueuePool`` says about itself (the adapter stays free of SQLAlchemy)."""
+
+    def size(self) -> int: ...
+    def checkedin(self) -> int: ...
+    def checkedout(self) -> int: ...
+
+
+class _PoolCollector(Collector):
+    """The database pool's connections, read when scraped (nothing to keep up to date)."""
+
+    def __init__(self, service: str, pool: ConnectionPool) -> None:
+        self.service = service
+        self.pool = pool
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        connections = GaugeMetricFamily(
+            "bhiv_db_pool_connections",
+            "Database connections the service holds, by state (in_use: checked out; idle: in the pool).",
+            labels=["service", "state"],
+        )
+        connections.add_metric([self.service, "in_use"], self.pool.checkedout())
+        connections.add_metric([self.service, "idle"], self.pool.checkedin())
+        size = GaugeMetricFamily(
+            "bhiv_db_pool_size_connections",
+            "The pool's configured size (connections kept open; overflow comes on top).",
+            labels=["service"],
+        )
+        size.add_metric([self.service], self.pool.size())
+        yield connections
+        yield size
 
 
 class HttpMetrics:
@@ -87,6 +125,12 @@ class HttpMetrics:
         """A verification's outcome, for alerting (chains are service names: few)."""
         self.audit_chain_intact.labels(chain).set(1 if intact else 0)
         self.audit_chain_verified.labels(chain).set_to_current_time()
+
+    def watch_pool(self, pool: object) -> None:
+        """Export the database pool's gauges, when the pool counts its connections (SQLite's
+        in-memory and null pools do not)."""
+        if all(callable(getattr(pool, name, None)) for name in ("size", "checkedin", "checkedout")):
+            self.registry.register(_PoolCollector(self._service, pool))  # type: ignore[arg-type]
 
     def started(self) -> None:
         self._in_flight.inc()

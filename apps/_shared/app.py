@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dishka import STRICT_VALIDATION, AsyncContainer, Provider, make_async_container
+from dishka.exceptions import NoFactoryError
 from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.types import ASGIApp, ControllerRouterHandler, Receive, Scope, Send
 from opentelemetry import trace
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.audit import AuditChain
 from adapters.http.access import PUBLIC, declared_access, required_permissions
@@ -91,6 +93,8 @@ def build_service_app(
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         # Resolve the app-scoped graph now: a bad DSN fails at start, not on the first request.
         await container.get(list[HealthProbe])
+        with contextlib.suppress(NoFactoryError):  # a service without a database of its own
+            http_metrics.watch_pool((await container.get(AsyncEngine)).pool)
         for hook in spec.on_startup:
             await hook(container)
         loops: list[asyncio.Task[None]] = [asyncio.create_task(loop(container)) for loop in spec.background]

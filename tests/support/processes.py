@@ -89,12 +89,15 @@ FAST_HASHING = {"BHIV_PASSWORD_TIME_COST": "1", "BHIV_PASSWORD_MEMORY_COST_KIB":
 
 
 @contextmanager
-def bhiv_up(data_dir: Path, services: int, *options: str) -> Iterator[int]:
+def bhiv_up(
+    data_dir: Path, services: int, *options: str, env: Mapping[str, str] | None = None
+) -> Iterator[int]:
     """``bhiv up`` with a bootstrap admin on a free block of ``services`` ports, ready on every
-    one; yields the base port and asserts a clean stop."""
+    one (``env``: more of its environment); yields the base port and asserts a clean stop."""
     base = free_port_block(services)
     process = start_bhiv(
-        ["up", "--data-dir", str(data_dir), "--base-port", str(base), *options], env={**ADMIN, **FAST_HASHING}
+        ["up", "--data-dir", str(data_dir), "--base-port", str(base), *options],
+        env={**ADMIN, **FAST_HASHING, **(env or {})},
     )
     try:
         for offset in range(services):

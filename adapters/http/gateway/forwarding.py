@@ -1,6 +1,6 @@
 """Headers across the proxy: hop-by-hop ones dropped both ways, forwarding ones set by us."""
 
-from opentelemetry import propagate
+from opentelemetry import propagate, trace
 
 from adapters.http.context import correlation_id
 
@@ -99,6 +99,17 @@ def _add_trace_context(
         headers.append((b"traceparent", traceparent))
         if tracestate:
             headers.append((b"tracestate", tracestate))
+
+
+def with_span_context(headers: list[tuple[bytes, bytes]], span: trace.Span) -> list[tuple[bytes, bytes]]:
+    """``headers`` with ``span`` (the gateway's client span) as the upstream's parent."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier, context=trace.set_span_in_context(span))
+    if "traceparent" not in carrier:
+        return headers
+    kept = [(name, value) for name, value in headers if name not in (b"traceparent", b"tracestate")]
+    kept.extend((name.encode("latin-1"), value.encode("latin-1")) for name, value in carrier.items())
+    return kept
 
 
 def downstream_headers(headers: list[tuple[bytes, bytes]], status: int) -> list[tuple[bytes, bytes]]:

@@ -10,6 +10,8 @@ from typing import NamedTuple, Protocol
 from urllib.parse import quote
 
 from litestar.types import HTTPScope, Receive, Send
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from adapters.http.asgi_problem import send_problem
 from adapters.http.gateway.client_stream import (
@@ -19,7 +21,7 @@ from adapters.http.gateway.client_stream import (
     RequestBody,
     until_disconnect,
 )
-from adapters.http.gateway.forwarding import downstream_headers, upstream_headers
+from adapters.http.gateway.forwarding import downstream_headers, upstream_headers, with_span_context
 from core.domain.routing.model import Failure, ServiceRoute
 from core.domain.routing.pool import UpstreamPool
 from core.domain.routing.retry import RetryPolicy
@@ -33,6 +35,7 @@ from core.ports.upstream import (
 )
 
 log = logging.getLogger("bhiv.gateway")
+tracer = trace.get_tracer("bhiv.gateway.upstream")
 _UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
@@ -149,23 +152,32 @@ class ServiceProxy:
             body = None
             if client_body.present:
                 body = RequestBody(receive, self.max_body_bytes, self.client_body_timeout)
+            # One client span per attempt, the parent of the upstream's server span.
+            span = tracer.start_span(method, kind=SpanKind.CLIENT)
+            if span.is_recording():
+                span.set_attribute("http.request.method", method)
+                span.set_attribute("bhiv.upstream.url", state.url)
+                span.set_attribute("bhiv.upstream.service", self.route.service)
+                span.set_attribute("http.request.resend_count", attempt - 1)
             try:
                 response = await self.gateway.client.request(
                     state.url,
                     method,
                     target,
-                    headers,
+                    with_span_context(headers, span),
                     body.chunks() if body is not None else None,
                     content_length=client_body.length,
                     connect_timeout=self.route.connect_timeout,
                     read_timeout=self.route.read_timeout,
                 )
             except UpstreamReadTimeout:
+                _end(span, error="timeout")
                 state.release(failed=True)
                 detail = f"the {self.route.service} service did not answer in time"
                 await send_problem(send, 504, code="upstream_timeout", detail=detail)
                 return
             except UpstreamError as error:
+                _end(span, error=type(error).__name__)
                 state.release(failed=True)
                 sent = body is not None and body.started
                 log.warning("%s upstream %s failed: %r", self.route.service, state.url, error)
@@ -176,10 +188,14 @@ class ServiceProxy:
             except BaseException as error:
                 # The client's doing (gone, stalled, too large), our load, or a cancellation:
                 # no verdict on the upstream, or clients could eject a healthy one.
+                _end(span, error=type(error).__name__)
                 state.abandon()
                 await self._answer_for_client_side(error, send)
                 return
-            await self._relay(response, state, receive, send)
+            try:
+                await self._relay(response, state, receive, send)
+            finally:
+                _end(span, status=response.status)
             return
 
     async def _answer_for_client_side(self, error: BaseException, send: Send) -> None:
@@ -243,6 +259,17 @@ class ServiceProxy:
     async def _too_large(self, send: Send) -> None:
         detail = f"the request body exceeds {self.max_body_bytes} bytes"
         await send_problem(send, 413, code="request_too_large", detail=detail)
+
+
+def _end(span: trace.Span, *, status: int | None = None, error: str | None = None) -> None:
+    if span.is_recording():
+        if status is not None:
+            span.set_attribute("http.response.status_code", status)
+        if error is not None:
+            span.set_attribute("error.type", error)
+        if error is not None or (status is not None and status >= 500):
+            span.set_status(Status(StatusCode.ERROR))
+    span.end()
 
 
 def _cancel_on_disconnect(receive: Receive) -> "asyncio.Task[None]":
