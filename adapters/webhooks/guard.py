@@ -75,6 +75,9 @@ class EndpointPolicy:
                 "url must be https (plain http only to addresses in BHIV_WEBHOOK_ALLOW_CIDRS)"
             )
         path = parts.path or "/"
+        if path.startswith("//") or any(ord(char) < 0x21 for char in url):
+            # "//host/..." would name another host when joined to the vetted address.
+            raise UnsafeEndpoint("url's path must not start with // nor the url hold spaces or controls")
         return Target(
             scheme=parts.scheme,
             host=host,

@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from adapters.webhooks.guard import EndpointPolicy
+from adapters.webhooks.guard import EndpointPolicy, Target
 from core.domain.webhooks.model import UnsafeEndpoint
 from core.ports.webhooks import SendResult, WebhookSender
 
@@ -52,11 +52,12 @@ class HttpxWebhookSender(WebhookSender):
 
         try:
             target = await self._policy.target(url)
+            address = request_url(target)
         except UnsafeEndpoint as refused:
             return SendResult(status_code=None, latency_ms=elapsed(), error=refused.detail)
         request = self._client.build_request(
             "POST",
-            httpx.URL(scheme=target.scheme, host=target.address, port=target.port).join(target.path),
+            address,
             content=body,
             headers={**headers, "host": _host_header(target.host, target.port, target.scheme),
                      "user-agent": USER_AGENT},
@@ -98,3 +99,15 @@ def _host_header(host: str, port: int, scheme: str) -> str:
     shown = f"[{host}]" if ":" in host else host
     default = 443 if scheme == "https" else 80
     return shown if port == default else f"{shown}:{port}"
+
+
+def request_url(target: Target) -> httpx.URL:
+    """The vetted address with the path and query as given: built from its parts, never joined,
+    so nothing in the path can name another host; checked again to be sure."""
+    path, _, query = target.path.partition("?")
+    url = httpx.URL(
+        scheme=target.scheme, host=target.address, port=target.port, path=path, query=query.encode()
+    )
+    if url.host != httpx.URL(scheme=target.scheme, host=target.address).host:
+        raise UnsafeEndpoint("the request would not go to the vetted address")
+    return url

@@ -13,6 +13,11 @@ import msgspec
 from core.ports.events import Event
 from core.ports.uow import UnitOfWork
 
+SECURITY_CONTEXTS = frozenset({"identity", "threat", "orchestration", "llm"})
+"""Contexts whose events only a holder of ``threats:manage`` may receive (webhooks, notification
+rules; ``*`` includes them only for such a holder): sign-ins and threats, and events that name a
+user in distress (``orchestration.crisis_escalated``) or refused for content (``llm.content_refused``)."""
+
 
 class DomainEvent(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
     """Fields may be added (optional, with defaults); a breaking change is a new wire type."""

@@ -25,6 +25,15 @@ class SubscriptionRepository(Protocol):
 
     async def update(self, subscription: Subscription) -> None: ...
 
+    async def mark_failing(self, subscription_id: str, since: datetime | None) -> None:
+        """Only ``failing_since``: set to ``since`` when it is unset, or cleared (``since`` None).
+        The delivery worker's only write besides ``disable``: never the owner's edits or secrets."""
+        ...
+
+    async def disable(self, subscription_id: str, reason: str, at: datetime) -> bool:
+        """Inactive with ``reason``, if it is still active; whether this call disabled it."""
+        ...
+
     async def delete(self, subscription_id: str) -> None:
         """Its messages and attempts go with it."""
         ...

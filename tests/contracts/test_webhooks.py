@@ -240,3 +240,31 @@ async def test_finished_messages_and_their_attempts_are_purged_after_the_retenti
     assert purged == 2
     assert left == {recent.id: MessageStatus.DELIVERED, waiting.id: MessageStatus.PENDING}
     assert {a.event_id for a in log} == {recent.id, waiting.id}
+
+
+async def test_the_worker_s_health_writes_never_touch_the_owner_s_edits_or_secrets(kit: Kit) -> None:
+    subscription_id, _ = await kit.subscribe(["logistics.*"])
+    await RotateSecret(kit.uow(), kit.sealer, kit.clock).execute(subscription_id, 3600, OPS, BY)
+    async with kit.database.engine.connect() as connection:
+        before = (await connection.execute(select(subscriptions))).one()
+
+    async with kit.uow() as uow:
+        await uow.subscriptions.mark_failing(subscription_id, kit.clock.now())
+        await uow.commit()
+    async with kit.uow() as uow:
+        first = await uow.subscriptions.disable(subscription_id, "gone", kit.clock.now())
+        again = await uow.subscriptions.disable(subscription_id, "again", kit.clock.now())
+        await uow.commit()
+
+    async with kit.database.engine.connect() as connection:
+        after = (await connection.execute(select(subscriptions))).one()
+    assert (first, again) == (True, False), "only the first disable counts"
+    assert (after.secret, after.previous_secret, after.events, after.description, after.url) == (
+        before.secret,
+        before.previous_secret,
+        before.events,
+        before.description,
+        before.url,
+    )
+    assert (after.active, after.disabled_reason) == (False, "gone")
+    assert after.failing_since is not None

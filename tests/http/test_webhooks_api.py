@@ -103,6 +103,14 @@ async def test_subscriptions_are_their_creators_and_security_events_need_threats
     threat_by_ops = await platform.integrations.post(
         "/v1/webhooks", json={"url": receiver.url, "events": ["threat.*"]}, headers=ops
     )
+    crisis_by_ops = await platform.integrations.post(
+        "/v1/webhooks",
+        json={"url": receiver.url, "events": ["orchestration.crisis_escalated"]},
+        headers=ops,
+    )
+    refusals_by_ops = await platform.integrations.post(
+        "/v1/webhooks", json={"url": receiver.url, "events": ["llm.*"]}, headers=ops
+    )
     threat_by_admin = await platform.integrations.post(
         "/v1/webhooks",
         json={"url": receiver.url, "events": ["threat.*", "identity.login_failed"]},
@@ -119,6 +127,8 @@ async def test_subscriptions_are_their_creators_and_security_events_need_threats
     gone = await platform.integrations.get(url, headers=ops)
 
     assert (threat_by_ops.status_code, threat_by_ops.json()["code"]) == (403, "forbidden")
+    # Events naming a user in distress or refused for content are security events too.
+    assert (crisis_by_ops.status_code, refusals_by_ops.status_code) == (403, 403)
     assert threat_by_admin.status_code == 201
     assert unseen.status_code == 404
     assert by_admin.status_code == 200

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.webhooks.guard import EndpointPolicy
+from adapters.webhooks.guard import EndpointPolicy, Target
 from adapters.webhooks.sealing import AesGcmSecretSealer, seal_key_of
-from adapters.webhooks.sender import retry_after
+from adapters.webhooks.sender import request_url, retry_after
 from adapters.webhooks.settings import IntegrationsSettings
 from apps._shared.settings import load_platform_settings
 from apps.cli import _embedded
@@ -75,6 +75,26 @@ def test_the_default_schedule_is_standard_webhooks_example_stretched_by_jitter_a
 async def test_the_policy_refuses_internal_addresses_and_plain_http(url: str) -> None:
     with pytest.raises(UnsafeEndpoint):
         await EndpointPolicy([]).target(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:18999//127.0.0.2:18998/internal",  # "//host" joined would name that host
+        "https://example.com//10.0.0.1:6379/x",
+        "http://127.0.0.1:18999/a\r\nX-Injected: 1",
+    ],
+)
+async def test_a_path_that_could_name_another_host_or_holds_controls_is_refused(url: str) -> None:
+    with pytest.raises(UnsafeEndpoint):
+        await EndpointPolicy(["127.0.0.1/32"]).target(url)
+
+
+def test_the_request_goes_to_the_vetted_address_whatever_the_path() -> None:
+    target = Target(scheme="http", host="127.0.0.1", address="127.0.0.1", port=18999, path="//10.0.0.1/x?a=1")
+
+    assert str(request_url(target)) == "http://127.0.0.1:18999//10.0.0.1/x?a=1"
+    assert request_url(target).host == "127.0.0.1"
 
 
 async def test_an_allowlisted_address_is_reached_at_the_address_found() -> None:

@@ -98,6 +98,24 @@ class SqlSubscriptionRepository(SubscriptionRepository):
         )
 
     @translated
+    async def mark_failing(self, subscription_id: str, since: datetime | None) -> None:
+        c = subscriptions.c
+        statement = update(subscriptions).where(c.id == subscription_id).values(failing_since=since)
+        if since is not None:
+            statement = statement.where(c.failing_since.is_(None))
+        await self._session.execute(statement)
+
+    @translated
+    async def disable(self, subscription_id: str, reason: str, at: datetime) -> bool:
+        c = subscriptions.c
+        done = await self._session.execute(
+            update(subscriptions)
+            .where(c.id == subscription_id, c.active.is_(True))
+            .values(active=False, disabled_reason=reason, updated_at=at)
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
+
+    @translated
     async def delete(self, subscription_id: str) -> None:
         await self._session.execute(delete(attempts).where(attempts.c.subscription_id == subscription_id))
         await self._session.execute(delete(messages).where(messages.c.subscription_id == subscription_id))

@@ -9,8 +9,8 @@ from typing import Any
 import msgspec
 
 from core.domain.errors import NotFound, RuleViolated
+from core.domain.events import SECURITY_CONTEXTS
 
-SECURITY_CONTEXTS = frozenset({"identity", "threat"})
 _PATTERN = re.compile(r"\*|[a-z][a-z_]*\.(\*|[a-z][a-z_]*\*?)")
 _FIELD = re.compile(r"[a-z][a-z_]{0,63}")
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}")

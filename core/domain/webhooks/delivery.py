@@ -4,6 +4,7 @@ wants it, and a worker sends the due ones in event order, retrying on the schedu
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Literal
 
 import msgspec
 
@@ -156,12 +157,16 @@ class DeliverDue:
             error=result.error,
             origin=None if settled.status is MessageStatus.DELIVERED else settled.failure,
         )
-        changed, reason = self._judged(subscription, settled, result, now)
+        failing, reason = self._judged(subscription, settled, result, now)
         async with self._uow as uow:
             await uow.messages.record(attempt)
             await uow.messages.settle(settled)
-            if changed is not None:
-                await uow.subscriptions.update(changed)
+            # Only the health columns, by condition: the owner may have rotated, edited or
+            # disabled the subscription while this attempt was under way.
+            if failing != "keep":
+                await uow.subscriptions.mark_failing(subscription.id, now if failing == "start" else None)
+            if reason is not None and not await uow.subscriptions.disable(subscription.id, reason, now):
+                reason = None  # someone else disabled it first
             if reason is not None:
                 disabled = WebhooksSubscriptionDisabled(
                     subscription_id=subscription.id, owner=subscription.owner, reason=reason
@@ -178,28 +183,22 @@ class DeliverDue:
 
     def _judged(
         self, subscription: Subscription, settled: Message, result: SendResult, now: datetime
-    ) -> tuple[Subscription | None, str | None]:
-        """The subscription after this attempt (None: unchanged), and why it was disabled, if it
-        was: a 410 Gone, or an endpoint failing with no success for ``disable_after_seconds``."""
+    ) -> tuple[Literal["keep", "start", "clear"], str | None]:
+        """Whether the endpoint's failing streak starts, clears or stays as it is after this
+        attempt, and why the subscription is to be disabled, if it is: a 410 Gone, or an
+        endpoint failing with no success for ``disable_after_seconds``."""
         if not subscription.active or settled.failure is FailureOrigin.PLATFORM:
-            return None, None
+            return "keep", None
         if settled.status is MessageStatus.DELIVERED:
-            if subscription.failing_since is None:
-                return None, None
-            return msgspec.structs.replace(subscription, failing_since=None), None
-        reason = None
+            return ("keep" if subscription.failing_since is None else "clear"), None
         if result.status_code == 410:
-            reason = "the endpoint answered 410 Gone"
-        elif subscription.failing_since is None:
-            return msgspec.structs.replace(subscription, failing_since=now), None
-        elif now - subscription.failing_since >= timedelta(seconds=self._schedule.disable_after_seconds):
-            reason = (
-                f"its endpoint has failed since {subscription.failing_since.isoformat()} without a success"
-            )
-        if reason is None:
-            return None, None
-        disabled = msgspec.structs.replace(subscription, active=False, disabled_reason=reason, updated_at=now)
-        return disabled, reason
+            return "keep", "the endpoint answered 410 Gone"
+        if subscription.failing_since is None:
+            return "start", None
+        if now - subscription.failing_since >= timedelta(seconds=self._schedule.disable_after_seconds):
+            since = subscription.failing_since.isoformat()
+            return "keep", f"its endpoint has failed since {since} without a success"
+        return "keep", None
 
     async def _send(
         self, message: Message, subscription: Subscription

@@ -8,9 +8,8 @@ from enum import StrEnum
 import msgspec
 
 from core.domain.errors import Forbidden, NotFound, RuleViolated
+from core.domain.events import SECURITY_CONTEXTS
 
-SECURITY_CONTEXTS = frozenset({"identity", "threat"})
-"""Event types only a holder of ``threats:manage`` may subscribe to (and ``*`` then includes)."""
 _PATTERN = re.compile(r"\*|[a-z][a-z_]*\.(\*|[a-z][a-z_]*\*?)")
 MAX_PATTERNS = 50
 MAX_DESCRIPTION = 500

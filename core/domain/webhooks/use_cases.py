@@ -46,7 +46,7 @@ def _description(text: str) -> str:
 async def owned(uow: WebhooksUnitOfWork, subscription_id: str, by: Principal) -> Subscription:
     """Someone else's subscription is answered as missing, so its existence is not revealed."""
     found = await uow.subscriptions.get(subscription_id)
-    if found is None or not (found.owner == by.subject or by.role == Role.ADMIN):
+    if found is None or not (found.owner == by.subject or _sees_all(by)):
         raise SubscriptionNotFound(subscription_id)
     return found
 
@@ -104,7 +104,7 @@ class ListSubscriptions:
         self._uow = uow
 
     async def execute(self, principal: Principal, page: PageRequest) -> Page[Subscription]:
-        owner = None if principal.role == Role.ADMIN else principal.subject
+        owner = None if _sees_all(principal) else principal.subject
         async with self._uow as uow:
             return await uow.subscriptions.page(owner, page)
 
@@ -191,3 +191,9 @@ class RotateSecret:
             record(uow, by, now, SUBSCRIPTIONS.change("rotate_secret", before, after))
             await uow.commit()
         return after, secret
+
+
+def _sees_all(by: Principal) -> bool:
+    """Everyone's subscriptions: an admin whose token carries the admin's whole power (a token
+    narrowed to ``integrations:manage`` sees its holder's own only)."""
+    return by.role == Role.ADMIN and by.has(Permission.THREATS_MANAGE)
