@@ -4,46 +4,27 @@ window; a carrier's signed update, posted through the gateway with no token, del
 (decision 0041)."""
 
 import json
-import socket
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from email import message_from_bytes
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from core.domain.webhooks.signing import new_secret, signed_headers
+from tests.support.mailbox import Mailbox, smtp_mailbox
 from tests.support.processes import ADMIN, bhiv_up
 from tests.support.webhook_receiver import WebhookReceiver
 
 CARRIER_SECRET = new_secret()
 
 
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.messages.append(message_from_bytes(envelope.original_content or b""))
-        return "250 OK"
-
-
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    with socket.socket() as probe:  # aiosmtpd's controller connects to its port to start: no port 0
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = Controller(box, hostname="127.0.0.1", port=port)
-    server.start()
-    yield box, port
-    server.stop()
+    with smtp_mailbox() as found:
+        yield found
 
 
 def until(condition: Callable[[], bool], within: float = 30.0) -> None:

@@ -1,17 +1,12 @@
 """Customer emails: a customer hears when their order ships and when their ticket gets a reply,
 through the SMTP server on loopback, unless they opted out themself (decision 0041)."""
 
-import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email import message_from_bytes
-from email.message import Message
 
 import msgspec
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
@@ -30,29 +25,15 @@ from core.domain.crm.events import CrmCustomerCreated, CrmTicketReplied
 from core.domain.events import DomainEvent, publish
 from core.domain.logistics.events import LogisticsOrderShipped
 from tests.http.webhooks_kit import webhook_settings
+from tests.support.mailbox import Mailbox, smtp_mailbox
 from tests.support.principals import mint_token
 from tests.support.webhook_receiver import wait_for
 
 
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.original_content or b"")))
-        return "250 OK"
-
-
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    with socket.socket() as probe:  # aiosmtpd's controller connects to its port to start: no port 0
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = Controller(box, hostname="127.0.0.1", port=port)
-    server.start()
-    yield box, port
-    server.stop()
+    with smtp_mailbox() as found:
+        yield found
 
 
 @dataclass
@@ -151,9 +132,9 @@ async def test_customers_hear_of_shipped_orders_and_replies_unless_they_opted_ou
         {"opted_out": True},
     )
     assert by_ops.status_code == 403
-    assert sorted((to, m["Subject"]) for to, m in box.messages) == [
+    assert sorted((to, m["Subject"]) for to, m in zip(box.recipients, box.messages, strict=True)) == [
         (["ana@bhiv.test"], "We replied to your ticket"),
         (["ana@bhiv.test"], "Your order has shipped"),
     ]
-    shipped = next(m for _, m in box.messages if m["Subject"] == "Your order has shipped")
+    shipped = next(m for m in box.messages if m["Subject"] == "Your order has shipped")
     assert "o-ana" in shipped.get_payload()

@@ -3,17 +3,12 @@ loopback) once per IP per window; channels keep their configs sealed and securit
 admins' (decision 0041)."""
 
 import json
-import socket
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from email import message_from_bytes
-from email.message import Message
 from typing import Any
 
 import msgspec
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from litestar.testing import AsyncTestClient
 
 from adapters.db.engine import create_engine, session_factory
@@ -30,31 +25,15 @@ from core.domain.events import DomainEvent, publish
 from core.domain.logistics.events import LogisticsProductCreated
 from core.domain.threat.events import ThreatIpBlocked
 from tests.http.webhooks_kit import Platform, webhook_settings, webhooks_platform
+from tests.support.mailbox import Mailbox, smtp_mailbox
 from tests.support.principals import mint_token
 from tests.support.webhook_receiver import WebhookReceiver, wait_for
 
 
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self.recipients: list[list[str]] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.messages.append(message_from_bytes(envelope.original_content or b""))
-        self.recipients.append(list(envelope.rcpt_tos))
-        return "250 OK"
-
-
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    with socket.socket() as probe:  # aiosmtpd's controller connects to its port to start: no port 0
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = Controller(box, hostname="127.0.0.1", port=port)
-    server.start()
-    yield box, port
-    server.stop()
+    with smtp_mailbox() as found:
+        yield found
 
 
 @pytest.fixture
